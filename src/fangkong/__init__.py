@@ -1,0 +1,1 @@
+"""fangkong (防控): the information system of an outbreak command centre."""

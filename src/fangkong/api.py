@@ -1,0 +1,66 @@
+"""The /api/v1/ application: one NinjaAPI, a router per domain, errors as {field, message} JSON."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from fangkong.accounts.services import user_for_token
+from fangkong.errors import InputRefused
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="fangkong API",
+    version="1",
+    description="防控 fangkong: jurisdictions, people and the loops of an outbreak command centre.",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api-v1",
+)
+
+
+def _errors(request, status: int, problems: list[dict]):
+    return api.create_response(request, {"errors": problems}, status=status)
+
+
+@api.exception_handler(InputRefused)
+def input_refused(request, exc: InputRefused):
+    return _errors(request, exc.status, exc.as_dicts())
+
+
+@api.exception_handler(ValidationError)
+def schema_refused(request, exc: ValidationError):
+    problems = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "payload")]
+        problems.append({"field": ".".join(location) or "request", "message": error.get("msg", "")})
+    return _errors(request, 400, problems)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _errors(request, 404, [{"field": "id", "message": _("not found")}])
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return _errors(request, 401, [{"field": "Authorization", "message": _("a valid Bearer token is required")}])
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+from fangkong.jurisdictions.api import router as jurisdictions_router  # noqa: E402
+from fangkong.people.api import router as people_router  # noqa: E402
+
+api.add_router("/jurisdictions", jurisdictions_router)
+api.add_router("/persons", people_router)

@@ -1,0 +1,45 @@
+"""Who saw or changed what, when and why (PIPL: every view and export of a person)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    VIEW_PERSON = "view_person", _("Viewed a person")
+    EXPORT_PERSON = "export_person", _("Exported a person")
+    REGISTER_PERSON = "register_person", _("Registered a person")
+    LOGIN = "login", _("Logged in")
+    LOGIN_REFUSED = "login_refused", _("Login refused")
+    TOKEN_CREATED = "token_created", _("API token created")
+
+
+class Reason(models.TextChoices):
+    """Why a person's data was opened; the viewer picks one, the default is routine management."""
+
+    ROUTINE = "routine", _("Routine management")
+    SEARCH = "search", _("Opened from a search")
+    FOLLOW_UP = "follow_up", _("Follow-up / visit")
+    INVESTIGATION = "investigation", _("Epidemiological investigation")
+    VERIFICATION = "verification", _("Identity verification")
+    SUPERVISION = "supervision", _("Supervision / inspection")
+    REPORTING = "reporting", _("Reporting / statistics")
+    INTEGRATION = "integration", _("Other system (API)")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    channel = models.CharField(max_length=10, blank=True)  # web, api, cli
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["person", "at"]), models.Index(fields=["actor", "at"])]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")

@@ -1,0 +1,64 @@
+"""Encryption at rest for ID numbers and phones, with a keyed hash for exact lookup.
+
+Two subkeys are derived from the one configured key: AES-GCM (random nonce, so equal values give
+different ciphertexts) and HMAC-SHA256 (deterministic, so an exact search is an indexed equality).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from functools import lru_cache
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+NONCE_BYTES = 12
+
+
+@lru_cache(maxsize=4)
+def _keys(master: str) -> tuple[AESGCM, bytes]:
+    material = HKDF(algorithm=hashes.SHA256(), length=64, salt=b"fangkong-fields", info=b"v1").derive(
+        master.encode()
+    )
+    return AESGCM(material[:32]), material[32:]
+
+
+def _current_keys() -> tuple[AESGCM, bytes]:
+    return _keys(settings.FIELD_ENCRYPTION_KEY)
+
+
+def encrypt(value: str) -> bytes:
+    cipher, _ = _current_keys()
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + cipher.encrypt(nonce, value.encode(), None)
+
+
+def decrypt(token: bytes | memoryview | None) -> str:
+    if not token:
+        return ""
+    token = bytes(token)
+    cipher, _ = _current_keys()
+    return cipher.decrypt(token[:NONCE_BYTES], token[NONCE_BYTES:], None).decode()
+
+
+def lookup_hash(kind: str, value: str) -> str:
+    _, mac_key = _current_keys()
+    return hmac.new(mac_key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+class FieldCipher:
+    """Encrypt and hash many values with the keys resolved once (used by the bulk seeder)."""
+
+    def __init__(self):
+        self._cipher, self._mac_key = _current_keys()
+
+    def encrypt(self, value: str) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._cipher.encrypt(nonce, value.encode(), None)
+
+    def lookup_hash(self, kind: str, value: str) -> str:
+        return hmac.new(self._mac_key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()

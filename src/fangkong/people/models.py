@@ -1,0 +1,84 @@
+"""One record per person, whatever the number of sources that registered them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.jurisdictions.models import Household, Jurisdiction
+
+from . import crypto
+from .identity import PASSPORT, RESIDENT_ID
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = RESIDENT_ID, _("Resident ID card")
+    PASSPORT = PASSPORT, _("Passport")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Person(models.Model):
+    id_type = models.CharField(_("ID type"), max_length=10, choices=IdType.choices)
+    nationality = models.CharField(_("nationality"), max_length=3, default="CHN")
+    # The ID number and phone are stored encrypted; the *_hash columns answer exact lookups.
+    id_number_cipher = models.BinaryField(editable=False)
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    phone_cipher = models.BinaryField(null=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name_pinyin = models.CharField(max_length=120, db_index=True, editable=False)
+    name_initials = models.CharField(max_length=20, db_index=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    grid = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="persons", verbose_name=_("grid"))
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        verbose_name=_("household"),
+    )
+    # The grid's path, copied so subtree filters and roll-ups need no join.
+    jurisdiction_path = models.CharField(max_length=255, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk}"
+
+    @property
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_number_cipher)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_cipher)
+
+
+class RegistrationSource(models.TextChoices):
+    CENSUS = "census", _("Household census")
+    GRID = "grid", _("Grid visit")
+    ARRIVAL = "arrival", _("Arrival register")
+    CHECKPOINT = "checkpoint", _("Checkpoint")
+    API = "api", _("Other system (API)")
+
+
+class Registration(models.Model):
+    """One source's report of a person; many registrations merge onto one Person."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="registrations")
+    source = models.CharField(_("source"), max_length=12, choices=RegistrationSource.choices)
+    # The sender's own reference (or an Idempotency-Key): the same reference twice counts once.
+    source_ref = models.CharField(_("source reference"), max_length=80)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    registered_at = models.DateTimeField(auto_now_add=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-registered_at"]
+        constraints = [models.UniqueConstraint(fields=["source", "source_ref"], name="registration_once_per_ref")]

@@ -1,0 +1,273 @@
+"""Use cases about people: register (and merge), search, view and export, each audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts import access
+from fangkong.audit import services as audit
+from fangkong.audit.models import Action, Reason
+from fangkong.errors import Conflict, InputRefused
+from fangkong.jurisdictions.models import Household, Jurisdiction, Level
+
+from . import crypto, identity
+from .names import name_pinyin
+from .models import IdType, Person, Registration, RegistrationSource, Sex
+
+NAME_RE = re.compile(r"^[\u3400-\u9fffA-Za-z·.\- ]{1,50}$")
+SEARCH_LIMIT = 50
+
+
+@dataclass
+class PersonInput:
+    """What a form, an API call or an import row says about a person, before validation."""
+
+    id_type: str = IdType.RESIDENT_ID
+    id_number: str = ""
+    nationality: str = "CHN"
+    name: str = ""
+    phone: str = ""
+    grid_code: str = ""
+    household_code: str = ""
+    sex: str = ""
+    birth_date: dt.date | None = None
+
+
+@dataclass
+class CleanPerson:
+    id_type: str
+    id_number: str
+    nationality: str
+    name: str
+    phone: str
+    grid: Jurisdiction
+    household: Household | None
+    sex: str
+    birth_date: dt.date
+
+    @property
+    def lookup_hash(self) -> str:
+        return identity_hash(self.id_type, self.id_number, self.nationality)
+
+
+def identity_hash(id_type: str, id_number: str, nationality: str = "CHN") -> str:
+    key = id_number if id_type == IdType.RESIDENT_ID else f"{nationality}:{id_number}"
+    return crypto.lookup_hash(id_type, key)
+
+
+def clean_person(actor, data: PersonInput) -> CleanPerson:
+    """Check every field and report every problem at once, naming each field."""
+    problems: list[tuple[str, str]] = []
+    id_number, nationality, sex, birth_date = "", "CHN", data.sex, data.birth_date
+    if data.id_type == IdType.RESIDENT_ID:
+        try:
+            id_number = identity.normalise_resident_id(data.id_number)
+            birth_date, sex = identity.birth_date_and_sex(id_number)
+        except InputRefused as refused:
+            problems += [(p.field, p.message) for p in refused.problems]
+    elif data.id_type == IdType.PASSPORT:
+        try:
+            id_number, nationality = identity.normalise_passport(data.id_number, data.nationality)
+        except InputRefused as refused:
+            problems += [(p.field, p.message) for p in refused.problems]
+        if sex not in Sex.values:
+            problems.append(("sex", _("sex is M or F")))
+        if birth_date is None:
+            problems.append(("birth_date", _("a birth date is required with a passport")))
+    else:
+        problems.append(("id_type", _("ID type is ric (resident ID) or passport")))
+    if birth_date and birth_date > timezone.localdate():
+        problems.append(("birth_date", _("the birth date is in the future")))
+    name = (data.name or "").strip()
+    if not NAME_RE.match(name):
+        problems.append(("name", _("a name is 1 to 50 Chinese or Latin letters")))
+    phone = ""
+    if data.phone:
+        try:
+            phone = identity.normalise_phone(data.phone)
+        except InputRefused as refused:
+            problems += [(p.field, p.message) for p in refused.problems]
+    grid, household = _placement(actor, data, problems)
+    if problems:
+        raise InputRefused(*problems)
+    return CleanPerson(data.id_type, id_number, nationality, name, phone, grid, household, sex, birth_date)
+
+
+def _placement(actor, data: PersonInput, problems: list) -> tuple[Jurisdiction | None, Household | None]:
+    household = None
+    scope = access.scope_path(actor)
+    if data.household_code:
+        household = Household.objects.select_related("grid").filter(
+            code=data.household_code.strip(), grid__path__startswith=scope if scope is not None else "\x00"
+        ).first()
+        if household is None:
+            problems.append(("household_code", _("unknown household code %(code)s") % {"code": data.household_code}))
+            return None, None
+        if data.grid_code and data.grid_code.strip() != household.grid.code:
+            problems.append(("grid_code", _("household %(h)s is in grid %(g)s") % {"h": household.code,
+                                                                                   "g": household.grid.code}))
+        return household.grid, household
+    grid = access.jurisdictions_for(actor).filter(code=(data.grid_code or "").strip(), level=Level.GRID).first()
+    if grid is None:
+        problems.append(("grid_code", _("unknown grid code %(code)s") % {"code": data.grid_code}))
+    return grid, None
+
+
+def _new_person(clean: CleanPerson) -> Person:
+    pinyin, initials = name_pinyin(clean.name)
+    return Person(
+        id_type=clean.id_type, nationality=clean.nationality,
+        id_number_cipher=crypto.encrypt(clean.id_number), id_number_hash=clean.lookup_hash,
+        phone_cipher=crypto.encrypt(clean.phone) if clean.phone else None,
+        phone_hash=crypto.lookup_hash("phone", clean.phone) if clean.phone else "",
+        name=clean.name, name_pinyin=pinyin, name_initials=initials, sex=clean.sex, birth_date=clean.birth_date,
+        grid=clean.grid, household=clean.household, jurisdiction_path=clean.grid.path,
+    )
+
+
+def create_person(actor, data: PersonInput) -> Person:
+    """Add a person who must not exist yet; a second record for the same ID is refused."""
+    clean = clean_person(actor, data)
+    if Person.objects.filter(id_number_hash=clean.lookup_hash).exists():
+        raise Conflict(("id_number", _("a person with this ID number is already registered")))
+    try:
+        with transaction.atomic():
+            person = _new_person(clean)
+            person.save()
+            Registration.objects.create(person=person, source=RegistrationSource.GRID,
+                                        source_ref=f"person-{person.pk}", registered_by=actor)
+            audit.record(actor, Action.REGISTER_PERSON, person=person, channel="web")
+    except IntegrityError:  # the same ID saved by a concurrent request a moment ago
+        raise Conflict(("id_number", _("a person with this ID number is already registered"))) from None
+    return person
+
+
+def register_from_source(actor, data: PersonInput, *, source: str, source_ref: str,
+                         details: dict | None = None) -> tuple[Person, bool]:
+    """Merge one source's registration onto the person's single record.
+
+    The same (source, source_ref) a second time returns the first result and writes nothing, so
+    a phone that resubmits counts once. Returns (person, created).
+    """
+    if source not in RegistrationSource.values:
+        raise InputRefused(("source", _("unknown source %(s)s") % {"s": source}))
+    if not (source_ref or "").strip():
+        raise InputRefused(("source_ref", _("a source reference is required")))
+    earlier = Registration.objects.filter(source=source, source_ref=source_ref).select_related("person").first()
+    if earlier:
+        return earlier.person, False
+    clean = clean_person(actor, data)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().filter(id_number_hash=clean.lookup_hash).first()
+        created = person is None
+        if created:
+            person = _new_person(clean)
+            person.save()
+        else:
+            _merge(person, clean, moves=source in {RegistrationSource.GRID, RegistrationSource.CENSUS})
+        Registration.objects.create(person=person, source=source, source_ref=source_ref, registered_by=actor,
+                                    details=details or {})
+        audit.record(actor, Action.REGISTER_PERSON, person=person, channel="api", source=source)
+    return person, created
+
+
+def _merge(person: Person, clean: CleanPerson, *, moves: bool) -> None:
+    changed = []
+    if clean.phone and crypto.lookup_hash("phone", clean.phone) != person.phone_hash:
+        person.phone_cipher = crypto.encrypt(clean.phone)
+        person.phone_hash = crypto.lookup_hash("phone", clean.phone)
+        changed += ["phone_cipher", "phone_hash"]
+    if moves and (clean.grid.pk != person.grid_id or (clean.household and clean.household.pk != person.household_id)):
+        person.grid, person.household, person.jurisdiction_path = clean.grid, clean.household, clean.grid.path
+        changed += ["grid", "household", "jurisdiction_path"]
+    if changed:
+        person.save(update_fields=changed + ["updated_at"])
+
+
+def search_persons(actor, query: str) -> QuerySet[Person]:
+    """Find people in the actor's subtree by resident ID, passport, phone, name or pinyin."""
+    q = (query or "").strip()
+    visible = access.persons_for(actor).select_related("grid")
+    if not q:
+        return visible.none()
+    compact = q.replace(" ", "").upper()
+    if re.fullmatch(r"\d{17}[\dX]", compact):
+        return visible.filter(id_number_hash=identity_hash(IdType.RESIDENT_ID, compact))
+    digits = re.sub(r"[\s\-+]", "", q)
+    if re.fullmatch(r"(86)?1[3-9]\d{9}|0\d{9,11}", digits):
+        return visible.filter(phone_hash=crypto.lookup_hash("phone", digits[-11:] if digits.startswith("86") else digits))
+    if re.search(r"[\u3400-\u9fff]", q):
+        return visible.filter(name__startswith=q)[:SEARCH_LIMIT]
+    if re.fullmatch(r"[A-Za-z ]+", q):
+        letters = q.replace(" ", "").lower()
+        return visible.filter(Q(name_pinyin__startswith=letters) | Q(name_initials=letters))[:SEARCH_LIMIT]
+    if re.fullmatch(r"[A-Za-z0-9]{5,17}", compact):
+        return visible.filter(id_type=IdType.PASSPORT, id_number_hash__in=[
+            crypto.lookup_hash(IdType.PASSPORT, f"{n}:{compact}")
+            for n in Person.objects.filter(id_type=IdType.PASSPORT).values_list("nationality", flat=True).distinct()
+        ])
+    return visible.none()
+
+
+@dataclass(frozen=True)
+class PersonCard:
+    """A person as one viewer may see them: masked fields already masked."""
+
+    person: Person
+    id_number: str
+    phone: str
+    address: str
+    id_masked: bool
+    phone_masked: bool
+    address_masked: bool
+
+
+def card_for(actor, person: Person) -> PersonCard:
+    clear = access.unmasked_fields(actor)
+    id_number, phone = person.id_number, person.phone
+    address = person.household.address if person.household else ""
+    return PersonCard(
+        person=person,
+        id_number=id_number if "id_number" in clear else identity.mask_id_number(id_number),
+        phone=phone if "phone" in clear else identity.mask_phone(phone),
+        address=address if "address" in clear else identity.mask_address(address),
+        id_masked="id_number" not in clear, phone_masked="phone" not in clear, address_masked="address" not in clear,
+    )
+
+
+def view_person(actor, person_id, *, reason: str = Reason.ROUTINE, channel: str = "web",
+                ip: str | None = None) -> PersonCard:
+    """Open one person for `actor`: 404 outside their subtree, and an audit row when shown."""
+    person = access.get_person_for(actor, person_id)
+    audit.record(actor, Action.VIEW_PERSON, person=person, reason=audit.parse_reason(reason), channel=channel, ip=ip)
+    return card_for(actor, person)
+
+
+EXPORT_COLUMNS = ["id", "name", "sex", "birth_date", "id_type", "id_number", "phone", "grid_code", "household_code",
+                  "address"]
+
+
+def export_rows(actor, jurisdiction: Jurisdiction, *, channel: str = "web", ip: str | None = None,
+                chunk_size: int = 2000):
+    """Yield export rows of everyone under `jurisdiction`, auditing each chunk before it leaves."""
+    persons = (access.persons_for(actor).filter(jurisdiction_path__startswith=jurisdiction.path)
+               .select_related("grid", "household").order_by("id"))
+    last_id = 0
+    while True:
+        chunk = list(persons.filter(id__gt=last_id)[:chunk_size])
+        if not chunk:
+            return
+        audit.record_person_views(actor, [p.pk for p in chunk], channel=channel, ip=ip,
+                                  jurisdiction=jurisdiction.code)
+        for person in chunk:
+            card = card_for(actor, person)
+            yield [person.pk, person.name, person.sex, person.birth_date.isoformat(), person.id_type, card.id_number,
+                   card.phone, person.grid.code, person.household.code if person.household else "", card.address]
+        last_id = chunk[-1].pk

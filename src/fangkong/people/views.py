@@ -1,0 +1,61 @@
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from fangkong.accounts import access
+from fangkong.audit.models import Reason
+
+from . import services
+
+
+@login_required
+def search(request):
+    query = request.GET.get("q", "").strip()
+    persons = list(services.search_persons(request.user, query)) if query else []
+    cards = [services.card_for(request.user, p) for p in persons]
+    return render(request, "people/search.html", {"query": query, "cards": cards,
+                                                  "may_see_persons": access.may_see_persons(request.user)})
+
+
+@login_required
+def detail(request, person_id):
+    reason = request.GET.get("reason", Reason.ROUTINE)
+    card = services.view_person(request.user, person_id, reason=reason, ip=request.META.get("REMOTE_ADDR"))
+    person = card.person
+    return render(request, "people/detail.html", {
+        "card": card, "person": person, "reasons": Reason.choices, "reason": reason,
+        "registrations": person.registrations.all()[:20],
+        "age": _age(person.birth_date),
+    })
+
+
+def _age(birth_date):
+    today = timezone.localdate()
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def export_csv(request, code):
+    node = access.get_jurisdiction_for(request.user, code)
+    if not access.may_see_persons(request.user):
+        rows = iter(())
+    else:
+        rows = services.export_rows(request.user, node, ip=request.META.get("REMOTE_ADDR"))
+    writer = csv.writer(_Echo())
+
+    def stream():
+        yield "\ufeff" + writer.writerow(services.EXPORT_COLUMNS)  # BOM so Excel reads UTF-8 Chinese
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="persons-{node.code}.csv"'
+    return response
