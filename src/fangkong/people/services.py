@@ -194,7 +194,7 @@ def _merge(person: Person, clean: CleanPerson, *, moves: bool) -> None:
 def search_persons(actor, query: str) -> QuerySet[Person]:
     """Find people in the actor's subtree by resident ID, passport, phone, name or pinyin."""
     q = (query or "").strip()
-    visible = access.persons_for(actor).select_related("grid")
+    visible = access.persons_for(actor).select_related("grid", "grid__parent")
     if not q:
         return visible.none()
     compact = q.replace(" ", "").upper()

@@ -42,6 +42,6 @@ class Command(BaseCommand):
             username = f"demo-{role}"
             if not User.objects.filter(username=username).exists():
                 create_user(username=username, password=DEMO_PASSWORD, role=role, jurisdiction_code=place.code,
-                            full_name=f"{Role(role).label}", validate=False)
+                            validate=False)
             logins.append((username, str(Role(role).label), f"{place.name} ({place.code})"))
         return logins

@@ -1,0 +1,72 @@
+import datetime as dt
+
+import pytest
+
+from fangkong.audit.models import Action, AuditEvent
+from fangkong.conftest import VALID_ID
+from fangkong.errors import Conflict, InputRefused
+from fangkong.people import crypto
+from fangkong.people.models import Person, Registration
+from fangkong.people.services import PersonInput, create_person, register_from_source
+
+
+def test_a_person_is_stored_encrypted_with_a_lookup_hash(person):
+    raw = Person.objects.values("id_number_cipher", "phone_cipher", "name_pinyin", "name_initials").get(pk=person.pk)
+    assert VALID_ID.encode() not in bytes(raw["id_number_cipher"])
+    assert b"13812345678" not in bytes(raw["phone_cipher"])
+    assert crypto.decrypt(raw["id_number_cipher"]) == VALID_ID
+    assert (raw["name_pinyin"], raw["name_initials"]) == ("zhangsan", "zs")
+    assert person.birth_date == dt.date(1990, 3, 7) and person.sex == "M"
+
+
+def test_a_second_record_for_the_same_id_is_refused_and_nothing_is_written(person, grid_worker):
+    with pytest.raises(Conflict) as caught:
+        create_person(grid_worker, PersonInput(id_number=VALID_ID.lower(), name="李四",
+                                               grid_code=grid_worker.jurisdiction.code))
+    assert caught.value.problems[0].field == "id_number"
+    assert Person.objects.count() == 1
+
+
+def test_every_bad_field_is_named_at_once_and_nothing_is_written(grid_worker):
+    before = AuditEvent.objects.count()
+    with pytest.raises(InputRefused) as caught:
+        create_person(grid_worker, PersonInput(id_number=VALID_ID[:-1] + "0", name="", phone="123",
+                                               grid_code="999999999999999"))
+    assert {p.field for p in caught.value.problems} == {"id_number", "name", "phone", "grid_code"}
+    assert Person.objects.count() == 0 and AuditEvent.objects.count() == before
+
+
+def test_a_grid_outside_the_users_subtree_is_an_unknown_code(sibling_worker, tree):
+    with pytest.raises(InputRefused) as caught:
+        create_person(sibling_worker, PersonInput(id_number=VALID_ID, name="张三", grid_code=tree["grid_a1"].code))
+    assert caught.value.problems[0].field == "grid_code"
+
+
+def test_a_passport_holder_needs_nationality_sex_and_birth_date(grid_worker):
+    with pytest.raises(InputRefused) as caught:
+        create_person(grid_worker, PersonInput(id_type="passport", id_number="E1234567", nationality="us",
+                                               name="John Smith", grid_code=grid_worker.jurisdiction.code))
+    assert {p.field for p in caught.value.problems} == {"nationality", "sex", "birth_date"}
+    person = create_person(grid_worker, PersonInput(
+        id_type="passport", id_number="e1234567", nationality="usa", name="John Smith", sex="M",
+        birth_date=dt.date(1980, 1, 2), grid_code=grid_worker.jurisdiction.code))
+    assert (person.id_number, person.nationality) == ("E1234567", "USA")
+
+
+def test_registrations_from_several_sources_merge_onto_one_person(person, grid_worker):
+    data = PersonInput(id_number=VALID_ID, name="张三", phone="13900000000", grid_code=grid_worker.jurisdiction.code)
+    merged, created = register_from_source(grid_worker, data, source="checkpoint", source_ref="cp-1")
+    assert merged.pk == person.pk and not created
+    merged.refresh_from_db()
+    assert merged.phone == "13900000000"
+    assert Person.objects.count() == 1
+    assert set(Registration.objects.values_list("source", flat=True)) == {"grid", "checkpoint"}
+
+
+def test_a_registration_repeated_by_a_flaky_phone_counts_once(grid_worker):
+    data = PersonInput(id_number=VALID_ID, name="张三", grid_code=grid_worker.jurisdiction.code)
+    first, created = register_from_source(grid_worker, data, source="arrival", source_ref="phone-abc")
+    again, created_again = register_from_source(grid_worker, data, source="arrival", source_ref="phone-abc")
+    assert (created, created_again) == (True, False) and first.pk == again.pk
+    assert Registration.objects.count() == 1
+    assert AuditEvent.objects.filter(action=Action.REGISTER_PERSON).count() == 1

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.utils import translation
+
+
+class DefaultLanguageMiddleware:
+    """Chinese unless the user chose otherwise: the language cookie decides, not the browser.
+
+    Command-centre machines often run English-language browsers; the UI must still open in Chinese.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _ in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
