@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from fangkong.accounts import access
@@ -123,7 +123,7 @@ def _input(payload: PersonIn) -> services.PersonInput:
 @router.post("/", response={201: PersonOut}, summary="Add a person; an ID already registered is refused (409)")
 def create_person(request, payload: PersonIn):
     person = services.create_person(request.auth, _input(payload))
-    return 201, _out(services.card_for(request.auth, person))
+    return Status(201, _out(services.card_for(request.auth, person)))
 
 
 @router.post("/registrations", response={200: RegistrationOut, 201: RegistrationOut},
@@ -133,4 +133,4 @@ def register_person(request, payload: RegistrationIn, idempotency_key: str = Hea
         request.auth, _input(payload), source=payload.source,
         source_ref=payload.source_ref or idempotency_key, details=payload.details,
     )
-    return (201 if created else 200), {"person": _out(services.card_for(request.auth, person)), "created": created}
+    return Status(201 if created else 200, {"person": _out(services.card_for(request.auth, person)), "created": created})

@@ -192,9 +192,12 @@ def _merge(person: Person, clean: CleanPerson, *, moves: bool) -> None:
 
 
 def search_persons(actor, query: str) -> QuerySet[Person]:
-    """Find people in the actor's subtree by resident ID, passport, phone, name or pinyin."""
+    """Find people in the actor's subtree by resident ID, passport, phone, name or pinyin.
+
+    Returns an unsliced queryset ordered by id; pages take the first SEARCH_LIMIT, the API paginates.
+    """
     q = (query or "").strip()
-    visible = access.persons_for(actor).select_related("grid", "grid__parent")
+    visible = access.persons_for(actor).select_related("grid", "grid__parent").order_by("id")
     if not q:
         return visible.none()
     compact = q.replace(" ", "").upper()
@@ -204,10 +207,10 @@ def search_persons(actor, query: str) -> QuerySet[Person]:
     if re.fullmatch(r"(86)?1[3-9]\d{9}|0\d{9,11}", digits):
         return visible.filter(phone_hash=crypto.lookup_hash("phone", digits[-11:] if digits.startswith("86") else digits))
     if re.search(r"[\u3400-\u9fff]", q):
-        return visible.filter(name__startswith=q)[:SEARCH_LIMIT]
+        return visible.filter(name__startswith=q)
     if re.fullmatch(r"[A-Za-z ]+", q):
         letters = q.replace(" ", "").lower()
-        return visible.filter(Q(name_pinyin__startswith=letters) | Q(name_initials=letters))[:SEARCH_LIMIT]
+        return visible.filter(Q(name_pinyin__startswith=letters) | Q(name_initials=letters))
     if re.fullmatch(r"[A-Za-z0-9]{5,17}", compact):
         return visible.filter(id_type=IdType.PASSPORT, id_number_hash__in=[
             crypto.lookup_hash(IdType.PASSPORT, f"{n}:{compact}")

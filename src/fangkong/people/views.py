@@ -14,9 +14,11 @@ from . import services
 @login_required
 def search(request):
     query = request.GET.get("q", "").strip()
-    persons = list(services.search_persons(request.user, query)) if query else []
+    persons = list(services.search_persons(request.user, query)[: services.SEARCH_LIMIT + 1]) if query else []
+    more = len(persons) > services.SEARCH_LIMIT
+    persons = persons[: services.SEARCH_LIMIT]
     cards = [services.card_for(request.user, p) for p in persons]
-    return render(request, "people/search.html", {"query": query, "cards": cards,
+    return render(request, "people/search.html", {"query": query, "cards": cards, "more": more,
                                                   "may_see_persons": access.may_see_persons(request.user)})
 
 

@@ -62,7 +62,7 @@ def split_bbox(bbox, parts: int) -> list[tuple[float, float, float, float]]:
     return cells
 
 
-def spread(total: int, parts: int, rng: random.Random, low: float = 0.8, high: float = 1.2) -> list[int]:
+def spread(total: int, parts: int, rng: random.Random, low: float = 0.85, high: float = 1.15) -> list[int]:
     """Split `total` into `parts` uneven shares (each within low..high of the mean) that sum exactly."""
     weights = [rng.uniform(low, high) for _ in range(parts)]
     scale = total / sum(weights)

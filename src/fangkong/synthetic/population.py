@@ -63,7 +63,7 @@ class PopulationGenerator:
         family_name = rng.choices(self.surnames, cum_weights=self.surname_cum)[0]
         members = []
         for i in range(size):
-            adult = i == 0 or (i == 1 and size > 1)
+            adult = i == 0  # every household has an adult at its head; the others follow the pyramid
             surname = family_name if (i != 1 and rng.random() < 0.85) or i == 0 else \
                 rng.choices(self.surnames, cum_weights=self.surname_cum)[0]
             members.append(self.person(surname, adult))

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from fangkong.errors import InputRefused
 from fangkong.people import identity
@@ -7,7 +8,7 @@ from fangkong.conftest import VALID_ID
 
 
 def refusal(callable_, *args):
-    with pytest.raises(InputRefused) as caught:
+    with translation.override("en"), pytest.raises(InputRefused) as caught:
         callable_(*args)
     return caught.value.problems[0]
 
@@ -31,7 +32,14 @@ def test_it_refuses_a_bad_resident_id_naming_the_field(bad, fragment):
         bad = bad if fragment == "check digit" else bad[:17] + ric.calc_check_digit(bad[:17] + "0")
     problem = refusal(identity.normalise_resident_id, bad)
     assert problem.field == "id_number"
-    assert fragment in str(problem.message)
+    with translation.override("en"):
+        assert fragment in str(problem.message)
+
+
+def test_refusals_speak_chinese_by_default():
+    with pytest.raises(InputRefused) as caught:
+        identity.normalise_resident_id("420102199003071")
+    assert str(caught.value.problems[0].message) == "居民身份证号码为 18 位，此号码为 15 位"
 
 
 def test_an_area_code_not_yet_in_use_in_the_birth_year_is_refused():
