@@ -6,7 +6,6 @@ import datetime as dt
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import accumulate
 
 from stdnum.cn import ric
@@ -39,8 +38,6 @@ class SyntheticHousehold:
     address: str
     members: list[SyntheticPerson]
 
-
-cached_pinyin = lru_cache(maxsize=None)(name_pinyin)
 
 
 class PopulationGenerator:
@@ -85,7 +82,7 @@ class PopulationGenerator:
         birth = REFERENCE_DATE - dt.timedelta(days=age_days)
         age = band_start + 2
         phone = "" if age < 12 else rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
-        pinyin, initials = cached_pinyin(name)
+        pinyin, initials = name_pinyin(name)
         return SyntheticPerson(name, pinyin, initials, sex, birth, self.resident_id(birth, sex), phone)
 
     def resident_id(self, birth: dt.date, sex: str) -> str:

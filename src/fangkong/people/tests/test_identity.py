@@ -65,3 +65,11 @@ def test_masks_keep_only_what_identifies_a_record_to_its_holder():
     assert identity.mask_id_number(VALID_ID) == "420***********1232"
     assert identity.mask_phone("13812345678") == "138****5678"
     assert identity.mask_address("幸福路12号3栋502室") == "幸福路**号*栋***室"
+
+
+@pytest.mark.parametrize("name, expected", [("张三", ("zhangsan", "zs")), ("曾小明", ("zengxiaoming", "zxm")),
+                                            ("单田芳", ("shantianfang", "stf")), ("John Smith", ("johnsmith", "js"))])
+def test_names_are_searchable_by_pinyin_with_surname_readings(name, expected):
+    from fangkong.people.names import name_pinyin
+
+    assert name_pinyin(name) == expected
