@@ -7,6 +7,7 @@ with a message naming the variable, so a misconfigured deployment never starts h
 from pathlib import Path
 import os
 import secrets
+import zoneinfo
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -151,7 +152,12 @@ LOGIN_FAILURE_WINDOW_MINUTES = env_int("FANGKONG_LOGIN_FAILURE_WINDOW_MINUTES", 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["fangkong.formats"]
 TIME_ZONE = os.environ.get("FANGKONG_TIME_ZONE", "Asia/Shanghai")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(f"FANGKONG_TIME_ZONE={TIME_ZONE!r} is not an IANA time zone") from None
 USE_I18N = True
 USE_TZ = True
 

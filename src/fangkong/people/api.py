@@ -49,8 +49,9 @@ class RegistrationIn(PersonIn):
 
 
 class RegistrationOut(Schema):
-    person: PersonOut
+    id: int
     created: bool
+    person: PersonOut | None = Field(description="null when the person's record lies outside the caller's subtree")
 
 
 class PersonFilters(Schema):
@@ -133,4 +134,8 @@ def register_person(request, payload: RegistrationIn, idempotency_key: str = Hea
         request.auth, _input(payload), source=payload.source,
         source_ref=payload.source_ref or idempotency_key, details=payload.details,
     )
-    return Status(201 if created else 200, {"person": _out(services.card_for(request.auth, person)), "created": created})
+    visible = access.persons_for(request.auth).filter(pk=person.pk).exists()
+    return Status(201 if created else 200, {
+        "id": person.pk, "created": created,
+        "person": _out(services.card_for(request.auth, person)) if visible else None,
+    })

@@ -76,3 +76,12 @@ def test_a_jurisdiction_comes_with_its_childrens_counts(client, commander, tree,
     assert body["persons"] == 1 and body["grids"] == 2
     assert [c["code"] for c in body["children"]] == [tree["town_a"].code]
     assert body["path"] == ["420000", "420100", "420102"]
+
+
+def test_a_registration_onto_someone_elses_person_does_not_reveal_them(client, person, sibling_worker):
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {create_token(sibling_worker.username)}"
+    payload = {"id_number": VALID_ID, "name": "张三", "grid_code": sibling_worker.jurisdiction.code,
+               "source": "checkpoint", "source_ref": "cp-9"}
+    body = client.post("/api/v1/persons/registrations", payload, content_type="application/json").json()
+    assert body == {"id": person.pk, "created": False, "person": None}
+    assert Registration.objects.filter(person=person, source="checkpoint").exists()

@@ -1,0 +1,94 @@
+"""Seeding speed: the bulk writer (COPY / executemany) against one ORM save per row, in the same run.
+
+    python bench/bench_seed.py --population 20000 [--database sqlite|postgres] [--baseline 2000]
+
+Creates a fresh database (a temporary SQLite file, or the PostgreSQL database `fk_bench_seed` on
+127.0.0.1), migrates it, seeds the synthetic city, then saves `--baseline` more persons one
+`Model.save()` each (the straightforward way the issue forbids) and prints both rates and their ratio.
+"""
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def configure(database: str) -> str:
+    if database == "postgres":
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "fk_bench_seed"], check=True)
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "fk_bench_seed"], check=True)
+        url = "postgres://postgres@127.0.0.1:5432/fk_bench_seed"
+    else:
+        url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("FANGKONG_VAR_DIR", tempfile.mkdtemp())
+    os.environ["DJANGO_SETTINGS_MODULE"] = "fangkong.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url
+
+
+def per_row_baseline(count: int) -> float:
+    from django.utils import timezone
+
+    from fangkong.jurisdictions.models import Household, Jurisdiction, Level
+    from fangkong.people import crypto
+    from fangkong.people.models import Person
+    from fangkong.synthetic.population import PopulationGenerator
+
+    grid = Jurisdiction.objects.filter(level=Level.GRID).first()
+    generator = PopulationGenerator(random.Random(99))
+    started = time.perf_counter()
+    made = 0
+    while made < count:
+        home = generator.household(f"B{made:018d}", "江岸区", "基准社区", count - made)
+        household = Household.objects.create(code=home.code, grid=grid, address=home.address)
+        for p in home.members:
+            Person.objects.create(
+                id_type="ric", id_number_cipher=crypto.encrypt(p.resident_id),
+                # a baseline-only prefix keeps its hashes apart from the seeded city's
+                id_number_hash=crypto.lookup_hash("bench", p.resident_id),
+                phone_cipher=crypto.encrypt(p.phone) if p.phone else None,
+                phone_hash=crypto.lookup_hash("phone", p.phone) if p.phone else "",
+                name=p.name, name_pinyin=p.pinyin, name_initials=p.initials, sex=p.sex, birth_date=p.birth_date,
+                grid=grid, household=household, jurisdiction_path=grid.path, created_at=timezone.now(),
+            )
+            made += 1
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--population", type=int, default=20_000)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--baseline", type=int, default=2_000, help="persons saved one by one for the baseline")
+    args = parser.parse_args()
+    configure(args.database)
+    from fangkong.synthetic.seed import seed_city
+
+    started = time.perf_counter()
+    seed_city(args.population, seed=1)
+    bulk_seconds = time.perf_counter() - started
+    baseline_seconds = per_row_baseline(args.baseline)
+    bulk_rate = args.population / bulk_seconds
+    row_rate = args.baseline / baseline_seconds
+    print(f"database          {args.database}")
+    print(f"bulk seed         {args.population:,} persons in {bulk_seconds:.1f} s = {bulk_rate:,.0f} persons/s")
+    print(f"one save per row  {args.baseline:,} persons in {baseline_seconds:.1f} s = {row_rate:,.0f} persons/s")
+    print(f"ratio             bulk is {bulk_rate / row_rate:.1f}x the per-row ORM rate")
+    print(f"extrapolated      1M: {1e6 / bulk_rate / 60:.1f} min, 10M: {1e7 / bulk_rate / 60:.1f} min")
+
+
+if __name__ == "__main__":
+    main()
