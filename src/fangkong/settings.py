@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves Swagger UI from its own static files, not a CDN
     "fangkong.accounts",
     "fangkong.jurisdictions",
     "fangkong.people",

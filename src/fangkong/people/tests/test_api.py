@@ -85,3 +85,8 @@ def test_a_registration_onto_someone_elses_person_does_not_reveal_them(client, p
     body = client.post("/api/v1/persons/registrations", payload, content_type="application/json").json()
     assert body == {"id": person.pk, "created": False, "person": None}
     assert Registration.objects.filter(person=person, source="checkpoint").exists()
+
+
+def test_the_interactive_docs_load_nothing_from_a_cdn(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in html and "cdn" not in html.lower()
