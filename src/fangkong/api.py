@@ -59,8 +59,14 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+from fangkong.cases.api import router as cases_router  # noqa: E402
+from fangkong.dashboard.api import router as dashboard_router  # noqa: E402
 from fangkong.jurisdictions.api import router as jurisdictions_router  # noqa: E402
 from fangkong.people.api import router as people_router  # noqa: E402
+from fangkong.quarantine.api import router as quarantine_router  # noqa: E402
 
 api.add_router("/jurisdictions", jurisdictions_router)
+api.add_router("/jurisdictions", dashboard_router)
+api.add_router("/", cases_router)
+api.add_router("/", quarantine_router)
 api.add_router("/persons", people_router)

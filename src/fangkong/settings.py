@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "fangkong.jurisdictions",
     "fangkong.people",
     "fangkong.audit",
+    "fangkong.cases",
+    "fangkong.quarantine",
+    "fangkong.dashboard",
     "fangkong.web",
 ]
 

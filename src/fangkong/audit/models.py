@@ -12,6 +12,9 @@ class Action(models.TextChoices):
     LOGIN = "login", _("Logged in")
     LOGIN_REFUSED = "login_refused", _("Login refused")
     TOKEN_CREATED = "token_created", _("API token created")
+    CASE_TRANSITION = "case_transition", _("Changed a case")
+    QUARANTINE_CHANGE = "quarantine_change", _("Changed a quarantine order")
+    ALERT_CHANGE = "alert_change", _("Handled an alert")
 
 
 class Reason(models.TextChoices):

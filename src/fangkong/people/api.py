@@ -8,6 +8,7 @@ from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action, Reason
 from fangkong.errors import InputRefused
+from fangkong.pagination import MappedPage
 
 from . import services
 from .models import IdType, RegistrationSource
@@ -88,26 +89,13 @@ def list_persons(request, filters: Query[PersonFilters]):
         persons = persons.filter(birth_date__gte=filters.born_after)
     if filters.born_before:
         persons = persons.filter(birth_date__lte=filters.born_before)
-    return _AuditedPage(user, persons.select_related("grid", "household").order_by("id"), request)
 
+    def audit_page(rows):
+        audit.record_person_views(user, [p.pk for p in rows], action=Action.VIEW_PERSON, reason=Reason.INTEGRATION,
+                                  channel="api", ip=request.META.get("REMOTE_ADDR"))
 
-class _AuditedPage:
-    """A queryset wrapper that audits exactly the rows a page hands out, when it hands them out."""
-
-    def __init__(self, user, queryset, request):
-        self.user, self.queryset, self.request = user, queryset, request
-
-    def count(self):
-        return self.queryset.count()
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, item):
-        rows = list(self.queryset[item])
-        audit.record_person_views(self.user, [p.pk for p in rows], action=Action.VIEW_PERSON,
-                                  reason=Reason.INTEGRATION, channel="api", ip=self.request.META.get("REMOTE_ADDR"))
-        return [_out(services.card_for(self.user, p)) for p in rows]
+    return MappedPage(persons.select_related("grid", "household").order_by("id"),
+                      lambda p: _out(services.card_for(user, p)), on_page=audit_page)
 
 
 @router.get("/{int:person_id}", response=PersonOut, summary="One person (audited)")

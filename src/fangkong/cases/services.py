@@ -1,0 +1,273 @@
+"""Use cases of the symptom ledger and of cases: open, transition (the one function), five earlies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts import access
+from fangkong.audit import services as audit
+from fangkong.audit.models import Action
+from fangkong.errors import Conflict, InputRefused
+
+from . import disease as diseases
+from .models import Case, CaseEvent, Resolution, Severity, SymptomReport
+from .transitions import TRANSITIONS, actions_from, allowed
+
+
+def _not_future(value: dt.datetime | None, field: str) -> dt.datetime:
+    now = timezone.now()
+    if value is None:
+        return now
+    if timezone.is_naive(value):
+        raise InputRefused((field, _("give the time with its time zone")))
+    if value > now + dt.timedelta(minutes=5):
+        raise InputRefused((field, _("this time is in the future")))
+    return value
+
+
+# --- the suspicious-symptom ledger -------------------------------------------------------------
+
+def report_symptoms(actor, person_id: int, *, source: str, symptoms: str, temperature: Decimal | None = None,
+                    onset_date: dt.date | None = None, reported_at: dt.datetime | None = None,
+                    idempotency_key: str | None = None) -> tuple[SymptomReport, bool]:
+    """Enter a person into the ledger with a deadline; the same idempotency key twice counts once."""
+    if idempotency_key:
+        earlier = SymptomReport.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier:
+            return earlier, False
+    person = access.get_person_for(actor, person_id)
+    disease = diseases.current()
+    problems = []
+    if source not in SymptomReport.Source.values:
+        problems.append(("source", _("unknown source %(s)s") % {"s": source}))
+    if not (symptoms or "").strip():
+        problems.append(("symptoms", _("describe the symptoms")))
+    if temperature is not None and not disease.temperature_min <= temperature <= disease.temperature_max:
+        problems.append(("temperature", _("%(t)s °C is implausible: expected %(lo)s to %(hi)s")
+                         % {"t": temperature, "lo": disease.temperature_min, "hi": disease.temperature_max}))
+    if onset_date and onset_date > timezone.localdate():
+        problems.append(("onset_date", _("the onset date is in the future")))
+    if problems:
+        raise InputRefused(*problems)
+    reported_at = _not_future(reported_at, "reported_at")
+    entry = SymptomReport.objects.create(
+        person=person, source=source, symptoms=symptoms.strip(), temperature=temperature, onset_date=onset_date,
+        reported_at=reported_at, deadline=reported_at + dt.timedelta(hours=disease.ledger_deadline_hours),
+        owner_path=person.jurisdiction_path, reported_by=actor, idempotency_key=idempotency_key or None,
+    )
+    return entry, True
+
+
+def ledger_for(actor) -> QuerySet[SymptomReport]:
+    path = access.scope_path(actor)
+    if path is None or not access.may_see_persons(actor):
+        return SymptomReport.objects.none()
+    return SymptomReport.objects.filter(owner_path__startswith=path).select_related("person", "person__grid")
+
+
+def resolve_symptom_report(actor, report_id: int, resolution: str, note: str = "") -> SymptomReport:
+    with transaction.atomic():
+        try:
+            entry = ledger_for(actor).select_for_update(of=("self",)).get(pk=report_id)
+        except SymptomReport.DoesNotExist:
+            raise Http404("No such entry") from None
+        if entry.resolved_at:
+            raise Conflict(("resolution", _("this entry was already resolved")))
+        if resolution not in Resolution.values:
+            raise InputRefused(("resolution", _("unknown resolution %(r)s") % {"r": resolution}))
+        entry.resolution, entry.resolved_at, entry.resolved_by, entry.note = resolution, timezone.now(), actor, note
+        entry.save(update_fields=["resolution", "resolved_at", "resolved_by", "note"])
+        if resolution == Resolution.CASE_OPENED:
+            open_case(actor, entry.person_id, onset_date=entry.onset_date, detected_at=entry.reported_at,
+                      symptom_report=entry)
+    return entry
+
+
+def overdue_symptom_reports(path: str, now: dt.datetime | None = None) -> QuerySet[SymptomReport]:
+    return SymptomReport.objects.filter(owner_path__startswith=path, resolved_at=None,
+                                        deadline__lt=now or timezone.now())
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+def cases_for(actor) -> QuerySet[Case]:
+    path = access.scope_path(actor)
+    if path is None or not access.may_see_persons(actor):
+        return Case.objects.none()
+    return Case.objects.filter(owner_path__startswith=path).select_related("person", "person__grid")
+
+
+def get_case_for(actor, case_id) -> Case:
+    try:
+        return cases_for(actor).get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such case") from None
+
+
+def open_case(actor, person_id: int, *, onset_date: dt.date | None = None, detected_at: dt.datetime | None = None,
+              reported_at: dt.datetime | None = None, severity: str = Severity.MILD,
+              symptom_report: SymptomReport | None = None) -> Case:
+    """Open a suspected case for a person in the actor's subtree (one open case per person)."""
+    person = access.get_person_for(actor, person_id)
+    detected_at = _not_future(detected_at, "detected_at")
+    reported_at = _not_future(reported_at, "reported_at") if reported_at else None
+    problems = []
+    if onset_date and onset_date > timezone.localdate():
+        problems.append(("onset_date", _("the onset date is in the future")))
+    if severity not in Severity.values:
+        problems.append(("severity", _("unknown severity %(s)s") % {"s": severity}))
+    if reported_at and reported_at < detected_at:
+        problems.append(("reported_at", _("a case is reported after it is discovered")))
+    if problems:
+        raise InputRefused(*problems)
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                person=person, disease=diseases.current(), onset_date=onset_date, detected_at=detected_at,
+                reported_at=reported_at, severity=severity, owner_path=person.jurisdiction_path,
+                symptom_report=symptom_report,
+            )
+            _event(case, "open", actor, detected_at, ("", ""), note="")
+    except IntegrityError:
+        raise Conflict(("person", _("this person already has an open case"))) from None
+    return case
+
+
+def _event(case: Case, action: str, actor, at: dt.datetime, before: tuple[str, str], note: str) -> None:
+    CaseEvent.objects.create(case=case, action=action, at=at, actor=actor, from_classification=before[0],
+                             to_classification=case.classification, from_placement=before[1],
+                             to_placement=case.placement, note=note)
+    audit.record(actor, Action.CASE_TRANSITION, person=case.person, channel="web", case=case.pk, action=action)
+
+
+def transition(actor, case_id: int, action: str, *, at: dt.datetime | None = None, hospital: str = "",
+               note: str = "") -> Case:
+    """Apply one action of the transition table to a case: check, timestamp, event row and audit row."""
+    with transaction.atomic():
+        try:
+            case = cases_for(actor).select_for_update(of=("self",)).get(pk=case_id)
+        except (Case.DoesNotExist, ValueError, TypeError):
+            raise Http404("No such case") from None
+        rule = TRANSITIONS.get(action)
+        if rule is None:
+            raise InputRefused(("action", _("unknown action %(a)s") % {"a": action}))
+        if not allowed(action, case.classification, case.placement):
+            raise InputRefused(("action", _("cannot %(action)s a case that is %(cls)s and %(where)s; allowed now: "
+                                            "%(allowed)s") % {
+                "action": rule.label, "cls": case.get_classification_display(), "where": case.get_placement_display(),
+                "allowed": ", ".join(str(TRANSITIONS[a].label) for a in actions_from(case.classification,
+                                                                                      case.placement)) or "—"}))
+        if action == "admit" and not hospital.strip():
+            raise InputRefused(("hospital", _("name the hospital that admits the patient")))
+        at = _not_future(at, "at")
+        before = (case.classification, case.placement)
+        changed = ["updated_at"]
+        if rule.to_class:
+            case.classification = rule.to_class
+            changed.append("classification")
+        if rule.to_place:
+            case.placement = rule.to_place
+            changed.append("placement")
+        if hospital:
+            case.hospital = hospital.strip()
+            changed.append("hospital")
+        for stamp in rule.stamps:
+            if getattr(case, stamp) is None:
+                setattr(case, stamp, at)
+                changed.append(stamp)
+        if rule.closes:
+            case.closed_at = at
+            changed.append("closed_at")
+        case.save(update_fields=changed)
+        _event(case, action, actor, at, before, note)
+        if action == "observe":
+            from fangkong.quarantine import services as quarantine
+
+            quarantine.start_post_discharge_observation(actor, case, at)
+    return case
+
+
+def set_severity(actor, case_id: int, severity: str, note: str = "") -> Case:
+    if severity not in Severity.values:
+        raise InputRefused(("severity", _("unknown severity %(s)s") % {"s": severity}))
+    with transaction.atomic():
+        case = get_case_for(actor, case_id)
+        if case.closed_at:
+            raise InputRefused(("severity", _("the case is closed")))
+        before = (case.classification, case.placement)
+        case.severity = severity
+        case.save(update_fields=["severity", "updated_at"])
+        _event(case, f"severity:{severity}", actor, timezone.now(), before, note)
+    return case
+
+
+def record_report(actor, case_id: int, reported_at: dt.datetime | None = None) -> Case:
+    """Record the direct network report (网络直报) of a case; it is late past the disease's deadline."""
+    with transaction.atomic():
+        case = get_case_for(actor, case_id)
+        if case.reported_at:
+            raise Conflict(("reported_at", _("this case was already reported")))
+        reported_at = _not_future(reported_at, "reported_at")
+        if reported_at < case.detected_at:
+            raise InputRefused(("reported_at", _("a case is reported after it is discovered")))
+        case.reported_at = reported_at
+        case.save(update_fields=["reported_at", "updated_at"])
+        _event(case, "report", actor, reported_at, (case.classification, case.placement), "")
+    return case
+
+
+@dataclass(frozen=True)
+class FiveEarlies:
+    """The five earlies (早发现、早报告、早隔离、早诊断、早治疗) of one case, with the intervals between."""
+
+    onset: dt.date | None
+    detected: dt.datetime
+    reported: dt.datetime | None
+    isolated: dt.datetime | None
+    diagnosed: dt.datetime | None
+    treated: dt.datetime | None
+    deadline_hours: int
+
+    @staticmethod
+    def hours(start, end) -> float | None:
+        return round((end - start).total_seconds() / 3600, 1) if start and end else None
+
+    @property
+    def onset_to_detection_days(self) -> int | None:
+        return (timezone.localtime(self.detected).date() - self.onset).days if self.onset else None
+
+    @property
+    def detection_to_report_hours(self):
+        return self.hours(self.detected, self.reported)
+
+    @property
+    def report_late(self) -> bool:
+        """Not reported within the deadline after discovery (still unreported and past it counts too)."""
+        limit = self.detected + dt.timedelta(hours=self.deadline_hours)
+        return (self.reported or timezone.now()) > limit
+
+    @property
+    def detection_to_isolation_hours(self):
+        return self.hours(self.detected, self.isolated)
+
+    @property
+    def isolation_to_diagnosis_hours(self):
+        return self.hours(self.isolated, self.diagnosed)
+
+    @property
+    def diagnosis_to_treatment_hours(self):
+        return self.hours(self.diagnosed, self.treated)
+
+
+def five_earlies(case: Case) -> FiveEarlies:
+    return FiveEarlies(case.onset_date, case.detected_at, case.reported_at, case.isolated_at, case.diagnosed_at,
+                       case.treated_at, case.disease.report_deadline_hours)
+

@@ -1,0 +1,36 @@
+import datetime as dt
+
+from ninja import Router, Schema
+
+from fangkong.accounts import access
+
+from . import services
+
+router = Router(tags=["dashboard"])
+
+
+class FiguresOut(Schema):
+    code: str
+    name: str
+    figures: dict[str, int]
+
+
+class SummaryOut(Schema):
+    code: str
+    name: str
+    date: dt.date
+    figures: dict[str, int]
+    direct: dict[str, int]
+    children: list[FiguresOut]
+
+
+@router.get("/{code}/summary", response=SummaryOut,
+            summary="Today's figures over the subtree; each equals the sum of the children's plus `direct`")
+def jurisdiction_summary(request, code: str, date: dt.date | None = None):
+    node = access.get_jurisdiction_for(request.auth, code)
+    result = services.summary(node, today=date)
+    return {
+        "code": node.code, "name": node.name, "date": result.today, "figures": result.totals,
+        "direct": result.direct,
+        "children": [{"code": c.code, "name": c.name, "figures": f} for c, f in result.children],
+    }

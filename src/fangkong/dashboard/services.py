@@ -1,0 +1,109 @@
+"""Today's figures for a jurisdiction, rolled up over its subtree, and for each of its children.
+
+Every figure is a count over the rows the loops wrote (cases, orders, slots, alerts, the ledger),
+grouped by the prefix of their owner path: a level's figure is the sum of its children's plus what
+is owned by the level itself (a county's quarantine site, say), never a number typed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Left, TruncDate
+from django.utils import timezone
+
+from fangkong.cases.models import Case, Classification, Severity, SymptomReport
+from fangkong.jurisdictions.models import Jurisdiction
+from fangkong.quarantine.models import Alert, AlertKind, AlertStatus, Kind, Order, OrderStatus, ReadingSlot, SlotStatus
+
+FIGURES = [
+    "suspected", "confirmed", "asymptomatic", "severe", "critical", "new_cases_today", "home_observation",
+    "central_quarantine", "readings_due", "readings_done", "readings_missed", "fever_alerts", "missed_alerts",
+    "overdue_ledger",
+]
+
+
+def _sources(today: dt.date, now: dt.datetime) -> list[tuple[QuerySet, dict[str, Q]]]:
+    """Each source table with the figures it answers, as conditional counts."""
+    day_start = dt.datetime.combine(today, dt.time.min, tzinfo=timezone.get_current_timezone())
+    return [
+        (Case.objects.filter(closed_at=None).exclude(classification=Classification.EXCLUDED), {
+            "suspected": Q(classification=Classification.SUSPECTED),
+            "confirmed": Q(classification=Classification.CONFIRMED),
+            "asymptomatic": Q(classification=Classification.ASYMPTOMATIC),
+            "severe": Q(severity=Severity.SEVERE), "critical": Q(severity=Severity.CRITICAL),
+            "new_cases_today": Q(detected_at__gte=day_start),
+        }),
+        (Order.objects.filter(status=OrderStatus.ACTIVE), {
+            "home_observation": Q(kind=Kind.HOME), "central_quarantine": Q(kind=Kind.CENTRAL),
+        }),
+        (ReadingSlot.objects.filter(day=today), {
+            "readings_due": Q(), "readings_done": Q(status=SlotStatus.DONE),
+            "readings_missed": Q(status=SlotStatus.MISSED),
+        }),
+        (Alert.objects.exclude(status=AlertStatus.RESOLVED), {
+            "fever_alerts": Q(kind=AlertKind.FEVER), "missed_alerts": Q(kind=AlertKind.MISSED),
+        }),
+        (SymptomReport.objects.filter(resolved_at=None, deadline__lt=now), {"overdue_ledger": Q()}),
+    ]
+
+
+@dataclass
+class Summary:
+    node: Jurisdiction
+    today: dt.date
+    totals: dict[str, int]
+    children: list[tuple[Jurisdiction, dict[str, int]]] = field(default_factory=list)
+    direct: dict[str, int] = field(default_factory=dict)
+
+
+def summary(node: Jurisdiction, today: dt.date | None = None, now: dt.datetime | None = None) -> Summary:
+    """Figures for `node`'s subtree and per child: one grouped query per source table."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    children = list(node.children.all())
+    width = len(children[0].path) if children else len(node.path)
+    by_prefix: dict[str, Counter] = defaultdict(Counter)
+    for queryset, figures in _sources(today, now):
+        rows = (queryset.filter(owner_path__startswith=node.path)
+                .annotate(prefix=Left("owner_path", width)).values("prefix")
+                .annotate(**{name: Count("id", filter=condition) for name, condition in figures.items()}))
+        for row in rows:
+            prefix = row.pop("prefix")
+            by_prefix[prefix].update(row)
+    child_paths = {c.path for c in children}
+    direct = Counter()
+    for prefix, counts in by_prefix.items():
+        if prefix not in child_paths:
+            direct.update(counts)  # owned by the node itself, not by any child
+    totals = Counter()
+    for counts in by_prefix.values():
+        totals.update(counts)
+    return Summary(
+        node=node, today=today, totals={f: totals[f] for f in FIGURES},
+        children=[(c, {f: by_prefix[c.path][f] for f in FIGURES}) for c in children],
+        direct={f: direct[f] for f in FIGURES},
+    )
+
+
+def epidemic_curve(node: Jurisdiction, days: int = 60, today: dt.date | None = None) -> dict[str, list]:
+    """New cases per day by onset date and by report (discovery) date, excluded cases left out."""
+    today = today or timezone.localdate()
+    start = today - dt.timedelta(days=days - 1)
+    cases = (Case.objects.filter(owner_path__startswith=node.path)
+             .exclude(classification=Classification.EXCLUDED))
+    by_onset = dict(cases.filter(onset_date__gte=start).values_list("onset_date").annotate(n=Count("id")))
+    by_report = dict(cases.annotate(d=TruncDate("detected_at")).filter(d__gte=start)
+                     .values_list("d").annotate(n=Count("id")))
+    dates = [start + dt.timedelta(days=i) for i in range(days)]
+    return {
+        "dates": [d.isoformat() for d in dates],
+        "onset": [by_onset.get(d, 0) for d in dates],
+        "report": [by_report.get(d, 0) for d in dates],
+    }
+
+
+

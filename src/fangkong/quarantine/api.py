@@ -1,0 +1,148 @@
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Header, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from fangkong.pagination import MappedPage
+
+from . import services
+from .models import AlertKind, AlertStatus, Kind, OrderStatus, Reason
+
+router = Router(tags=["quarantine"])
+
+
+class OrderOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    kind: Kind
+    reason: Reason
+    room: str | None
+    starts_at: dt.datetime
+    planned_end_at: dt.datetime
+    status: OrderStatus
+    ended_at: dt.datetime | None
+
+
+def _order(order) -> dict:
+    return {"id": order.pk, "person_id": order.person_id, "person_name": order.person.name, "kind": order.kind,
+            "reason": order.reason, "room": str(order.room) if order.room_id else None, "starts_at": order.starts_at,
+            "planned_end_at": order.planned_end_at, "status": order.status, "ended_at": order.ended_at}
+
+
+class OrderIn(Schema):
+    person_id: int
+    kind: Kind
+    reason: Reason
+    starts_at: dt.datetime | None = None
+    room_id: int | None = None
+    days: int | None = None
+
+
+class ExtendIn(Schema):
+    days: int
+
+
+class EndIn(Schema):
+    status: OrderStatus
+    note: str = ""
+
+
+class ReadingIn(Schema):
+    person_id: int
+    temperature: Decimal
+    taken_at: dt.datetime | None = None
+    symptoms: str = ""
+
+
+class ReadingOut(Schema):
+    id: int
+    order_id: int
+    taken_at: dt.datetime
+    temperature: Decimal
+    symptoms: str
+    fever: bool
+
+
+class AlertOut(Schema):
+    id: int
+    kind: AlertKind
+    status: AlertStatus
+    person_id: int
+    person_name: str
+    order_id: int
+    raised_at: dt.datetime
+    temperature: Decimal | None
+    note: str
+
+
+class AlertStepIn(Schema):
+    note: str = ""
+
+
+@router.get("/quarantine-orders", response=list[OrderOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_orders(request, status: OrderStatus = OrderStatus.ACTIVE):
+    return MappedPage(services.orders_for(request.auth).filter(status=status).order_by("planned_end_at", "id"), _order)
+
+
+@router.post("/quarantine-orders", response={201: OrderOut})
+def place_order(request, payload: OrderIn):
+    order = services.place_order(request.auth, payload.person_id, kind=payload.kind, reason=payload.reason,
+                                 starts_at=payload.starts_at, room_id=payload.room_id, days=payload.days)
+    return Status(201, _order(order))
+
+
+@router.post("/quarantine-orders/{int:order_id}/extend", response=OrderOut)
+def extend_order(request, order_id: int, payload: ExtendIn):
+    return _order(services.extend_order(request.auth, order_id, payload.days))
+
+
+@router.post("/quarantine-orders/{int:order_id}/end", response=OrderOut)
+def end_order(request, order_id: int, payload: EndIn):
+    return _order(services.end_order(request.auth, order_id, status=payload.status, note=payload.note))
+
+
+@router.post("/readings", response={200: ReadingOut, 201: ReadingOut},
+             summary="Record a temperature; send an Idempotency-Key so a resubmission is counted once")
+def record_reading(request, payload: ReadingIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
+    reading, created = services.record_reading(request.auth, payload.person_id, temperature=payload.temperature,
+                                               taken_at=payload.taken_at, symptoms=payload.symptoms,
+                                               idempotency_key=idempotency_key or None)
+    from fangkong.cases.disease import current
+
+    return Status(201 if created else 200, {
+        "id": reading.pk, "order_id": reading.order_id, "taken_at": reading.taken_at,
+        "temperature": reading.temperature, "symptoms": reading.symptoms,
+        "fever": reading.temperature >= current().fever_threshold,
+    })
+
+
+def _alert(alert) -> dict:
+    return {"id": alert.pk, "kind": alert.kind, "status": alert.status, "person_id": alert.person_id,
+            "person_name": alert.person.name, "order_id": alert.order_id, "raised_at": alert.raised_at,
+            "temperature": alert.reading.temperature if alert.reading_id else None, "note": alert.note}
+
+
+@router.get("/alerts", response=list[AlertOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_alerts(request, status: AlertStatus | None = None, kind: AlertKind | None = None):
+    alerts = services.alerts_for(request.auth).select_related("reading").order_by("-raised_at", "-id")
+    if status:
+        alerts = alerts.filter(status=status)
+    else:
+        alerts = alerts.exclude(status=AlertStatus.RESOLVED)
+    if kind:
+        alerts = alerts.filter(kind=kind)
+    return MappedPage(alerts, _alert)
+
+
+@router.post("/alerts/{int:alert_id}/acknowledge", response=AlertOut)
+def acknowledge_alert(request, alert_id: int, payload: AlertStepIn):
+    return _alert(services.handle_alert(request.auth, alert_id, "acknowledge", payload.note))
+
+
+@router.post("/alerts/{int:alert_id}/resolve", response=AlertOut)
+def resolve_alert(request, alert_id: int, payload: AlertStepIn):
+    return _alert(services.handle_alert(request.auth, alert_id, "resolve", payload.note))

@@ -1,0 +1,307 @@
+"""Use cases of quarantine: place, extend, release or transfer an order; record readings; raise alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts import access
+from fangkong.audit import services as audit
+from fangkong.audit.models import Action
+from fangkong.cases import disease as diseases
+from fangkong.errors import Conflict, InputRefused
+
+from .models import (Alert, AlertKind, AlertStatus, Kind, Order, OrderStatus, Reading, ReadingSlot, Reason, Room,
+                     Site, SlotStatus)
+
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+def _scoped(queryset, actor):
+    path = access.scope_path(actor)
+    if path is None or not access.may_see_persons(actor):
+        return queryset.none()
+    return queryset.filter(owner_path__startswith=path)
+
+
+def orders_for(actor) -> QuerySet[Order]:
+    return _scoped(Order.objects.select_related("person", "person__grid", "room", "room__site"), actor)
+
+
+def alerts_for(actor) -> QuerySet[Alert]:
+    return _scoped(Alert.objects.select_related("person", "person__grid", "order"), actor)
+
+
+def sites_for(actor) -> QuerySet[Site]:
+    return _scoped(Site.objects.all(), actor)
+
+
+def _get(queryset, pk, what: str):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"No such {what}") from None
+
+
+def add_site(actor, *, name: str, jurisdiction_code: str, address: str = "", rooms: int = 0,
+             family_rooms: int = 0) -> Site:
+    node = access.get_jurisdiction_for(actor, jurisdiction_code)
+    if not (name or "").strip():
+        raise InputRefused(("name", _("a name is required")))
+    with transaction.atomic():
+        site = Site.objects.create(name=name.strip(), jurisdiction=node, address=address, owner_path=node.path)
+        Room.objects.bulk_create(
+            [Room(site=site, number=f"{i + 1:03d}") for i in range(rooms)]
+            + [Room(site=site, number=f"F{i + 1:02d}", family_room=True) for i in range(family_rooms)]
+        )
+    return site
+
+
+# --- orders ------------------------------------------------------------------------------------
+
+def place_order(actor, person_id: int, *, kind: str, reason: str, starts_at: dt.datetime | None = None,
+                room_id: int | None = None, days: int | None = None, case=None) -> Order:
+    """Put a person under observation; the planned end comes from the disease settings."""
+    person = access.get_person_for(actor, person_id)
+    disease = diseases.current()
+    problems = []
+    if kind not in Kind.values:
+        problems.append(("kind", _("kind is home or central")))
+    if reason not in Reason.values:
+        problems.append(("reason", _("unknown reason %(r)s") % {"r": reason}))
+    if kind == Kind.CENTRAL and not room_id:
+        problems.append(("room", _("central quarantine needs a room")))
+    if days is not None and not 1 <= days <= 60:
+        problems.append(("days", _("observation lasts 1 to 60 days")))
+    now = timezone.now()
+    starts_at = starts_at or now
+    if starts_at > now + FUTURE_TOLERANCE:
+        problems.append(("starts_at", _("this time is in the future")))
+    if problems:
+        raise InputRefused(*problems)
+    if days is None:
+        days = disease.post_discharge_observation_days if reason == Reason.POST_DISCHARGE else disease.observation_days
+    with transaction.atomic():
+        room, owner_path = None, person.jurisdiction_path
+        if kind == Kind.CENTRAL:
+            room = _free_room(actor, room_id)
+            owner_path = room.site.owner_path
+        try:
+            with transaction.atomic():
+                order = Order.objects.create(person=person, kind=kind, reason=reason, room=room, starts_at=starts_at,
+                                             planned_end_at=starts_at + dt.timedelta(days=days),
+                                             owner_path=owner_path, case=case, created_by=actor)
+        except IntegrityError:
+            raise Conflict(("person", _("this person is already under observation"))) from None
+        _add_slots(order, disease, order.starts_at, order.planned_end_at)
+        audit.record(actor, Action.QUARANTINE_CHANGE, person=person, order=order.pk, change="placed")
+    return order
+
+
+def _free_room(actor, room_id) -> Room:
+    room = Room.objects.select_for_update().select_related("site").filter(
+        pk=room_id, site__in=sites_for(actor)).first() if str(room_id).isdigit() else None
+    if room is None:
+        raise InputRefused(("room", _("unknown room")))
+    if not room.family_room and room.orders.filter(status=OrderStatus.ACTIVE).exists():
+        raise Conflict(("room", _("room %(r)s is occupied and is not a family room") % {"r": room.number}))
+    return room
+
+
+def _add_slots(order: Order, disease, start: dt.datetime, end: dt.datetime) -> None:
+    """One slot per reading window that opens within [start, end)."""
+    tz = diseases.zone(disease)
+    day, last = start.astimezone(tz).date() - dt.timedelta(days=1), end.astimezone(tz).date()
+    slots = []
+    while day <= last:
+        for index, opens, closes in diseases.windows_on(disease, day):
+            if start <= opens < end:
+                slots.append(ReadingSlot(order=order, owner_path=order.owner_path, day=day, index=index,
+                                         opens_at=opens, closes_at=closes))
+        day += dt.timedelta(days=1)
+    ReadingSlot.objects.bulk_create(slots, ignore_conflicts=True)
+
+
+def _active_order(actor, order_id) -> Order:
+    order = _get(orders_for(actor).select_for_update(of=("self",)), order_id, "order")
+    if order.status != OrderStatus.ACTIVE:
+        raise InputRefused(("order", _("this order has ended (%(s)s)") % {"s": order.get_status_display()}))
+    return order
+
+
+def extend_order(actor, order_id: int, days: int) -> Order:
+    if not 1 <= int(days) <= 60:
+        raise InputRefused(("days", _("an extension is 1 to 60 days")))
+    with transaction.atomic():
+        order = _active_order(actor, order_id)
+        old_end = order.planned_end_at
+        order.planned_end_at = old_end + dt.timedelta(days=int(days))
+        order.save(update_fields=["planned_end_at"])
+        _add_slots(order, diseases.current(), old_end, order.planned_end_at)
+        audit.record(actor, Action.QUARANTINE_CHANGE, person=order.person, order=order.pk, change=f"extended {days}")
+    return order
+
+
+def end_order(actor, order_id: int, *, status: str, note: str = "") -> Order:
+    """Release (at or before the planned end) or transfer; watch windows not yet closed are dropped."""
+    if status not in {OrderStatus.RELEASED, OrderStatus.RELEASED_EARLY, OrderStatus.TRANSFERRED}:
+        raise InputRefused(("status", _("an order ends as released, released early or transferred")))
+    with transaction.atomic():
+        order = _active_order(actor, order_id)
+        now = timezone.now()
+        if status == OrderStatus.RELEASED and now < order.planned_end_at:
+            raise InputRefused(("status", _("the observation period has not ended: release it early, with a note")))
+        if status == OrderStatus.RELEASED_EARLY and not note.strip():
+            raise InputRefused(("note", _("say why the order is released early")))
+        order.status, order.ended_at = status, now
+        order.save(update_fields=["status", "ended_at"])
+        order.slots.filter(status=SlotStatus.DUE, closes_at__gt=now).delete()
+        audit.record(actor, Action.QUARANTINE_CHANGE, person=order.person, order=order.pk, change=status, note=note)
+    return order
+
+
+def transfer_to_hospital(actor, order_id: int, *, hospital: str = "") -> Order:
+    """A person under observation who is confirmed leaves observation for transfer to hospital."""
+    from fangkong.cases import services as cases
+    from fangkong.cases.models import Case, Classification
+
+    order = _get(orders_for(actor), order_id, "order")
+    case = Case.objects.filter(person=order.person, closed_at=None).first()
+    if case is None or case.classification not in {Classification.CONFIRMED, Classification.ASYMPTOMATIC}:
+        raise InputRefused(("order", _("only a confirmed or asymptomatic case is transferred to hospital")))
+    with transaction.atomic():
+        end_order(actor, order_id, status=OrderStatus.TRANSFERRED, note=hospital)
+        cases.transition(actor, case.pk, "transfer", note=hospital)
+    return order
+
+
+def start_post_discharge_observation(actor, case, at: dt.datetime) -> Order:
+    return place_order(actor, case.person_id, kind=Kind.HOME, reason=Reason.POST_DISCHARGE, starts_at=at, case=case)
+
+
+# --- readings and alerts -----------------------------------------------------------------------
+
+def record_reading(actor, person_id: int, *, temperature, taken_at: dt.datetime | None = None, symptoms: str = "",
+                   idempotency_key: str | None = None) -> tuple[Reading, bool]:
+    """Store a temperature for a person under observation; a fever raises an alert at once.
+
+    The same idempotency key a second time returns the first reading and changes nothing.
+    """
+    if idempotency_key:
+        earlier = Reading.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier:
+            return earlier, False
+    disease = diseases.current()
+    problems = []
+    try:
+        temperature = Decimal(str(temperature)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        raise InputRefused(("temperature", _("a temperature is a number in °C, e.g. 36.8"))) from None
+    if not disease.temperature_min <= temperature <= disease.temperature_max:
+        problems.append(("temperature", _("%(t)s °C is implausible: expected %(lo)s to %(hi)s")
+                         % {"t": temperature, "lo": disease.temperature_min, "hi": disease.temperature_max}))
+    now = timezone.now()
+    taken_at = taken_at or now
+    if timezone.is_naive(taken_at):
+        problems.append(("taken_at", _("give the time with its time zone")))
+    elif taken_at > now + FUTURE_TOLERANCE:
+        problems.append(("taken_at", _("this reading is dated in the future")))
+    if problems:
+        raise InputRefused(*problems)
+    person = access.get_person_for(actor, person_id)
+    order = orders_for(actor).filter(person=person, status=OrderStatus.ACTIVE).first()
+    if order is None:
+        raise InputRefused(("person", _("%(name)s is not under observation") % {"name": person.name}))
+    if taken_at < order.starts_at:
+        raise InputRefused(("taken_at", _("this reading is older than the observation order")))
+    try:
+        with transaction.atomic():
+            reading = Reading.objects.create(order=order, taken_at=taken_at, temperature=temperature,
+                                             symptoms=symptoms.strip(), entered_by=actor,
+                                             idempotency_key=idempotency_key or None)
+            _fill_slot(reading)
+            if temperature >= disease.fever_threshold:
+                Alert.objects.create(kind=AlertKind.FEVER, order=order, person=person, reading=reading,
+                                     owner_path=order.owner_path, raised_at=now)
+    except IntegrityError:  # the same key, sent twice at the same moment
+        return Reading.objects.get(idempotency_key=idempotency_key), False
+    return reading, True
+
+
+def _fill_slot(reading: Reading) -> None:
+    slot = ReadingSlot.objects.filter(order=reading.order, opens_at__lte=reading.taken_at,
+                                      closes_at__gt=reading.taken_at).first()
+    if slot is None or slot.status == SlotStatus.DONE:
+        return
+    was_missed = slot.status == SlotStatus.MISSED
+    ReadingSlot.objects.filter(pk=slot.pk).update(status=SlotStatus.DONE, reading=reading)
+    if was_missed:  # entered late but taken in time: the missed alert was a false one
+        Alert.objects.filter(slot=slot, status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED]).update(
+            status=AlertStatus.RESOLVED, resolved_at=timezone.now(), note="reading entered late")
+
+
+def sweep_missed_readings(now: dt.datetime | None = None, batch: int = 5000) -> int:
+    """Mark every closed window without a reading as missed and raise its alert; safe to run twice.
+
+    Work is claimed with a conditional update carrying a fresh token, so concurrent sweeps never
+    raise the same alert twice: each slot is claimed by exactly one of them.
+    """
+    now = now or timezone.now()
+    raised = 0
+    while True:
+        ids = list(ReadingSlot.objects.filter(status=SlotStatus.DUE, closes_at__lte=now)
+                   .values_list("id", flat=True)[:batch])
+        if not ids:
+            return raised
+        token = uuid.uuid4().hex
+        ReadingSlot.objects.filter(id__in=ids, status=SlotStatus.DUE).update(status=SlotStatus.MISSED, claim=token)
+        claimed = ReadingSlot.objects.filter(claim=token).select_related("order")
+        Alert.objects.bulk_create([
+            Alert(kind=AlertKind.MISSED, order=s.order, person_id=s.order.person_id, slot=s, owner_path=s.owner_path,
+                  raised_at=now) for s in claimed
+        ])
+        raised += len(claimed)
+
+
+ALERT_STEPS = {"acknowledge": ({AlertStatus.OPEN}, AlertStatus.ACKNOWLEDGED),
+               "resolve": ({AlertStatus.ACKNOWLEDGED}, AlertStatus.RESOLVED)}
+
+
+def handle_alert(actor, alert_id: int, step: str, note: str = "") -> Alert:
+    """Acknowledge an open alert, then resolve it; any other order of steps is refused."""
+    if step not in ALERT_STEPS:
+        raise InputRefused(("step", _("an alert is acknowledged, then resolved")))
+    sources, target = ALERT_STEPS[step]
+    with transaction.atomic():
+        alert = _get(alerts_for(actor).select_for_update(of=("self",)), alert_id, "alert")
+        if alert.status not in sources:
+            raise InputRefused(("step", _("this alert is %(s)s: it cannot be %(step)s")
+                                % {"s": alert.get_status_display(), "step": _("acknowledged") if step == "acknowledge"
+                                   else _("resolved before it is acknowledged")}))
+        now = timezone.now()
+        alert.status = target
+        if step == "acknowledge":
+            alert.acknowledged_at, alert.acknowledged_by = now, actor
+        else:
+            alert.resolved_at, alert.resolved_by = now, actor
+        if note:
+            alert.note = note[:200]
+        alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "resolved_at", "resolved_by",
+                                  "note"])
+        audit.record(actor, Action.ALERT_CHANGE, person=alert.person, alert=alert.pk, step=step)
+    return alert
+
+
+def under_observation(path: str) -> QuerySet[Order]:
+    return Order.objects.filter(owner_path__startswith=path, status=OrderStatus.ACTIVE)
+
+
+def open_alerts(path: str) -> QuerySet[Alert]:
+    return Alert.objects.filter(owner_path__startswith=path).filter(~Q(status=AlertStatus.RESOLVED))
