@@ -1,6 +1,7 @@
 """Shared fixtures: a small tree and the three personas (inside, sibling, outside) of every access test."""
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 
 from fangkong.accounts.models import Role
 from fangkong.accounts.services import create_user
@@ -11,6 +12,20 @@ from fangkong.people.services import PersonInput, create_person
 PASSWORD = "correct-horse-42"
 # A valid resident ID: Wuhan, Jiang'an district, born 1990-03-07, a man (odd sequence).
 VALID_ID = "420102199003071232"
+
+
+class QuickArgon2PasswordHasher(Argon2PasswordHasher):
+    """Still argon2, with the cheapest parameters: the suite hashes a password for every persona."""
+
+    time_cost = 1
+    memory_cost = 64
+    parallelism = 1
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["fangkong.conftest.QuickArgon2PasswordHasher"]
 
 
 @pytest.fixture

@@ -145,7 +145,7 @@ def _event(case: Case, action: str, actor, at: dt.datetime, before: tuple[str, s
     CaseEvent.objects.create(case=case, action=action, at=at, actor=actor, from_classification=before[0],
                              to_classification=case.classification, from_placement=before[1],
                              to_placement=case.placement, note=note)
-    audit.record(actor, Action.CASE_TRANSITION, person=case.person, channel="web", case=case.pk, action=action)
+    audit.record(actor, Action.CASE_TRANSITION, person=case.person, channel="web", case=case.pk, step=action)
 
 
 def transition(actor, case_id: int, action: str, *, at: dt.datetime | None = None, hospital: str = "",
