@@ -17,24 +17,25 @@ PO = Path(__file__).resolve().parents[1] / "src/fangkong/locale/zh_Hans/LC_MESSA
 po = polib.pofile(str(PO))
 missing = []
 for entry in po:
-    if entry.msgid_plural:
-        text = ZH_PLURAL.get(entry.msgid)
-        if text:
-            entry.msgstr_plural = {0: text}
-    elif entry.msgid in ZH:
-        entry.msgstr = ZH[entry.msgid]
-    else:
-        missing.append(entry.msgid)
-        continue
+    # makemessages guesses ("fuzzy") from similar ids; a guess is never shipped, only the table is.
     if "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
+    entry.previous_msgid = entry.previous_msgid_plural = None
+    text = (ZH_PLURAL if entry.msgid_plural else ZH).get(entry.msgid)
+    if text is None:
+        missing.append(entry.msgid)
+        text = ""
+    if entry.msgid_plural:
+        entry.msgstr_plural = {0: text}
+    else:
+        entry.msgstr = text
 po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
 po.metadata["Language"] = "zh_Hans"
 po.metadata.update({"Project-Id-Version": "fangkong", "Language-Team": "fangkong <zh_Hans>",
                     "Last-Translator": "fangkong maintainers", "PO-Revision-Date": po.metadata.get("POT-Creation-Date", "")})
 po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
 po.save()
-subprocess.run(["msgfmt", "--check", "-o", str(PO.with_suffix(".mo")), str(PO)], check=True)
 for msgid in missing:
     print("missing:", msgid)
+subprocess.run(["msgfmt", "--check", "-o", str(PO.with_suffix(".mo")), str(PO)], check=True)
 sys.exit(1 if missing else 0)

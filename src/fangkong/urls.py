@@ -3,8 +3,11 @@ from django.urls import include, path
 
 from fangkong.accounts import views as accounts_views
 from fangkong.api import api
+from fangkong.cases import views as case_views
+from fangkong.dashboard import views as dashboard_views
 from fangkong.jurisdictions import views as jurisdiction_views
 from fangkong.people import views as people_views
+from fangkong.quarantine import views as quarantine_views
 from fangkong.web import views as web_views
 
 urlpatterns = [
@@ -18,6 +21,21 @@ urlpatterns = [
     path("j/<str:code>/persons.csv", people_views.export_csv, name="persons-export"),
     path("persons/", people_views.search, name="person-search"),
     path("persons/<int:person_id>/", people_views.detail, name="person"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard-home"),
+    path("dashboard/<str:code>/", dashboard_views.dashboard, name="dashboard"),
+    path("cases/", case_views.case_list, name="cases"),
+    path("cases/<int:case_id>/", case_views.case_detail, name="case"),
+    path("cases/<int:case_id>/transition/", case_views.case_transition, name="case-transition"),
+    path("persons/<int:person_id>/case/", case_views.open_case, name="case-open"),
+    path("persons/<int:person_id>/symptoms/", case_views.report_symptoms, name="symptoms-report"),
+    path("ledger/", case_views.ledger, name="ledger"),
+    path("ledger/<int:entry_id>/resolve/", case_views.resolve_entry, name="ledger-resolve"),
+    path("observation/", quarantine_views.observation, name="observation"),
+    path("persons/<int:person_id>/reading/", quarantine_views.add_reading, name="reading-add"),
+    path("persons/<int:person_id>/observation/", quarantine_views.place_order, name="order-place"),
+    path("orders/<int:order_id>/end/", quarantine_views.end_order, name="order-end"),
+    path("alerts/", quarantine_views.alerts, name="alerts"),
+    path("alerts/<int:alert_id>/<str:step>/", quarantine_views.alert_step, name="alert-step"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from fangkong.accounts import access
 from fangkong.audit.models import Reason
+from fangkong.web.forms import form_key
 
 from . import services
 
@@ -31,6 +32,9 @@ def detail(request, person_id):
         "card": card, "person": person, "reasons": Reason.choices, "reason": reason,
         "registrations": person.registrations.all()[:20],
         "age": _age(person.birth_date),
+        "order": person.quarantine_orders.filter(status="active").first(),
+        "case": person.cases.filter(closed_at=None).first(),
+        "key": form_key(),
     })
 
 

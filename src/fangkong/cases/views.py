@@ -1,0 +1,75 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.web.forms import run
+
+from . import services
+from .models import Resolution, SymptomReport
+from .transitions import TRANSITIONS, actions_from
+
+
+@login_required
+def case_list(request):
+    cases = services.cases_for(request.user).filter(closed_at=None).order_by("-detected_at", "-id")
+    page = Paginator(cases, 30).get_page(request.GET.get("page"))
+    return render(request, "cases/list.html", {"page": page})
+
+
+@login_required
+def case_detail(request, case_id):
+    case = services.get_case_for(request.user, case_id)
+    actions = [(name, TRANSITIONS[name].label) for name in actions_from(case.classification, case.placement)]
+    return render(request, "cases/detail.html", {
+        "case": case, "earlies": services.five_earlies(case), "actions": actions,
+        "events": case.events.select_related("actor"),
+    })
+
+
+@login_required
+@require_POST
+def case_transition(request, case_id):
+    run(request, lambda: services.transition(request.user, case_id, request.POST.get("action", ""),
+                                             hospital=request.POST.get("hospital", ""),
+                                             note=request.POST.get("note", "")), _("Case updated"))
+    return redirect("case", case_id=case_id)
+
+
+@login_required
+@require_POST
+def open_case(request, person_id):
+    result = {}
+    if run(request, lambda: result.update(case=services.open_case(request.user, person_id)), _("Case opened")):
+        return redirect("case", case_id=result["case"].pk)
+    return redirect("person", person_id=person_id)
+
+
+@login_required
+def ledger(request):
+    entries = services.ledger_for(request.user).filter(resolved_at=None).order_by("deadline")
+    page = Paginator(entries, 30).get_page(request.GET.get("page"))
+    return render(request, "cases/ledger.html", {"page": page, "now": timezone.now(),
+                                                 "resolutions": Resolution.choices})
+
+
+@login_required
+@require_POST
+def report_symptoms(request, person_id):
+    run(request, lambda: services.report_symptoms(
+        request.user, person_id, source=request.POST.get("source", SymptomReport.Source.GRID),
+        symptoms=request.POST.get("symptoms", ""), temperature=request.POST.get("temperature") or None,
+        idempotency_key=request.POST.get("key") or None), _("Entered in the symptom ledger"))
+    return redirect("person", person_id=person_id)
+
+
+@login_required
+@require_POST
+def resolve_entry(request, entry_id):
+    run(request, lambda: services.resolve_symptom_report(request.user, entry_id, request.POST.get("resolution", ""),
+                                                         request.POST.get("note", "")), _("Entry resolved"))
+    return redirect("ledger")
+
+

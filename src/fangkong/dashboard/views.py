@@ -1,0 +1,44 @@
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts import access
+from fangkong.jurisdictions import services as jurisdictions
+
+from . import services
+
+FIGURE_LABELS = {
+    "suspected": _("Suspected"), "confirmed": _("Confirmed"), "asymptomatic": _("Asymptomatic"),
+    "severe": _("Severe"), "critical": _("Critical"), "new_cases_today": _("New cases today"),
+    "home_observation": _("Home observation"), "central_quarantine": _("Central quarantine"),
+    "readings_due": _("Readings due today"), "readings_done": _("Readings done"),
+    "readings_missed": _("Readings missed"), "fever_alerts": _("Fever alerts"), "missed_alerts": _("Missed-reading alerts"),
+    "overdue_ledger": _("Overdue symptom reports"),
+}
+
+
+@login_required
+def dashboard(request, code=None):
+    node = access.get_jurisdiction_for(request.user, code) if code else access.root_for(request.user)
+    result = services.summary(node)
+    figure = request.GET.get("figure") if request.GET.get("figure") in services.FIGURES else "fever_alerts"
+    children = [c for c, _f in result.children]
+    values = {c.code: f[figure] for c, f in result.children}
+    context = {
+        "node": node, "summary": result, "figure": figure,
+        "tiles": [(name, FIGURE_LABELS[name], result.totals[name]) for name in services.FIGURES],
+        "figure_choices": list(FIGURE_LABELS.items()),
+        "rows": [(c, [f[name] for name in services.FIGURES]) for c, f in result.children],
+        "direct": [result.direct[name] for name in services.FIGURES] if any(result.direct.values()) else None,
+        "columns": [FIGURE_LABELS[name] for name in services.FIGURES],
+        "map_json": json.dumps(jurisdictions.boundary_feature_collection(children, values)),
+        "curve_json": json.dumps(services.epidemic_curve(node)),
+        "breadcrumbs": [a for a in jurisdictions.ancestors(node)
+                        if a.path.startswith(access.root_for(request.user).path)] + [node],
+        "screen": request.GET.get("screen") == "1",
+        "link": reverse("dashboard", args=["__code__"]),
+    }
+    return render(request, "dashboard/dashboard.html", context)

@@ -1,0 +1,38 @@
+// The command dashboard: an epidemic curve and a choropleth of the chosen figure (ECharts).
+document.addEventListener("DOMContentLoaded", () => {
+  if (!window.echarts) return;
+  const axis = { axisLine: { lineStyle: { color: "#4b6a9b" } }, axisLabel: { color: "#9fb3d1" }, splitLine: { lineStyle: { color: "#1a3a68" } } };
+  const curveEl = document.getElementById("curve");
+  if (curveEl) {
+    const curve = JSON.parse(curveEl.dataset.curve);
+    const chart = echarts.init(curveEl);
+    chart.setOption({
+      tooltip: { trigger: "axis" }, legend: { textStyle: { color: "#cbd5e1" } },
+      grid: { left: 40, right: 16, top: 36, bottom: 28 },
+      xAxis: { type: "category", data: curve.dates, ...axis }, yAxis: { type: "value", minInterval: 1, ...axis },
+      series: [
+        { name: curveEl.dataset.onset, type: "bar", data: curve.onset, itemStyle: { color: "#f97316" } },
+        { name: curveEl.dataset.report, type: "line", data: curve.report, smooth: true, itemStyle: { color: "#38bdf8" } },
+      ],
+    });
+    window.addEventListener("resize", () => chart.resize());
+  }
+  const mapEl = document.getElementById("map");
+  if (mapEl && mapEl.dataset.geo) {
+    const geo = JSON.parse(mapEl.dataset.geo);
+    if (!geo.features.length) return;
+    echarts.registerMap("dash", geo);
+    const data = geo.features.map((f) => ({ name: f.properties.name, value: f.properties.value ?? 0 }));
+    const labels = Object.fromEntries(geo.features.map((f) => [f.properties.name, f.properties.label]));
+    const chart = echarts.init(mapEl);
+    chart.setOption({
+      tooltip: { trigger: "item", formatter: (p) => `${labels[p.name]}<br>${mapEl.dataset.name}: ${p.value ?? 0}` },
+      visualMap: { min: 0, max: Math.max(1, ...data.map((d) => d.value)), left: 10, bottom: 10, calculable: true,
+                   textStyle: { color: "#cbd5e1" }, inRange: { color: ["#0c4a6e", "#facc15", "#dc2626"] } },
+      series: [{ type: "map", map: "dash", roam: true, data, label: { show: true, color: "#e2e8f0", fontSize: 11,
+                 formatter: (p) => labels[p.name] }, itemStyle: { borderColor: "#0b1220" } }],
+    });
+    chart.on("click", (p) => { window.location = mapEl.dataset.link.replace("__code__", p.name); });
+    window.addEventListener("resize", () => chart.resize());
+  }
+});
