@@ -1,10 +1,14 @@
+import random
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from fangkong.accounts.models import Role, User
 from fangkong.accounts.services import create_user
 from fangkong.jurisdictions.models import Jurisdiction, Level
+from fangkong.quarantine.models import Order
 from fangkong.synthetic.city import PROVINCE
+from fangkong.synthetic.outbreak import stage_outbreak
 
 DEMO_PASSWORD = "fangkong-demo"
 
@@ -22,6 +26,9 @@ class Command(BaseCommand):
         if not Jurisdiction.objects.filter(code=PROVINCE[0]).exists():
             call_command("seed", population=population, seed=2020)
         logins = self._demo_users()
+        if not Order.objects.exists():
+            self.stdout.write("staging a week of an outbreak (observation, readings, cases) …")
+            stage_outbreak(User.objects.get(username="demo-command"), random.Random(2020))
         self.stdout.write(self.style.SUCCESS(f"\nfangkong demo: http://{bind}/"))
         self.stdout.write(f"password for every demo user: {DEMO_PASSWORD}")
         for username, role, where in logins:

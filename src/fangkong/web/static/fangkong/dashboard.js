@@ -12,7 +12,7 @@ document.addEventListener("DOMContentLoaded", () => {
       xAxis: { type: "category", data: curve.dates, ...axis }, yAxis: { type: "value", minInterval: 1, ...axis },
       series: [
         { name: curveEl.dataset.onset, type: "bar", data: curve.onset, itemStyle: { color: "#f97316" } },
-        { name: curveEl.dataset.report, type: "line", data: curve.report, smooth: true, itemStyle: { color: "#38bdf8" } },
+        { name: curveEl.dataset.report, type: "line", data: curve.report, itemStyle: { color: "#38bdf8" } },
       ],
     });
     window.addEventListener("resize", () => chart.resize());

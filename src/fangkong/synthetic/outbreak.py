@@ -1,0 +1,123 @@
+"""A synthetic outbreak on top of the synthetic city: sites, people under observation, readings, cases.
+
+`place_under_observation` writes orders and their reading slots in bulk (the benchmarks put 100k
+people under watch); `stage_outbreak` then drives the real services for the few dozen cases,
+readings and alerts a demo needs, so the demo's figures come from the same code paths as real use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from fangkong.cases import disease as diseases
+from fangkong.cases import services as cases
+from fangkong.jurisdictions.models import Jurisdiction, Level
+from fangkong.people.models import Person
+from fangkong.quarantine import services as quarantine
+from fangkong.quarantine.models import (Alert, AlertKind, AlertStatus, Kind, Order, Reading, ReadingSlot, Reason,
+                                       SlotStatus)
+
+from . import bulk
+
+SYMPTOMS = ["发热", "咳嗽", "乏力", "咽痛", "发热、咳嗽", "嗅觉减退"]
+
+
+def place_under_observation(count: int, rng: random.Random, now: dt.datetime | None = None) -> int:
+    """Put `count` random people under home observation, started within the last 13 days, in bulk."""
+    now = now or timezone.now()
+    disease = diseases.current()
+    person_ids = list(Person.objects.exclude(quarantine_orders__status="active").values_list("id", "jurisdiction_path"))
+    chosen = rng.sample(person_ids, min(count, len(person_ids)))
+    tz = diseases.zone(disease)
+    first_order = bulk.next_id(Order)
+    orders, slots = [], []
+    for offset, (person_id, path) in enumerate(chosen):
+        start = (now - dt.timedelta(days=rng.randint(0, 12), hours=rng.randint(0, 23))).replace(microsecond=0)
+        end = start + dt.timedelta(days=disease.observation_days)
+        order_id = first_order + offset
+        orders.append(Order(id=order_id, person_id=person_id, kind=Kind.HOME, reason=Reason.CLOSE_CONTACT,
+                            starts_at=start, planned_end_at=end, owner_path=path))
+        day = start.astimezone(tz).date()
+        while day <= end.astimezone(tz).date():
+            for index, opens, closes in diseases.windows_on(disease, day):
+                if start <= opens < end:
+                    slots.append(ReadingSlot(order_id=order_id, owner_path=path, day=day, index=index,
+                                             opens_at=opens, closes_at=closes))
+            day += dt.timedelta(days=1)
+    with transaction.atomic():
+        Order.objects.bulk_create(orders, batch_size=5000)
+        ReadingSlot.objects.bulk_create(slots, batch_size=5000)
+        bulk.reset_sequences(Order, ReadingSlot)
+    return len(orders)
+
+
+@transaction.atomic
+def stage_outbreak(actor, rng: random.Random, *, observed: int = 400, cases_count: int = 60) -> None:
+    """A week of an outbreak for the demo: readings (some feverish, some missed), cases at every stage."""
+    now = timezone.now()
+    place_under_observation(observed, rng, now)
+    county = Jurisdiction.objects.filter(level=Level.COUNTY).order_by("code").first()
+    site = quarantine.add_site(actor, name=f"{county.name}集中隔离点", jurisdiction_code=county.code,
+                               address=f"武汉市{county.name}", rooms=40, family_rooms=5)
+    _reading_history(rng, before=now - dt.timedelta(days=1))
+    # The last day's windows go through the service: a few are missed and a few are fevers.
+    for slot in ReadingSlot.objects.filter(closes_at__lte=now, closes_at__gt=now - dt.timedelta(days=1)) \
+            .select_related("order"):
+        if rng.random() < 0.93:
+            quarantine.record_reading(actor, slot.order.person_id, taken_at=slot.opens_at + dt.timedelta(minutes=30),
+                                      temperature=rng.choice(["36.4", "36.6", "36.8", "37.0"] * 12 + ["37.8", "38.3"]))
+    quarantine.sweep_missed_readings(now)
+    rooms = list(site.rooms.filter(family_room=False))
+    people = list(Person.objects.exclude(quarantine_orders__status="active").order_by("?")[: cases_count + len(rooms) // 2])
+    for person, room in zip(people[cases_count:], rooms):
+        quarantine.place_order(actor, person.pk, kind=Kind.CENTRAL, reason=Reason.RISK_AREA, room_id=room.pk,
+                               starts_at=now - dt.timedelta(days=rng.randint(0, 10)))
+    for person in people[:cases_count]:
+        detected = now - dt.timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 23))
+        onset = (detected - dt.timedelta(days=rng.randint(0, 4))).date()
+        entry, _ = cases.report_symptoms(actor, person.pk, source=rng.choice(["fever_clinic", "grid"]),
+                                         symptoms=rng.choice(SYMPTOMS), reported_at=detected, onset_date=onset)
+        if rng.random() < 0.15:
+            continue  # still open in the ledger
+        cases.resolve_symptom_report(actor, entry.pk, "case_opened")
+        case = person.cases.get(closed_at=None)
+        cases.record_report(actor, case.pk, min(now, detected + dt.timedelta(minutes=rng.randint(20, 200))))
+        _advance(actor, case, detected, now, rng)
+
+
+def _reading_history(rng: random.Random, before: dt.datetime) -> None:
+    """Older windows, written in bulk: nearly all read, the rest missed with their alerts long handled."""
+    slots = list(ReadingSlot.objects.filter(closes_at__lte=before, status=SlotStatus.DUE))
+    read = [s for s in slots if rng.random() < 0.97]
+    readings = [Reading(order_id=s.order_id, taken_at=s.opens_at + dt.timedelta(minutes=rng.randint(5, 200)),
+                        temperature=Decimal(rng.choice(["36.3", "36.5", "36.6", "36.8", "37.0"]))) for s in read]
+    with transaction.atomic():
+        Reading.objects.bulk_create(readings, batch_size=5000)
+        for slot, reading in zip(read, readings):
+            slot.status, slot.reading = SlotStatus.DONE, reading
+        ReadingSlot.objects.bulk_update(read, ["status", "reading"], batch_size=5000)
+        quarantine.sweep_missed_readings(before)
+        Alert.objects.filter(kind=AlertKind.MISSED, raised_at__lte=before).update(
+            status=AlertStatus.RESOLVED, resolved_at=before, note="已电话联系补测")
+
+
+def _advance(actor, case, detected, now, rng) -> None:
+    """Walk a case some way along the loop, at plausible times."""
+    steps = ["transfer", rng.choice(["confirm", "confirm", "asymptomatic", "exclude"])]
+    if steps[1] != "exclude":
+        steps += ["admit", "discharge", "observe", "release"][: rng.randint(0, 4)]
+    else:
+        steps.append("release_excluded")
+    at = detected
+    for step in steps:
+        at = at + dt.timedelta(hours=rng.randint(1, 30))
+        if at > now:
+            return
+        case = cases.transition(actor, case.pk, step, at=at, hospital="武汉市金银潭医院" if step == "admit" else "")
+    if not case.closed_at and (case.placement == "admitted" or rng.random() < 0.15):
+        cases.set_severity(actor, case.pk, rng.choice(["severe", "critical"]))

@@ -1,0 +1,25 @@
+import io
+
+from django.core.management import call_command
+
+from fangkong.accounts.models import Role, User
+from fangkong.cases.models import Case
+from fangkong.dashboard.services import summary
+from fangkong.jurisdictions.models import Jurisdiction
+from fangkong.quarantine.models import Order
+
+
+def test_the_demo_prepares_a_city_an_outbreak_and_a_login_for_every_role(client, db):
+    out = io.StringIO()
+    call_command("demo", population=3_000, no_serve=True, stdout=out)
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    for role in Role.values:
+        assert f"demo-{role}" in out.getvalue()
+    assert Order.objects.filter(status="active").count() > 300 and Case.objects.exists()
+    city = Jurisdiction.objects.get(code="420100")
+    figures = summary(city).totals
+    assert figures["home_observation"] > 300 and figures["readings_done"] > 0
+    assert client.login(username="demo-command", password="fangkong-demo")
+    assert client.get("/dashboard/").status_code == 200
+    call_command("demo", population=3_000, no_serve=True, stdout=io.StringIO())  # a second run changes nothing
+    assert User.objects.filter(username="demo-command").count() == 1
