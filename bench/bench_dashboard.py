@@ -1,4 +1,4 @@
-"""P2: the dashboard summary for the root and for one township at 1M people, 100k under observation.
+"""P2: the dashboard summary for the root (province), the city and one township at 1M people, 100k under observation.
 
     python bench/bench_dashboard.py [--population 1000000] [--observed 100000] [--runs 20]
 
@@ -53,9 +53,10 @@ def main():
     sweep_missed_readings()
     now, today = timezone.now(), timezone.localdate()
     root = Jurisdiction.objects.get(parent=None)
+    city = Jurisdiction.objects.filter(level=Level.CITY).order_by("code").first()
     township = Jurisdiction.objects.filter(level=Level.TOWNSHIP).order_by("code").first()
     print(f"persons {args.population:,}, under observation {args.observed:,}, runs {args.runs}")
-    for label, node in (("root", root), ("township", township)):
+    for label, node in (("root", root), ("city", city), ("township", township)):
         ours = timed(lambda: summary(node, today, now), args.runs)
         naive = timed(lambda: naive_summary(node, today, now), max(3, args.runs // 4))
         print(f"{label:<9} {node.name} ({node.children.count()} children): "

@@ -12,12 +12,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Left, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from fangkong.cases.models import Case, Classification, Severity, SymptomReport
 from fangkong.jurisdictions.models import Jurisdiction
-from fangkong.quarantine.models import Alert, AlertKind, AlertStatus, Kind, Order, OrderStatus, ReadingSlot, SlotStatus
+from fangkong.quarantine.models import OPEN_STATUSES, Alert, AlertKind, Kind, Order, OrderStatus, ReadingSlot, SlotStatus
 
 FIGURES = [
     "suspected", "confirmed", "asymptomatic", "severe", "critical", "new_cases_today", "home_observation",
@@ -44,7 +44,7 @@ def _sources(today: dt.date, now: dt.datetime) -> list[tuple[QuerySet, dict[str,
             "readings_due": Q(), "readings_done": Q(status=SlotStatus.DONE),
             "readings_missed": Q(status=SlotStatus.MISSED),
         }),
-        (Alert.objects.exclude(status=AlertStatus.RESOLVED), {
+        (Alert.objects.filter(status__in=OPEN_STATUSES), {
             "fever_alerts": Q(kind=AlertKind.FEVER), "missed_alerts": Q(kind=AlertKind.MISSED),
         }),
         (SymptomReport.objects.filter(resolved_at=None, deadline__lt=now), {"overdue_ledger": Q()}),
@@ -61,19 +61,21 @@ class Summary:
 
 
 def summary(node: Jurisdiction, today: dt.date | None = None, now: dt.datetime | None = None) -> Summary:
-    """Figures for `node`'s subtree and per child: one grouped query per source table."""
+    """Figures for `node`'s subtree and per child: one grouped query per source table.
+
+    The database counts per exact owner path (a few thousand grids and sites, read from covering
+    indexes); the roll-up to the children is a prefix sum over those few rows here.
+    """
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     children = list(node.children.all())
     width = len(children[0].path) if children else len(node.path)
     by_prefix: dict[str, Counter] = defaultdict(Counter)
     for queryset, figures in _sources(today, now):
-        rows = (queryset.filter(owner_path__startswith=node.path)
-                .annotate(prefix=Left("owner_path", width)).values("prefix")
-                .annotate(**{name: Count("id", filter=condition) for name, condition in figures.items()}))
+        rows = (queryset.filter(owner_path__startswith=node.path).order_by().values("owner_path")
+                .annotate(**{name: Count("owner_path", filter=condition) for name, condition in figures.items()}))
         for row in rows:
-            prefix = row.pop("prefix")
-            by_prefix[prefix].update(row)
+            by_prefix[row.pop("owner_path")[:width]].update(row)
     child_paths = {c.path for c in children}
     direct = Counter()
     for prefix, counts in by_prefix.items():

@@ -7,7 +7,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from fangkong.pagination import MappedPage
 
 from . import services
-from .models import AlertKind, AlertStatus, Kind, OrderStatus, Reason
+from .models import OPEN_STATUSES, AlertKind, AlertStatus, Kind, OrderStatus, Reason
 
 router = Router(tags=["quarantine"])
 
@@ -110,12 +110,9 @@ def record_reading(request, payload: ReadingIn, idempotency_key: str = Header(""
     reading, created = services.record_reading(request.auth, payload.person_id, temperature=payload.temperature,
                                                taken_at=payload.taken_at, symptoms=payload.symptoms,
                                                idempotency_key=idempotency_key or None)
-    from fangkong.cases.disease import current
-
     return Status(201 if created else 200, {
         "id": reading.pk, "order_id": reading.order_id, "taken_at": reading.taken_at,
-        "temperature": reading.temperature, "symptoms": reading.symptoms,
-        "fever": reading.temperature >= current().fever_threshold,
+        "temperature": reading.temperature, "symptoms": reading.symptoms, "fever": reading.fever,
     })
 
 
@@ -132,7 +129,7 @@ def list_alerts(request, status: AlertStatus | None = None, kind: AlertKind | No
     if status:
         alerts = alerts.filter(status=status)
     else:
-        alerts = alerts.exclude(status=AlertStatus.RESOLVED)
+        alerts = alerts.filter(status__in=OPEN_STATUSES)
     if kind:
         alerts = alerts.filter(kind=kind)
     return MappedPage(alerts, _alert)

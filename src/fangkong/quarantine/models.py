@@ -69,7 +69,12 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["owner_path", "status"])]
+        indexes = [
+            models.Index(fields=["owner_path", "status"]),
+            # Covers the dashboard's count of active orders by owner and kind (an index-only scan).
+            models.Index(fields=["owner_path", "kind"], condition=models.Q(status="active"), name="order_active_by_owner",
+                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["person"], condition=models.Q(status="active"),
                                     name="one_active_order_per_person"),
@@ -81,6 +86,8 @@ class Reading(models.Model):
     taken_at = models.DateTimeField(_("taken at"))
     temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)
     symptoms = models.CharField(_("symptoms"), max_length=200, blank=True)
+    # Judged against the threshold in force when it was taken; a later change of settings does not rewrite it.
+    fever = models.BooleanField(_("fever"), default=False)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
     # A phone that resubmits sends the same key: the reading is stored once.
@@ -112,7 +119,12 @@ class ReadingSlot(models.Model):
 
     class Meta:
         ordering = ["opens_at"]
-        indexes = [models.Index(fields=["status", "closes_at"]), models.Index(fields=["owner_path", "day"])]
+        indexes = [
+            models.Index(fields=["status", "closes_at"]), models.Index(fields=["owner_path", "day"]),
+            # Covers the dashboard's count of today's windows by owner and status.
+            models.Index(fields=["day", "owner_path", "status"], name="slot_day_owner_status",
+                         opclasses=["date_ops", "varchar_pattern_ops", "varchar_pattern_ops"]),
+        ]
         constraints = [models.UniqueConstraint(fields=["order", "day", "index"], name="one_slot_per_window")]
 
 
@@ -125,6 +137,9 @@ class AlertStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     RESOLVED = "resolved", _("Resolved")
+
+
+OPEN_STATUSES = [AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED]
 
 
 class Alert(models.Model):
@@ -146,4 +161,9 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-raised_at"]
-        indexes = [models.Index(fields=["owner_path", "status"])]
+        indexes = [
+            models.Index(fields=["owner_path", "status"]),
+            # Covers the dashboard's count of alerts still in hand, by owner and kind.
+            models.Index(fields=["owner_path", "kind"], condition=models.Q(status__in=OPEN_STATUSES),
+                         name="alert_in_hand_by_owner", opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+        ]

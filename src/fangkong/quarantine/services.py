@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases
 from fangkong.errors import Conflict, InputRefused
 
-from .models import (Alert, AlertKind, AlertStatus, Kind, Order, OrderStatus, Reading, ReadingSlot, Reason, Room,
+from .models import (OPEN_STATUSES, Alert, AlertKind, AlertStatus, Kind, Order, OrderStatus, Reading, ReadingSlot, Reason, Room,
                      Site, SlotStatus)
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -215,19 +215,22 @@ def record_reading(actor, person_id: int, *, temperature, taken_at: dt.datetime 
         problems.append(("taken_at", _("this reading is dated in the future")))
     if problems:
         raise InputRefused(*problems)
-    person = access.get_person_for(actor, person_id)
-    order = orders_for(actor).filter(person=person, status=OrderStatus.ACTIVE).first()
+    # The order's owner (the grid, or the site holding the person) decides who may record.
+    order = orders_for(actor).filter(person_id=person_id, status=OrderStatus.ACTIVE).first()
     if order is None:
+        person = access.get_person_for(actor, person_id)
         raise InputRefused(("person", _("%(name)s is not under observation") % {"name": person.name}))
+    person = order.person
     if taken_at < order.starts_at:
         raise InputRefused(("taken_at", _("this reading is older than the observation order")))
     try:
         with transaction.atomic():
             reading = Reading.objects.create(order=order, taken_at=taken_at, temperature=temperature,
                                              symptoms=symptoms.strip(), entered_by=actor,
+                                             fever=temperature >= disease.fever_threshold,
                                              idempotency_key=idempotency_key or None)
             _fill_slot(reading)
-            if temperature >= disease.fever_threshold:
+            if reading.fever:
                 Alert.objects.create(kind=AlertKind.FEVER, order=order, person=person, reading=reading,
                                      owner_path=order.owner_path, raised_at=now)
     except IntegrityError:  # the same key, sent twice at the same moment
@@ -304,4 +307,4 @@ def under_observation(path: str) -> QuerySet[Order]:
 
 
 def open_alerts(path: str) -> QuerySet[Alert]:
-    return Alert.objects.filter(owner_path__startswith=path).filter(~Q(status=AlertStatus.RESOLVED))
+    return Alert.objects.filter(owner_path__startswith=path).filter(status__in=OPEN_STATUSES)

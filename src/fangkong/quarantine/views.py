@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from fangkong.web.forms import form_key, run
 
 from . import services
-from .models import AlertStatus, Kind, OrderStatus, Reason, ReadingSlot
+from .models import OPEN_STATUSES, AlertStatus, Kind, OrderStatus, Reason, ReadingSlot
 
 
 @login_required
@@ -59,7 +59,7 @@ def end_order(request, order_id):
 def alerts(request):
     status = request.GET.get("status", "open")
     alerts = services.alerts_for(request.user).select_related("reading", "slot")
-    alerts = alerts.exclude(status=AlertStatus.RESOLVED) if status == "open" else alerts.filter(status=status)
+    alerts = alerts.filter(status__in=OPEN_STATUSES) if status == "open" else alerts.filter(status=status)
     page = Paginator(alerts.order_by("-raised_at", "-id"), 30).get_page(request.GET.get("page"))
     return render(request, "quarantine/alerts.html", {"page": page, "status": status})
 
