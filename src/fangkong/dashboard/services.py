@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -61,32 +61,30 @@ class Summary:
 
 
 def summary(node: Jurisdiction, today: dt.date | None = None, now: dt.datetime | None = None) -> Summary:
-    """Figures for `node`'s subtree and per child: one grouped query per source table.
+    """Figures for `node`'s subtree and per child: one statement per source table.
 
-    The database counts per exact owner path (a few thousand grids and sites, read from covering
-    indexes); the roll-up to the children is a prefix sum over those few rows here.
+    The statement is a UNION ALL of one plain conditional count per child, plus one for the rows
+    the node owns itself: each branch is a range scan of a covering index, with no grouping of
+    millions of rows by a long path string (which costs more than the scan at the city level).
     """
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     children = list(node.children.all())
-    width = len(children[0].path) if children else len(node.path)
-    by_prefix: dict[str, Counter] = defaultdict(Counter)
+    by_owner: dict[str, Counter] = defaultdict(Counter)
     for queryset, figures in _sources(today, now):
-        rows = (queryset.filter(owner_path__startswith=node.path).order_by().values("owner_path")
-                .annotate(**{name: Count("owner_path", filter=condition) for name, condition in figures.items()}))
-        for row in rows:
-            by_prefix[row.pop("owner_path")[:width]].update(row)
-    child_paths = {c.path for c in children}
-    direct = Counter()
-    for prefix, counts in by_prefix.items():
-        if prefix not in child_paths:
-            direct.update(counts)  # owned by the node itself, not by any child
+        counts = {name: Count("owner_path", filter=condition) for name, condition in figures.items()}
+        branches = [queryset.filter(owner_path=node.path).annotate(owner=Value(node.path))]
+        branches += [queryset.filter(owner_path__startswith=c.path).annotate(owner=Value(c.path)) for c in children]
+        branches = [b.order_by().values("owner").annotate(**counts) for b in branches]
+        for row in branches[0].union(*branches[1:], all=True):
+            by_owner[row.pop("owner")].update(row)
+    direct = by_owner[node.path]
     totals = Counter()
-    for counts in by_prefix.values():
+    for counts in by_owner.values():
         totals.update(counts)
     return Summary(
         node=node, today=today, totals={f: totals[f] for f in FIGURES},
-        children=[(c, {f: by_prefix[c.path][f] for f in FIGURES}) for c in children],
+        children=[(c, {f: by_owner[c.path][f] for f in FIGURES}) for c in children],
         direct={f: direct[f] for f in FIGURES},
     )
 
