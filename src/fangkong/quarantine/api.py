@@ -1,7 +1,10 @@
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
-from ninja import Header, Router, Schema, Status
+from django.utils.translation import gettext as _
+
+from ninja import Field, Header, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from fangkong.pagination import MappedPage
@@ -65,6 +68,26 @@ class ReadingOut(Schema):
     fever: bool
 
 
+class BatchReadingIn(ReadingIn):
+    idempotency_key: str | None = Field(None, max_length=80)
+
+
+class BatchIn(Schema):
+    readings: list[BatchReadingIn] = Field(..., min_length=1, max_length=500)
+
+
+class Problem(Schema):
+    field: str
+    message: str
+
+
+class BatchResultOut(Schema):
+    index: int
+    status: Literal["created", "repeated", "refused"]
+    reading: ReadingOut | None = None
+    errors: list[Problem] = []
+
+
 class AlertOut(Schema):
     id: int
     kind: AlertKind
@@ -110,10 +133,30 @@ def record_reading(request, payload: ReadingIn, idempotency_key: str = Header(""
     reading, created = services.record_reading(request.auth, payload.person_id, temperature=payload.temperature,
                                                taken_at=payload.taken_at, symptoms=payload.symptoms,
                                                idempotency_key=idempotency_key or None)
-    return Status(201 if created else 200, {
-        "id": reading.pk, "order_id": reading.order_id, "taken_at": reading.taken_at,
-        "temperature": reading.temperature, "symptoms": reading.symptoms, "fever": reading.fever,
-    })
+    return Status(201 if created else 200, _reading(reading))
+
+
+@router.post("/readings/batch", response=list[BatchResultOut],
+             summary="Record up to 500 readings at once (a phone syncing a round of visits); "
+                     "each succeeds or is refused on its own, each key counts once")
+def record_readings(request, payload: BatchIn):
+    entries = [services.ReadingEntry(r.person_id, r.temperature, r.taken_at, r.symptoms, r.idempotency_key)
+               for r in payload.readings]
+    results = []
+    for index, outcome in enumerate(services.record_readings(request.auth, entries)):
+        if outcome.reading is not None:
+            results.append({"index": index, "status": "created" if outcome.created else "repeated",
+                            "reading": _reading(outcome.reading)})
+        else:
+            problems = (outcome.refused.as_dicts() if outcome.refused
+                        else [{"field": "person_id", "message": _("not found")}])
+            results.append({"index": index, "status": "refused", "errors": problems})
+    return results
+
+
+def _reading(reading) -> dict:
+    return {"id": reading.pk, "order_id": reading.order_id, "taken_at": reading.taken_at,
+            "temperature": reading.temperature, "symptoms": reading.symptoms, "fever": reading.fever}
 
 
 def _alert(alert) -> dict:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -188,65 +190,146 @@ def start_post_discharge_observation(actor, case, at: dt.datetime) -> Order:
 
 # --- readings and alerts -----------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class ReadingEntry:
+    """One reading as a grid worker's or site's device sends it."""
+
+    person_id: int
+    temperature: object
+    taken_at: dt.datetime | None = None
+    symptoms: str = ""
+    idempotency_key: str | None = None
+
+
+@dataclass
+class ReadingOutcome:
+    """What became of one entry: stored now, stored earlier (a resubmission), or refused."""
+
+    reading: Reading | None = None
+    created: bool = False
+    refused: InputRefused | None = None
+    not_found: bool = False  # the person is missing or outside the sender's subtree: said the same way
+
+
 def record_reading(actor, person_id: int, *, temperature, taken_at: dt.datetime | None = None, symptoms: str = "",
                    idempotency_key: str | None = None) -> tuple[Reading, bool]:
     """Store a temperature for a person under observation; a fever raises an alert at once.
 
     The same idempotency key a second time returns the first reading and changes nothing.
     """
-    if idempotency_key:
-        earlier = Reading.objects.filter(idempotency_key=idempotency_key).first()
-        if earlier:
-            return earlier, False
-    disease = diseases.current()
-    problems = []
+    outcome = record_readings(actor, [ReadingEntry(person_id, temperature, taken_at, symptoms, idempotency_key)])[0]
+    if outcome.not_found:
+        raise Http404("No such person")
+    if outcome.refused:
+        raise outcome.refused
+    return outcome.reading, outcome.created
+
+
+def record_readings(actor, entries: list[ReadingEntry], *, retried: bool = False) -> list[ReadingOutcome]:
+    """Store a batch of readings (a phone syncing a round of visits) with a handful of queries.
+
+    Each entry succeeds or is refused on its own; the stored ones are written in one transaction
+    with their slots filled and their fever alerts raised. An idempotency key seen before, in an
+    earlier request or earlier in this batch, returns the first reading and stores nothing.
+    """
+    disease, now = diseases.current(), timezone.now()
+    outcomes = [ReadingOutcome() for _ in entries]
+    keys = {e.idempotency_key for e in entries if e.idempotency_key}
+    earlier = {r.idempotency_key: r for r in Reading.objects.filter(idempotency_key__in=keys)} if keys else {}
+    checked = []
+    for outcome, entry in zip(outcomes, entries):
+        if entry.idempotency_key in earlier:
+            outcome.reading = earlier[entry.idempotency_key]
+            continue
+        try:
+            checked.append((outcome, entry, *_checked_reading(entry, disease, now)))
+        except InputRefused as refusal:
+            outcome.refused = refusal
+    # The order's owner (the grid, or the site holding the person) decides who may record.
+    orders = {o.person_id: o for o in _scoped(Order.objects.select_related("person"), actor)
+              .filter(person_id__in={e.person_id for _, e, _, _ in checked}, status=OrderStatus.ACTIVE)}
+    unwatched = {p.pk: p.name for p in access.persons_for(actor).filter(
+        pk__in={e.person_id for _, e, _, _ in checked if e.person_id not in orders}).only("pk", "name")}
+    to_store, first_by_key = [], {}
+    for outcome, entry, temperature, taken_at in checked:
+        order = orders.get(entry.person_id)
+        if order is None and entry.person_id in unwatched:
+            outcome.refused = InputRefused(("person", _("%(name)s is not under observation")
+                                            % {"name": unwatched[entry.person_id]}))
+        elif order is None:
+            outcome.not_found = True
+        elif taken_at < order.starts_at:
+            outcome.refused = InputRefused(("taken_at", _("this reading is older than the observation order")))
+        elif entry.idempotency_key and entry.idempotency_key in first_by_key:
+            first_by_key[entry.idempotency_key].append(outcome)
+        else:
+            outcome.reading = Reading(order=order, taken_at=taken_at, temperature=temperature,
+                                      symptoms=entry.symptoms.strip(), entered_by=actor,
+                                      fever=temperature >= disease.fever_threshold,
+                                      idempotency_key=entry.idempotency_key or None)
+            outcome.created = True
+            to_store.append(outcome.reading)
+            if entry.idempotency_key:
+                first_by_key[entry.idempotency_key] = []
     try:
-        temperature = Decimal(str(temperature)).quantize(Decimal("0.1"))
+        with transaction.atomic():
+            Reading.objects.bulk_create(to_store)
+            _fill_slots(to_store)
+            Alert.objects.bulk_create([Alert(kind=AlertKind.FEVER, order=r.order, person_id=r.order.person_id,
+                                             reading=r, owner_path=r.order.owner_path, raised_at=now)
+                                       for r in to_store if r.fever])
+    except IntegrityError:
+        if retried or not keys:
+            raise
+        # The same key sent at the same moment by another request, which stored it: answer as a resubmission.
+        return record_readings(actor, entries, retried=True)
+    for first_key, repeats in first_by_key.items():
+        for repeat in repeats:
+            repeat.reading = next(o.reading for o in outcomes if o.created and o.reading.idempotency_key == first_key)
+    return outcomes
+
+
+def _checked_reading(entry: ReadingEntry, disease, now: dt.datetime) -> tuple[Decimal, dt.datetime]:
+    try:
+        temperature = Decimal(str(entry.temperature)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
         raise InputRefused(("temperature", _("a temperature is a number in °C, e.g. 36.8"))) from None
+    problems = []
     if not disease.temperature_min <= temperature <= disease.temperature_max:
         problems.append(("temperature", _("%(t)s °C is implausible: expected %(lo)s to %(hi)s")
                          % {"t": temperature, "lo": disease.temperature_min, "hi": disease.temperature_max}))
-    now = timezone.now()
-    taken_at = taken_at or now
+    taken_at = entry.taken_at or now
     if timezone.is_naive(taken_at):
         problems.append(("taken_at", _("give the time with its time zone")))
     elif taken_at > now + FUTURE_TOLERANCE:
         problems.append(("taken_at", _("this reading is dated in the future")))
     if problems:
         raise InputRefused(*problems)
-    # The order's owner (the grid, or the site holding the person) decides who may record.
-    order = orders_for(actor).filter(person_id=person_id, status=OrderStatus.ACTIVE).first()
-    if order is None:
-        person = access.get_person_for(actor, person_id)
-        raise InputRefused(("person", _("%(name)s is not under observation") % {"name": person.name}))
-    person = order.person
-    if taken_at < order.starts_at:
-        raise InputRefused(("taken_at", _("this reading is older than the observation order")))
-    try:
-        with transaction.atomic():
-            reading = Reading.objects.create(order=order, taken_at=taken_at, temperature=temperature,
-                                             symptoms=symptoms.strip(), entered_by=actor,
-                                             fever=temperature >= disease.fever_threshold,
-                                             idempotency_key=idempotency_key or None)
-            _fill_slot(reading)
-            if reading.fever:
-                Alert.objects.create(kind=AlertKind.FEVER, order=order, person=person, reading=reading,
-                                     owner_path=order.owner_path, raised_at=now)
-    except IntegrityError:  # the same key, sent twice at the same moment
-        return Reading.objects.get(idempotency_key=idempotency_key), False
-    return reading, True
+    return temperature, taken_at
 
 
-def _fill_slot(reading: Reading) -> None:
-    slot = ReadingSlot.objects.filter(order=reading.order, opens_at__lte=reading.taken_at,
-                                      closes_at__gt=reading.taken_at).first()
-    if slot is None or slot.status == SlotStatus.DONE:
+def _fill_slots(readings: list[Reading]) -> None:
+    """Mark the window each reading falls in as done; a window already marked missed was a false alarm."""
+    if not readings:
         return
-    was_missed = slot.status == SlotStatus.MISSED
-    ReadingSlot.objects.filter(pk=slot.pk).update(status=SlotStatus.DONE, reading=reading)
-    if was_missed:  # entered late but taken in time: the missed alert was a false one
-        Alert.objects.filter(slot=slot, status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED]).update(
+    slots = ReadingSlot.objects.filter(order_id__in={r.order_id for r in readings},
+                                       opens_at__lte=max(r.taken_at for r in readings),
+                                       closes_at__gt=min(r.taken_at for r in readings)).exclude(status=SlotStatus.DONE)
+    by_order: dict[int, list[ReadingSlot]] = defaultdict(list)
+    for slot in slots:
+        by_order[slot.order_id].append(slot)
+    filled, were_missed = [], []
+    for reading in readings:
+        for slot in by_order[reading.order_id]:
+            if slot.reading_id is None and slot.opens_at <= reading.taken_at < slot.closes_at:
+                if slot.status == SlotStatus.MISSED:
+                    were_missed.append(slot.pk)
+                slot.status, slot.reading = SlotStatus.DONE, reading
+                filled.append(slot)
+                break
+    ReadingSlot.objects.bulk_update(filled, ["status", "reading"])
+    if were_missed:  # entered late but taken in time: the missed alerts were false ones
+        Alert.objects.filter(slot_id__in=were_missed, status__in=OPEN_STATUSES).update(
             status=AlertStatus.RESOLVED, resolved_at=timezone.now(), note="reading entered late")
 
 

@@ -1,7 +1,9 @@
 import pytest
+from stdnum.cn import ric
 
 from fangkong.accounts.services import create_token
-from fangkong.quarantine.models import Reading
+from fangkong.people.services import PersonInput, create_person
+from fangkong.quarantine.models import Alert, Reading
 
 
 @pytest.fixture
@@ -52,3 +54,34 @@ def test_the_summary_rolls_up_and_is_scoped(client, commander, grid_worker, pers
     assert sum(c["figures"]["fever_alerts"] for c in body["children"]) == 1
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {create_token(grid_worker.username)}"
     assert client.get(f"/api/v1/jurisdictions/{tree['city'].code}/summary").status_code == 404
+
+
+def test_a_batch_stores_each_reading_once_and_refuses_the_bad_ones_alone(api, person, grid_worker):
+    post(api, "/api/v1/quarantine-orders", {"person_id": person.pk, "kind": "home", "reason": "close_contact"})
+    body17 = "42010219850101001"  # calc_check_digit ignores the last character it is given
+    unwatched = create_person(grid_worker, PersonInput(id_number=body17 + ric.calc_check_digit(body17 + "?"), name="李四",
+                                                       grid_code=grid_worker.jurisdiction.code))
+    batch = {"readings": [
+        {"person_id": person.pk, "temperature": "36.6", "idempotency_key": "round-1-a"},
+        {"person_id": person.pk, "temperature": "38.2", "idempotency_key": "round-1-b"},
+        {"person_id": person.pk, "temperature": "36.6", "idempotency_key": "round-1-a"},
+        {"person_id": person.pk, "temperature": "50.0", "idempotency_key": "round-1-c"},
+        {"person_id": unwatched.pk, "temperature": "36.6"},
+        {"person_id": 987654321, "temperature": "36.6"},
+    ]}
+    results = post(api, "/api/v1/readings/batch", batch).json()
+    assert [r["status"] for r in results] == ["created", "created", "repeated", "refused", "refused", "refused"]
+    assert results[2]["reading"]["id"] == results[0]["reading"]["id"] and results[1]["reading"]["fever"] is True
+    assert [r["errors"][0]["field"] for r in results[3:]] == ["temperature", "person", "person_id"]
+    assert Reading.objects.count() == 2 and Alert.objects.filter(kind="fever").count() == 1
+
+    again = post(api, "/api/v1/readings/batch", batch).json()  # the phone's connection dropped: it sends all again
+    assert [r["status"] for r in again[:3]] == ["repeated"] * 3
+    assert Reading.objects.count() == 2 and Alert.objects.filter(kind="fever").count() == 1
+
+
+def test_a_batch_says_which_entry_is_malformed(api, person):
+    response = post(api, "/api/v1/readings/batch", {"readings": [{"person_id": person.pk}]})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "readings.0.temperature"
+    assert post(api, "/api/v1/readings/batch", {"readings": []}).status_code == 400
