@@ -103,7 +103,11 @@ def estimate_rt_many(incidence, *, si_mean: float | None = None, si_sd: float | 
     prior_shape, prior_scale = (mean_prior / std_prior) ** 2, std_prior**2 / mean_prior
     shape = prior_shape + local_sums
     scale = 1.0 / (1.0 / prior_scale + lambda_sums)
-    quantiles = {name: special.gammaincinv(shape, q) * scale for name, q in QUANTILES.items()}
+    # Shapes are the prior plus whole numbers of cases, so few distinct values recur across places
+    # and windows: invert the gamma once per distinct shape (exact, and ~10x fewer inversions).
+    distinct, position = np.unique(shape, return_inverse=True)
+    position = position.reshape(shape.shape)
+    quantiles = {name: special.gammaincinv(distinct, q)[position] * scale for name, q in QUANTILES.items()}
     return RtMatrix(t_start=t_start, t_end=t_end, mean=shape * scale, std=np.sqrt(shape) * scale, **quantiles)
 
 
