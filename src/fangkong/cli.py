@@ -1,10 +1,14 @@
-"""The `fangkong` command: Django's management commands with the project's settings preset."""
+"""The `fangkong` command: Django's management commands with the project's settings preset, and `analytics`."""
 
 import os
 import sys
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["analytics"]:  # pure estimators on files: no settings, no database
+        from fangkong.analytics.cli import main as analytics
+
+        sys.exit(analytics(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
     from django.core.management import execute_from_command_line
 
