@@ -151,4 +151,11 @@ ZH.update({
     "Placed under observation": "已纳入医学观察", "Order ended": "观察已结束", "Alert updated": "预警已更新",
     "Main": "主导航", "Jurisdiction": "辖区", "Observation": "医学观察",
 })
+ZH.update({
+    "Trend": "疫情走势", "R<sub>t</sub> is shown once 12 cases have been reported.": "累计报告 12 例后显示 R<sub>t</sub>。",
+    "Growth per day": "日增长率", "doubling in": "倍增时间", "halving in": "减半时间",
+    "R_t (by report date)": "R_t（按报告日期）", "95%% interval": "95%% 区间",
+    "serial interval mean (days)": "代际间隔均值（天）", "serial interval sd (days)": "代际间隔标准差（天）",
+    "the serial interval's mean must exceed one day": "代际间隔均值须大于 1 天", "fever": "发热",
+})
 ZH_PLURAL["%(n)s person"] = "%(n)s 人"

@@ -30,6 +30,11 @@ class Disease(models.Model):
     report_deadline_hours = models.PositiveSmallIntegerField(_("reporting deadline (hours)"), default=2)
     ledger_deadline_hours = models.PositiveSmallIntegerField(_("symptom ledger deadline (hours)"), default=24)
     time_zone = models.CharField(_("time zone"), max_length=40, default="Asia/Shanghai")
+    # Nishiura, Linton & Akhmetzhanov (2020): serial interval of COVID-19, mean 4.7 days, sd 2.9.
+    serial_interval_mean = models.DecimalField(_("serial interval mean (days)"), max_digits=4, decimal_places=2,
+                                               default=4.7)
+    serial_interval_sd = models.DecimalField(_("serial interval sd (days)"), max_digits=4, decimal_places=2,
+                                             default=2.9)
 
     class Meta:
         verbose_name = _("disease settings")
@@ -48,6 +53,8 @@ class Disease(models.Model):
                 dt.time.fromisoformat(start), dt.time.fromisoformat(end)
         except (TypeError, ValueError):
             raise ValidationError({"reading_windows": _('windows are pairs like ["06:00", "10:00"]')}) from None
+        if not self.serial_interval_mean > 1 or not self.serial_interval_sd > 0:
+            raise ValidationError({"serial_interval_mean": _("the serial interval's mean must exceed one day")})
         if not self.temperature_min < self.fever_threshold < self.temperature_max:
             raise ValidationError({"fever_threshold": _("the threshold must lie inside the plausible range")})
 

@@ -11,10 +11,12 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from fangkong import analytics
 from fangkong.cases.models import Case, Classification, Severity, SymptomReport
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.quarantine.models import OPEN_STATUSES, Alert, AlertKind, Kind, Order, OrderStatus, ReadingSlot, SlotStatus
@@ -107,3 +109,35 @@ def epidemic_curve(node: Jurisdiction, days: int = 60, today: dt.date | None = N
 
 
 
+
+
+# Cori et al. (2013): with fewer cases than this behind a window, the posterior's CV exceeds 0.3.
+MIN_CASES_FOR_RT = 12
+
+
+def judgement(curve: dict[str, list], disease) -> dict:
+    """R_t by report date with its 95 % interval, and the last 14 days' growth rate and doubling time.
+
+    R_t is shown for windows ending once 12 cases have been reported, as Cori et al. advise.
+    """
+    counts = curve["report"]
+    result = {"dates": curve["dates"], "rt": [None] * len(counts), "rt_low": [None] * len(counts),
+              "rt_high": [None] * len(counts), "latest": None, "growth": None}
+    cumulative = np.cumsum(counts)
+    if cumulative[-1] >= MIN_CASES_FOR_RT:
+        enough_from = int(np.argmax(cumulative >= MIN_CASES_FOR_RT))  # 0-based day
+        rt = analytics.estimate_rt(counts, si_mean=float(disease.serial_interval_mean),
+                                   si_sd=float(disease.serial_interval_sd), window=7)
+        for row in rt.iter_rows(named=True):
+            day = row["t_end"] - 1
+            if day >= enough_from:
+                result["rt"][day], result["rt_low"][day], result["rt_high"][day] = (
+                    round(row["mean"], 3), round(row["q025"], 3), round(row["q975"], 3))
+        result["latest"] = {"date": curve["dates"][-1], "mean": result["rt"][-1], "low": result["rt_low"][-1],
+                            "high": result["rt_high"][-1]}
+    recent = counts[-14:]
+    if sum(recent) >= MIN_CASES_FOR_RT:
+        growth = analytics.growth_rate(recent)
+        result["growth"] = {"rate": growth.rate, "low": growth.rate_low, "high": growth.rate_high,
+                            "doubling_time": growth.doubling_time}
+    return result

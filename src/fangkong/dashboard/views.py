@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
+from fangkong.cases import disease as diseases
 from fangkong.jurisdictions import services as jurisdictions
 
 from . import services
@@ -24,6 +25,8 @@ FIGURE_LABELS = {
 def dashboard(request, code=None):
     node = access.get_jurisdiction_for(request.user, code) if code else access.root_for(request.user)
     result = services.summary(node)
+    curve = services.epidemic_curve(node)
+    judgement = services.judgement(curve, diseases.current())
     figure = request.GET.get("figure") if request.GET.get("figure") in services.FIGURES else "fever_alerts"
     children = [c for c, _f in result.children]
     values = {c.code: f[figure] for c, f in result.children}
@@ -35,7 +38,8 @@ def dashboard(request, code=None):
         "direct": [result.direct[name] for name in services.FIGURES] if any(result.direct.values()) else None,
         "columns": [FIGURE_LABELS[name] for name in services.FIGURES],
         "map_json": json.dumps(jurisdictions.boundary_feature_collection(children, values)),
-        "curve_json": json.dumps(services.epidemic_curve(node)),
+        "curve_json": json.dumps(curve),
+        "judgement": judgement, "rt_json": json.dumps(judgement),
         "breadcrumbs": [a for a in jurisdictions.ancestors(node)
                         if a.path.startswith(access.root_for(request.user).path)] + [node],
         "screen": request.GET.get("screen") == "1",

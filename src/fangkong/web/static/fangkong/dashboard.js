@@ -17,6 +17,25 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     window.addEventListener("resize", () => chart.resize());
   }
+  const rtEl = document.getElementById("rt");
+  if (rtEl) {
+    const rt = JSON.parse(rtEl.dataset.rt);
+    const chart = echarts.init(rtEl);
+    const band = rt.rt_high.map((high, i) => (high === null ? null : high - rt.rt_low[i]));
+    chart.setOption({
+      tooltip: { trigger: "axis" }, legend: { textStyle: { color: "#cbd5e1" }, data: [rtEl.dataset.label, rtEl.dataset.band] },
+      grid: { left: 40, right: 16, top: 36, bottom: 28 },
+      xAxis: { type: "category", data: rt.dates, ...axis }, yAxis: { type: "value", min: 0, ...axis },
+      series: [
+        { name: "low", type: "line", data: rt.rt_low, stack: "band", symbol: "none", lineStyle: { opacity: 0 }, tooltip: { show: false } },
+        { name: rtEl.dataset.band, type: "line", data: band, stack: "band", symbol: "none", lineStyle: { opacity: 0 },
+          areaStyle: { color: "rgba(250, 204, 21, 0.25)" } },
+        { name: rtEl.dataset.label, type: "line", data: rt.rt, symbol: "none", itemStyle: { color: "#facc15" },
+          markLine: { silent: true, symbol: "none", data: [{ yAxis: 1 }], lineStyle: { color: "#dc2626", type: "dashed" } } },
+      ],
+    });
+    window.addEventListener("resize", () => chart.resize());
+  }
   const mapEl = document.getElementById("map");
   if (mapEl && mapEl.dataset.geo) {
     const geo = JSON.parse(mapEl.dataset.geo);
