@@ -29,7 +29,7 @@ document.addEventListener("DOMContentLoaded", () => {
       series: [
         { name: "low", type: "line", data: rt.rt_low, stack: "band", symbol: "none", lineStyle: { opacity: 0 }, tooltip: { show: false } },
         { name: rtEl.dataset.band, type: "line", data: band, stack: "band", symbol: "none", lineStyle: { opacity: 0 },
-          areaStyle: { color: "rgba(250, 204, 21, 0.25)" } },
+          itemStyle: { color: "rgba(250, 204, 21, 0.5)" }, areaStyle: { color: "rgba(250, 204, 21, 0.25)" } },
         { name: rtEl.dataset.label, type: "line", data: rt.rt, symbol: "none", itemStyle: { color: "#facc15" },
           markLine: { silent: true, symbol: "none", data: [{ yAxis: 1 }], lineStyle: { color: "#dc2626", type: "dashed" } } },
       ],
