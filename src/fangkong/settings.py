@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "fangkong.cases",
     "fangkong.quarantine",
     "fangkong.dashboard",
+    "fangkong.warning",
     "fangkong.web",
 ]
 

@@ -15,6 +15,8 @@ class Action(models.TextChoices):
     CASE_TRANSITION = "case_transition", _("Changed a case")
     QUARANTINE_CHANGE = "quarantine_change", _("Changed a quarantine order")
     ALERT_CHANGE = "alert_change", _("Handled an alert")
+    LEVEL_CHANGE = "level_change", _("Changed a response level")
+    PLAYBOOK_CHANGE = "playbook_change", _("Opened or advanced a playbook")
 
 
 class Reason(models.TextChoices):
