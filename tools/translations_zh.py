@@ -159,3 +159,32 @@ ZH.update({
     "the serial interval's mean must exceed one day": "代际间隔均值须大于 1 天", "fever": "发热",
 })
 ZH_PLURAL["%(n)s person"] = "%(n)s 人"
+ZH.update({
+    "Changed a response level": "调整响应级别", "Opened or advanced a playbook": "启动或推进处置预案",
+    "%(n)s overdue": "%(n)s 项超时", "Early warning": "监测预警", "New cases reported today": "今日新报告病例",
+    "Fever alerts raised today": "今日发热预警", "Symptom reports above the EARS C2 bound (1 = yes)":
+        "可疑症状报告超出 EARS C2 上限（1 = 是）", "Days in a row with R_t above 1": "R_t 连续大于 1 的天数",
+    "Level I (most severe)": "I 级（特别重大）", "Level II": "II 级", "Level III": "III 级", "Level IV": "IV 级",
+    "No response": "未启动响应", "signal": "信号", "threshold (at or above)": "阈值（达到即触发）",
+    "response level": "响应级别", "active": "启用", "Close-contact screening": "快速排查密接",
+    "Transfer of cases": "快速转运病例", "Trajectory investigation": "快速流调溯源", "Disinfection": "快速消杀",
+    "Community closure": "快速封控社区", "Area-wide testing": "快速区域核酸检测", "drill": "演练", "action": "行动",
+    "due": "时限", "done": "完成", "only the command centre may do this": "只有指挥部可以执行此操作",
+    "unknown signal %(s)s; the signals are %(all)s": "未知信号 %(s)s；可用信号为 %(all)s",
+    "a threshold cannot be negative": "阈值不能为负数", "the threshold is a number": "阈值须为数字",
+    "the level is 1 (I) to 4 (IV)": "级别为 1（I 级）至 4（IV 级）", "give the rule a name": "请填写规则名称",
+    "say why the level changes": "请说明调整级别的原因",
+    "the level is 1 (I) to 4 (IV), or 5 for none": "级别为 1（I 级）至 4（IV 级），5 表示未启动",
+    "the level is already %(l)s": "当前已是%(l)s", "Early warning and response": "监测预警与应急响应",
+    "Start a drill": "启动演练", "Response level in force": "当前响应级别", "Open tasks": "待办任务",
+    "Overdue tasks": "超时任务", "Playbooks": "处置预案", "closed": "已完成", "Action": "行动", "Minutes": "用时（分钟）",
+    "No playbook has been opened.": "尚未启动处置预案。", "Rules": "预警规则", "Signal": "信号", "Threshold": "阈值",
+    "Disable": "停用", "Enable": "启用", "No rules yet.": "尚无规则。", "Rule name": "规则名称",
+    "Threshold (at or above)": "阈值（达到即触发）", "Add rule": "新增规则", "Change the response level": "调整响应级别",
+    "Why (required)": "原因（必填）", "Change level": "调整级别", "Level history": "级别变更记录", "rule": "规则触发",
+    "No change yet.": "尚无变更。", "Rule saved": "规则已保存", "Response level changed": "响应级别已调整",
+    "Drill started": "演练已启动", "Task done": "任务已完成", "Due": "时限", "Done": "完成", "Note": "备注",
+    "Level": "级别",
+})
+ZH_PLURAL["%(n)s open task"] = "%(n)s 项待办"
+

@@ -8,6 +8,7 @@ from fangkong.dashboard import views as dashboard_views
 from fangkong.jurisdictions import views as jurisdiction_views
 from fangkong.people import views as people_views
 from fangkong.quarantine import views as quarantine_views
+from fangkong.warning import views as warning_views
 from fangkong.web import views as web_views
 
 urlpatterns = [
@@ -36,6 +37,12 @@ urlpatterns = [
     path("orders/<int:order_id>/end/", quarantine_views.end_order, name="order-end"),
     path("alerts/", quarantine_views.alerts, name="alerts"),
     path("alerts/<int:alert_id>/<str:step>/", quarantine_views.alert_step, name="alert-step"),
+    path("warning/", warning_views.warning, name="warning"),
+    path("warning/rules/", warning_views.add_rule, name="warning-rule-add"),
+    path("warning/rules/<int:rule_id>/active/", warning_views.toggle_rule, name="warning-rule-toggle"),
+    path("warning/level/", warning_views.change_level, name="warning-level"),
+    path("warning/drill/", warning_views.start_drill, name="warning-drill"),
+    path("warning/tasks/<int:task_id>/done/", warning_views.complete_task, name="warning-task-done"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

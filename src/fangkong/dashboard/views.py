@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts import access
 from fangkong.cases import disease as diseases
 from fangkong.jurisdictions import services as jurisdictions
+from fangkong.warning import services as warning
 
 from . import services
 
@@ -39,7 +40,7 @@ def dashboard(request, code=None):
         "columns": [FIGURE_LABELS[name] for name in services.FIGURES],
         "map_json": json.dumps(jurisdictions.boundary_feature_collection(children, values)),
         "curve_json": json.dumps(curve),
-        "judgement": judgement, "rt_json": json.dumps(judgement),
+        "judgement": judgement, "rt_json": json.dumps(judgement), "warning": warning.situation(node),
         "breadcrumbs": [a for a in jurisdictions.ancestors(node)
                         if a.path.startswith(access.root_for(request.user).path)] + [node],
         "screen": request.GET.get("screen") == "1",

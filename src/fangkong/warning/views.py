@@ -1,0 +1,71 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts import access
+from fangkong.accounts.models import Role
+from fangkong.web.forms import run
+
+from . import services
+from .models import Level, LevelChange, Rule, SignalKind
+
+
+@login_required
+def warning(request):
+    node = access.root_for(request.user)
+    playbooks = list(services.playbooks_for(request.user).prefetch_related("tasks__owner")[:8])
+    context = {
+        "node": node, "situation": services.situation(node),
+        "rules": Rule.objects.order_by("-active", "level", "id"),
+        "playbooks": [(p, services.timings(p)) for p in playbooks],
+        "changes": LevelChange.objects.filter(jurisdiction__path__startswith=node.path)
+        .select_related("jurisdiction", "changed_by")[:12],
+        "signals": SignalKind.choices, "levels": [c for c in Level.choices if c[0] != Level.NONE],
+        "all_levels": Level.choices,
+        "may_command": request.user.is_superuser or request.user.role == Role.COMMAND,
+    }
+    return render(request, "warning/warning.html", context)
+
+
+@login_required
+@require_POST
+def add_rule(request):
+    run(request, lambda: services.add_rule(request.user, name=request.POST.get("name", ""),
+                                           signal=request.POST.get("signal", ""),
+                                           threshold=request.POST.get("threshold", ""),
+                                           level=request.POST.get("level", "")), _("Rule saved"))
+    return redirect("warning")
+
+
+@login_required
+@require_POST
+def toggle_rule(request, rule_id):
+    run(request, lambda: services.set_rule_active(request.user, rule_id, request.POST.get("active") == "1"),
+        _("Rule saved"))
+    return redirect("warning")
+
+
+@login_required
+@require_POST
+def change_level(request):
+    node = access.root_for(request.user)
+    run(request, lambda: services.change_level(request.user, node, int(request.POST.get("level") or 0),
+                                               note=request.POST.get("note", "")), _("Response level changed"))
+    return redirect("warning")
+
+
+@login_required
+@require_POST
+def start_drill(request):
+    run(request, lambda: services.open_playbook(request.user, access.root_for(request.user), exercise=True),
+        _("Drill started"))
+    return redirect("warning")
+
+
+@login_required
+@require_POST
+def complete_task(request, task_id):
+    run(request, lambda: services.complete_task(request.user, task_id, note=request.POST.get("note", "")),
+        _("Task done"))
+    return redirect("warning")
