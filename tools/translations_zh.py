@@ -184,7 +184,8 @@ ZH.update({
     "Why (required)": "原因（必填）", "Change level": "调整级别", "Level history": "级别变更记录", "rule": "规则触发",
     "No change yet.": "尚无变更。", "Rule saved": "规则已保存", "Response level changed": "响应级别已调整",
     "Drill started": "演练已启动", "Task done": "任务已完成", "Due": "时限", "Done": "完成", "Note": "备注",
-    "Level": "级别",
+    "Level": "级别", "applies to": "适用层级", "a rule applies to provinces, cities, counties or townships":
+        "规则适用于省、市、县（区）或乡镇（街道）",
 })
 ZH_PLURAL["%(n)s open task"] = "%(n)s 项待办"
 

@@ -15,6 +15,7 @@ class RuleIn(Schema):
     signal: str  # checked by the service, so an unknown signal gets a message that lists the known ones
     threshold: float
     level: int
+    tier: str = "county"
 
 
 class RuleOut(Schema):
@@ -23,6 +24,7 @@ class RuleOut(Schema):
     signal: SignalKind
     threshold: float
     level: int
+    tier: str
     active: bool
 
 
@@ -60,7 +62,8 @@ def list_rules(request):
 @router.post("/warning/rules", response={201: RuleOut})
 def add_rule(request, payload: RuleIn):
     return Status(201, services.add_rule(request.auth, name=payload.name, signal=payload.signal,
-                                         threshold=payload.threshold, level=payload.level))
+                                         threshold=payload.threshold, level=payload.level,
+                                         tier=payload.tier))
 
 
 @router.get("/warning/tasks", response=list[TaskOut])

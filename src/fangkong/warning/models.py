@@ -5,6 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.jurisdictions.models import Level as Tier
+
+TIER_CHOICES = [(t.value, t.label) for t in (Tier.PROVINCE, Tier.CITY, Tier.COUNTY, Tier.TOWNSHIP)]
+
 
 class SignalKind(models.TextChoices):
     NEW_CASES = "new_cases", _("New cases reported today")
@@ -40,6 +44,8 @@ class Rule(models.Model):
     signal = models.CharField(_("signal"), max_length=24, choices=SignalKind.choices)
     threshold = models.FloatField(_("threshold (at or above)"))
     level = models.PositiveSmallIntegerField(_("response level"), choices=[c for c in Level.choices if c[0] != 5])
+    # Which level of the tree the rule judges: a county's response is declared by the county.
+    tier = models.CharField(_("applies to"), max_length=12, choices=TIER_CHOICES, default="county")
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -82,9 +82,11 @@ def _require_command(actor) -> None:
         raise InputRefused(("role", _("only the command centre may do this")))
 
 
-def add_rule(actor, *, name: str, signal: str, threshold, level) -> Rule:
+def add_rule(actor, *, name: str, signal: str, threshold, level, tier: str = Tier.COUNTY) -> Rule:
     _require_command(actor)
     problems = []
+    if tier not in SIGNAL_TIERS:
+        problems.append(("tier", _("a rule applies to provinces, cities, counties or townships")))
     if signal not in SignalKind.values:
         problems.append(("signal", _("unknown signal %(s)s; the signals are %(all)s")
                          % {"s": signal, "all": ", ".join(SignalKind.values)}))
@@ -104,7 +106,8 @@ def add_rule(actor, *, name: str, signal: str, threshold, level) -> Rule:
         problems.append(("name", _("give the rule a name")))
     if problems:
         raise InputRefused(*problems)
-    return Rule.objects.create(name=name.strip(), signal=signal, threshold=threshold, level=level, created_by=actor)
+    return Rule.objects.create(name=name.strip(), signal=signal, threshold=threshold, level=level, tier=tier,
+                               created_by=actor)
 
 
 def set_rule_active(actor, rule_id: int, active: bool) -> Rule:
@@ -126,7 +129,7 @@ def evaluate_rules(day: dt.date) -> list[Firing]:
     fired = []
     values = list(SignalValue.objects.filter(day=day).select_related("jurisdiction"))
     for rule in Rule.objects.filter(active=True):
-        for value in (v for v in values if v.kind == rule.signal):
+        for value in (v for v in values if v.kind == rule.signal and v.jurisdiction.level == rule.tier):
             open_firing = Firing.objects.filter(rule=rule, jurisdiction=value.jurisdiction, ended_on=None).first()
             if value.value >= rule.threshold and open_firing is None:
                 firing = _fire(rule, value)

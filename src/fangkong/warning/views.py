@@ -8,7 +8,7 @@ from fangkong.accounts.models import Role
 from fangkong.web.forms import run
 
 from . import services
-from .models import Level, LevelChange, Rule, SignalKind
+from .models import TIER_CHOICES, Level, LevelChange, Rule, SignalKind
 
 
 @login_required
@@ -22,7 +22,7 @@ def warning(request):
         "changes": LevelChange.objects.filter(jurisdiction__path__startswith=node.path)
         .select_related("jurisdiction", "changed_by")[:12],
         "signals": SignalKind.choices, "levels": [c for c in Level.choices if c[0] != Level.NONE],
-        "all_levels": Level.choices,
+        "all_levels": Level.choices, "tiers": TIER_CHOICES,
         "may_command": request.user.is_superuser or request.user.role == Role.COMMAND,
     }
     return render(request, "warning/warning.html", context)
@@ -34,7 +34,8 @@ def add_rule(request):
     run(request, lambda: services.add_rule(request.user, name=request.POST.get("name", ""),
                                            signal=request.POST.get("signal", ""),
                                            threshold=request.POST.get("threshold", ""),
-                                           level=request.POST.get("level", "")), _("Rule saved"))
+                                           level=request.POST.get("level", ""),
+                                           tier=request.POST.get("tier", "county")), _("Rule saved"))
     return redirect("warning")
 
 

@@ -58,6 +58,7 @@ def test_firing_raises_the_level_with_an_audit_row_and_opens_the_six_fast_action
     ({"threshold": -1}, "threshold"),
     ({"level": 7}, "level"),
     ({"name": " "}, "name"),
+    ({"tier": "grid"}, "tier"),
 ])
 def test_a_bad_rule_is_refused_naming_the_field(commander, kwargs, field):
     arguments = {"name": "r", "signal": SignalKind.NEW_CASES, "threshold": 1, "level": Level.IV, **kwargs}
@@ -81,8 +82,10 @@ def test_todays_fever_becomes_a_signal_up_the_tree_and_fires(grid_worker, comman
     quarantine.place_order(grid_worker, person.pk, kind="home", reason="close_contact")
     quarantine.record_reading(grid_worker, person.pk, temperature="38.4")
     services.add_rule(commander, name="发热", signal=SignalKind.FEVER_ALERTS, threshold=1, level=Level.IV)
+    services.add_rule(commander, name="街道发热", signal=SignalKind.FEVER_ALERTS, threshold=1, level=Level.IV,
+                      tier="township")
     fired = services.run_warning(timezone.localdate())
-    assert {f.jurisdiction.code for f in fired} == {"420000", "420100", "420102", "420102001000"}
+    assert {(f.rule.name, f.jurisdiction.code) for f in fired} == {("发热", "420102"), ("街道发热", "420102001000")}
     assert services.run_warning(timezone.localdate()) == []
     values = SignalValue.objects.filter(kind=SignalKind.FEVER_ALERTS)
     assert values.get(jurisdiction=tree["county_b"]).value == 0 and values.get(jurisdiction=tree["county_a"]).value == 1
