@@ -188,4 +188,26 @@ ZH.update({
         "规则适用于省、市、县（区）或乡镇（街道）",
 })
 ZH_PLURAL["%(n)s open task"] = "%(n)s 项待办"
+ZH.update({
+    "Published a bulletin": "发布疫情通报", "Bulletins": "疫情通报", "Draft": "草稿", "Published": "已发布", "date": "日期",
+    "correction note": "更正说明", "only the command centre drafts and publishes bulletins": "只有指挥部可以起草和发布通报",
+    "a bulletin cannot be drafted for a day that has not come": "不能起草尚未到来日期的通报",
+    "version %(v)s is published: say what this correction changes": "第 %(v)s 版已发布：请说明本次更正的内容",
+    "this bulletin is already published; draft a correction instead": "该通报已发布；如需修改请起草更正版",
+    "Confirmed and asymptomatic": "确诊及无症状感染者",
+    "%(name)s epidemic prevention and control: daily bulletin": "%(name)s疫情防控每日通报",
+    "version %(v)s": "第 %(v)s 版", "DRAFT, not published": "草稿，未发布", "published %(at)s": "发布于 %(at)s",
+    "correction": "更正",
+    "On %(date)s, %(name)s reported %(new)s new cases. Cases in hand: %(confirmed)s confirmed, %(suspected)s "
+    "suspected, %(asymptomatic)s asymptomatic. Under medical observation: %(home)s at home, %(central)s in central "
+    "quarantine.": "%(date)s，%(name)s新增报告病例 %(new)s 例。现有确诊 %(confirmed)s 例、疑似 %(suspected)s 例、"
+                   "无症状感染者 %(asymptomatic)s 例；居家医学观察 %(home)s 人、集中隔离 %(central)s 人。",
+    "New cases reported": "新增报告病例", "on the day before": "较前一日", "of whom severe": "其中重型",
+    "critical": "危重型", "By area": "分地区情况", "Area": "地区", "Daily bulletins": "每日疫情通报",
+    "Correction note (for a new version)": "更正说明（起草新版本时填写）", "Draft from the data": "依据数据起草",
+    "Version": "版本", "No bulletin yet.": "尚无通报。", "Publish": "审核发布",
+    "give the date as YYYY-MM-DD": "日期格式为 YYYY-MM-DD", "Bulletin drafted: review it, then publish": "通报已起草，请审核后发布",
+    "Bulletin published": "通报已发布",
+})
+
 

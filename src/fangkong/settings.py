@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "fangkong.quarantine",
     "fangkong.dashboard",
     "fangkong.warning",
+    "fangkong.bulletins",
     "fangkong.web",
 ]
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from fangkong.accounts import views as accounts_views
 from fangkong.api import api
+from fangkong.bulletins import views as bulletin_views
 from fangkong.cases import views as case_views
 from fangkong.dashboard import views as dashboard_views
 from fangkong.jurisdictions import views as jurisdiction_views
@@ -43,6 +44,11 @@ urlpatterns = [
     path("warning/level/", warning_views.change_level, name="warning-level"),
     path("warning/drill/", warning_views.start_drill, name="warning-drill"),
     path("warning/tasks/<int:task_id>/done/", warning_views.complete_task, name="warning-task-done"),
+    path("bulletins/", bulletin_views.bulletin_list, name="bulletins"),
+    path("bulletins/draft/", bulletin_views.draft, name="bulletin-draft"),
+    path("bulletins/<int:bulletin_id>/", bulletin_views.bulletin_page, name="bulletin"),
+    path("bulletins/<int:bulletin_id>.pdf", bulletin_views.bulletin_pdf, name="bulletin-pdf"),
+    path("bulletins/<int:bulletin_id>/publish/", bulletin_views.publish, name="bulletin-publish"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

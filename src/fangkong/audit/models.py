@@ -17,6 +17,7 @@ class Action(models.TextChoices):
     ALERT_CHANGE = "alert_change", _("Handled an alert")
     LEVEL_CHANGE = "level_change", _("Changed a response level")
     PLAYBOOK_CHANGE = "playbook_change", _("Opened or advanced a playbook")
+    BULLETIN_PUBLISHED = "bulletin_published", _("Published a bulletin")
 
 
 class Reason(models.TextChoices):
