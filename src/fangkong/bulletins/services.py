@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import weasyprint
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -120,6 +119,9 @@ def context(bulletin: Bulletin) -> dict:
 
 def render_pdf(bulletin: Bulletin) -> bytes:
     """The bulletin as a PDF, in Chinese (the language it is published in), with a CJK font."""
+    # Imported here so that a server without Pango still runs everything but the PDF.
+    import weasyprint
+
     with translation.override("zh-hans"):
-        html = render_to_string("bulletins/document.html", {**context(bulletin), "for_pdf": True})
+        html = render_to_string("bulletins/document.html", context(bulletin))
     return weasyprint.HTML(string=html).write_pdf()
