@@ -209,5 +209,18 @@ ZH.update({
     "give the date as YYYY-MM-DD": "日期格式为 YYYY-MM-DD", "Bulletin drafted: review it, then publish": "通报已起草，请审核后发布",
     "Bulletin published": "通报已发布",
 })
-
-
+ZH.update({
+    "project 7 to 120 days ahead": "预测天数为 7 至 120 天", "the number of beds cannot be negative": "床位数不能为负数",
+    "no case is in hospital here today: there is nothing to fit the model to": "本辖区今日无住院病例，无法拟合模型",
+    "cases are not growing here: give the doubling time to project": "本辖区病例未呈增长，请填写倍增时间后再预测",
+    "Forecast": "趋势预测", "Cases and beds ahead": "病例与床位需求预测", "Days ahead": "预测天数",
+    "Doubling time (days, blank = from the last 14 days)": "倍增时间（天，留空则按近 14 天计算）",
+    "Contacts cut by distancing": "防控措施减少的接触比例", "Infections needing a bed": "需住院的感染者比例",
+    "Length of stay (days)": "平均住院日", "Beds available": "可用床位", "Project": "预测", "In hospital today": "今日在院",
+    "Doubling time used (days)": "采用的倍增时间（天）", "Peak beds, current case (%(d)s)": "当前情形床位峰值（%(d)s）",
+    "Peak beds, worst case (%(d)s)": "最坏情形床位峰值（%(d)s）", "Beds run short from (current / worst)":
+        "床位开始不足日期（当前 / 最坏）", "Current case": "当前情形", "Worst case": "最坏情形",
+    "Model: SIR fitted to today's hospital census, as CHIME (Penn Medicine) does; the worst case assumes distancing "
+    "achieves nothing.": "模型：按今日在院人数拟合的 SIR 模型（同宾夕法尼亚大学 CHIME）；最坏情形假设防控措施无效。",
+    "“%(v)s” is not a number": "“%(v)s”不是数字",
+})

@@ -25,6 +25,7 @@ urlpatterns = [
     path("persons/<int:person_id>/", people_views.detail, name="person"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard-home"),
     path("dashboard/<str:code>/", dashboard_views.dashboard, name="dashboard"),
+    path("forecast/", dashboard_views.forecast, name="forecast"),
     path("cases/", case_views.case_list, name="cases"),
     path("cases/<int:case_id>/", case_views.case_detail, name="case"),
     path("cases/<int:case_id>/transition/", case_views.case_transition, name="case-transition"),

@@ -15,9 +15,13 @@ import numpy as np
 from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fangkong import analytics
-from fangkong.cases.models import Case, Classification, Severity, SymptomReport
+from fangkong.cases.disease import current as disease_settings
+from fangkong.cases.models import Case, Classification, Placement, Severity, SymptomReport
+from fangkong.errors import InputRefused
+from fangkong.people.models import Person
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.quarantine.models import OPEN_STATUSES, Alert, AlertKind, Kind, Order, OrderStatus, ReadingSlot, SlotStatus
 
@@ -140,4 +144,63 @@ def judgement(curve: dict[str, list], disease) -> dict:
         growth = analytics.growth_rate(recent)
         result["growth"] = {"rate": growth.rate, "low": growth.rate_low, "high": growth.rate_high,
                             "doubling_time": growth.doubling_time}
+    return result
+
+
+@dataclass(frozen=True)
+class ForecastInput:
+    days: int = 60
+    doubling_time: float | None = None  # days; None takes it from the last 14 days of reports
+    relative_contact_rate: float = 0.3  # how much distancing has cut contacts
+    hospitalization_rate: float = 0.05  # share of infections that need a bed
+    length_of_stay: int = 14
+    infectious_days: float = 14
+    beds: int | None = None  # beds the area can give to this disease, when known
+
+
+def forecast(node: Jurisdiction, given: ForecastInput, today: dt.date | None = None) -> dict:
+    """Beds for the next `days` days, in the current case and the worst case (distancing achieves nothing).
+
+    CHIME's model (analytics.sir) fitted to today's admitted cases in the subtree; the population
+    is the people registered in it.
+    """
+    today = today or timezone.localdate()
+    problems = []
+    if not 7 <= given.days <= 120:
+        problems.append(("days", _("project 7 to 120 days ahead")))
+    if given.beds is not None and given.beds < 0:
+        problems.append(("beds", _("the number of beds cannot be negative")))
+    admitted = Case.objects.filter(owner_path__startswith=node.path, closed_at=None,
+                                   placement=Placement.ADMITTED).count()
+    if admitted == 0:
+        problems.append(("admitted", _("no case is in hospital here today: there is nothing to fit the model to")))
+    doubling = given.doubling_time
+    if doubling is None:
+        growth = judgement(epidemic_curve(node, days=60, today=today), disease_settings())["growth"]
+        if growth is None or growth["rate"] <= 0:
+            problems.append(("doubling_time", _("cases are not growing here: give the doubling time to project")))
+        else:
+            doubling = growth["doubling_time"]
+    if problems:
+        raise InputRefused(*problems)
+    population = Person.objects.filter(jurisdiction_path__startswith=node.path).count()
+    parameters = analytics.SirParameters(
+        population=population, current_hospitalized=admitted, doubling_time=doubling,
+        infectious_days=given.infectious_days, relative_contact_rate=given.relative_contact_rate,
+        mitigation_day=0, n_days=given.days,
+        dispositions={"hospitalized": analytics.Disposition(given.hospitalization_rate, given.length_of_stay)})
+    try:
+        current, worst = analytics.project(parameters), analytics.project(parameters, worst_case=True)
+    except analytics.BadSeries as refused:
+        raise InputRefused((refused.field, refused.message)) from None
+    result = {"dates": [(today + dt.timedelta(days=d)).isoformat() for d in range(given.days + 1)],
+              "admitted": admitted, "population": population, "doubling_time": doubling, "beds": given.beds}
+    for name, projection in (("current", current), ("worst", worst)):
+        ahead = projection.day >= 0
+        census = np.nan_to_num(projection.census["hospitalized"][ahead])
+        result[name] = {"census": [round(float(c)) for c in census],
+                        "peak": round(float(census.max())), "peak_date": result["dates"][int(census.argmax())],
+                        "r_t": projection.r_t, "beds_short_from": None}
+        if given.beds is not None and (census > given.beds).any():
+            result[name]["beds_short_from"] = result["dates"][int(np.argmax(census > given.beds))]
     return result

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
+from fangkong.errors import InputRefused
 from fangkong.cases import disease as diseases
 from fangkong.jurisdictions import services as jurisdictions
 from fangkong.warning import services as warning
@@ -47,3 +48,30 @@ def dashboard(request, code=None):
         "link": reverse("dashboard", args=["__code__"]),
     }
     return render(request, "dashboard/dashboard.html", context)
+
+
+FORECAST_FIELDS = {"days": int, "doubling_time": float, "relative_contact_rate": float,
+                   "hospitalization_rate": float, "length_of_stay": int, "infectious_days": float, "beds": int}
+
+
+@login_required
+def forecast(request):
+    node = access.root_for(request.user)
+    values, problems = {}, []
+    for name, kind in FORECAST_FIELDS.items():
+        raw = request.GET.get(name, "").strip()
+        if raw:
+            try:
+                values[name] = kind(raw)
+            except ValueError:
+                problems.append((name, _("“%(v)s” is not a number") % {"v": raw}))
+    given = services.ForecastInput(**values)
+    result = None
+    if not problems:
+        try:
+            result = services.forecast(node, given)
+        except InputRefused as refused:
+            problems = [(p.field, p.message) for p in refused.problems]
+    return render(request, "dashboard/forecast.html", {
+        "node": node, "given": given, "result": result, "problems": problems,
+        "forecast_json": json.dumps(result) if result else ""})

@@ -55,3 +55,20 @@ document.addEventListener("DOMContentLoaded", () => {
     window.addEventListener("resize", () => chart.resize());
   }
 });
+
+// The forecast page: beds in the current and the worst case against the beds available.
+document.addEventListener("DOMContentLoaded", () => {
+  const el = document.getElementById("forecast");
+  if (!el || !window.echarts || !el.dataset.forecast) return;
+  const f = JSON.parse(el.dataset.forecast);
+  const axis = { axisLine: { lineStyle: { color: "#4b6a9b" } }, axisLabel: { color: "#9fb3d1" }, splitLine: { lineStyle: { color: "#1a3a68" } } };
+  const series = [
+    { name: el.dataset.current, type: "line", data: f.current.census, symbol: "none", itemStyle: { color: "#38bdf8" } },
+    { name: el.dataset.worst, type: "line", data: f.worst.census, symbol: "none", itemStyle: { color: "#f43f5e" }, lineStyle: { type: "dashed" } },
+  ];
+  if (f.beds !== null) series.push({ name: el.dataset.beds, type: "line", data: f.dates.map(() => f.beds), symbol: "none", itemStyle: { color: "#facc15" } });
+  const chart = echarts.init(el);
+  chart.setOption({ tooltip: { trigger: "axis" }, legend: { textStyle: { color: "#cbd5e1" } }, grid: { left: 56, right: 16, top: 36, bottom: 28 },
+    xAxis: { type: "category", data: f.dates, ...axis }, yAxis: { type: "value", ...axis }, series });
+  window.addEventListener("resize", () => chart.resize());
+});
