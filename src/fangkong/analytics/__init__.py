@@ -4,7 +4,7 @@ Each function names the published method it follows and is tested against that m
 reference numbers (../shared/validation).
 """
 
-from .aberration import cusum, ears, farrington_threshold, noufaily_threshold
+from .aberration import cusum, ears, farrington_flexible, farrington_threshold, noufaily_threshold
 from .errors import BadSeries
 from .growth import growth_rate, reproduction_number_from_growth
 from .pooling import best_pool_size, dorfman_tests_per_person
@@ -13,6 +13,7 @@ from .sir import Disposition, SirParameters, project
 
 __all__ = [
     "BadSeries", "Disposition", "RtMatrix", "SirParameters", "best_pool_size", "cusum", "discretised_si",
-    "dorfman_tests_per_person", "ears", "estimate_rt", "estimate_rt_many", "farrington_threshold", "growth_rate",
+    "dorfman_tests_per_person", "ears", "estimate_rt", "estimate_rt_many", "farrington_flexible", "farrington_threshold",
+    "growth_rate",
     "noufaily_threshold", "project", "reproduction_number_from_growth",
 ]

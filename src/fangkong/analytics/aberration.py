@@ -16,6 +16,7 @@ import numpy as np
 from scipy import stats
 
 from .errors import BadSeries
+from .glm import poisson_fit
 
 
 @dataclass(frozen=True)
@@ -150,3 +151,83 @@ def _counts(values) -> np.ndarray:
     if not np.all(np.isfinite(y)) or np.any(y < 0) or np.any(y != np.round(y)):
         raise BadSeries("observed", "counts must be whole numbers, not negative, with no blanks")
     return y
+
+
+@dataclass(frozen=True)
+class FarringtonResult:
+    index: np.ndarray
+    expected: np.ndarray
+    upperbound: np.ndarray
+    alarm: np.ndarray
+    trend: np.ndarray  # whether the time trend was kept for that period
+
+
+def farrington_flexible(observed, *, b: int = 3, w: int = 3, freq: int = 52, alpha: float = 0.05,
+                        reweight: bool = True, weights_threshold: float = 2.58, trend: bool = True,
+                        p_threshold_trend: float = 0.05, threshold_method: str = "delta",
+                        limit54: tuple[int, int] = (5, 4)) -> FarringtonResult:
+    """The improved Farrington method (Noufaily et al. 2013) as surveillance::farringtonFlexible with one period.
+
+    For each period with b years of history: the counts b years back, w periods either side, are
+    fitted by a quasi-Poisson GLM with a time trend (kept only if significant at
+    `p_threshold_trend`, b >= 3 and the prediction does not exceed the largest baseline count);
+    baseline outbreaks are down-weighted by their Anscombe residuals above `weights_threshold`;
+    the threshold is Farrington's ("delta", 2/3-power) or Noufaily's ("muan", "nbPlugin"). As
+    upstream's limit54, no alarm is raised with fewer than 5 cases in the last 4 periods.
+    """
+    y = _counts(observed)
+    if threshold_method not in ("delta", "muan", "nbPlugin"):
+        raise BadSeries("threshold_method", 'the threshold method is "delta", "muan" or "nbPlugin"')
+    first = b * freq + w
+    if first >= y.size:
+        raise BadSeries("observed", f"{b} years of {freq} periods and {w} more are needed before the first check")
+    index = np.arange(first, y.size)
+    expected, upper, kept = (np.empty(index.size) for _ in range(3))
+    for position, t in enumerate(index):
+        reference = np.array([t - year * freq + shift for year in range(1, b + 1) for shift in range(-w, w + 1)])
+        mu0, se_fit, eta0, se_eta, phi, with_trend = _farrington_fit(
+            y[reference].astype(float), reference.astype(float), float(t), b=b, reweight=reweight,
+            weights_threshold=weights_threshold, trend=trend, p_threshold_trend=p_threshold_trend)
+        if threshold_method == "delta":
+            bound = farrington_threshold(mu0, se_fit, phi, alpha=alpha, y=y[t], transform="2/3").upper
+        else:
+            bound = noufaily_threshold(eta0, se_eta, phi, alpha=alpha, y=y[t], method=threshold_method).upper
+        expected[position], upper[position], kept[position] = mu0, bound, with_trend
+    cases, periods = limit54
+    recent = np.array([y[max(0, t - periods + 1): t + 1].sum() for t in index])
+    alarm = (y[index] > upper) & (recent >= cases)
+    return FarringtonResult(index=index, expected=expected, upperbound=upper, alarm=alarm, trend=kept.astype(bool))
+
+
+def _farrington_fit(y, time, now, *, b, reweight, weights_threshold, trend, p_threshold_trend):
+    def fit(with_trend: bool):
+        design = np.column_stack([np.ones_like(time), time] if with_trend else [np.ones_like(time)])
+        weights = np.ones_like(y)
+        result = poisson_fit(design, y)
+        phi = result.dispersion(y)
+        if reweight:
+            leverage = np.einsum("ij,jk,ik->i", design * result.mu[:, None], np.linalg.inv(result.information), design)
+            anscombe = 1.5 * (y ** (2 / 3) * result.mu ** (-1 / 6) - result.mu ** 0.5) / np.sqrt(
+                phi * np.clip(1 - leverage, 1e-8, None))
+            outlying = anscombe > weights_threshold
+            weights = np.ones_like(y)
+            weights[outlying] = anscombe[outlying] ** -2.0
+            weights *= y.size / weights.sum()
+            result = poisson_fit(design, y, weights)
+            phi = result.dispersion(y, weights)
+        point = np.array([1.0, now] if with_trend else [1.0])
+        covariance = np.linalg.inv(result.information) * phi
+        eta0 = float(point @ result.coef)
+        se_eta = float(np.sqrt(point @ covariance @ point))
+        return result, covariance, eta0, se_eta, phi
+
+    with_trend = trend and b >= 3
+    result, covariance, eta0, se_eta, phi = fit(with_trend)
+    if with_trend:
+        z = result.coef[1] / np.sqrt(covariance[1, 1])
+        significant = 2 * stats.norm.sf(abs(z)) < p_threshold_trend
+        if not (significant and np.exp(eta0) <= y.max()):
+            with_trend = False
+            result, covariance, eta0, se_eta, phi = fit(False)
+    mu0 = float(np.exp(eta0))
+    return mu0, mu0 * se_eta, eta0, se_eta, phi, with_trend

@@ -16,6 +16,7 @@ import numpy as np
 from scipy import stats
 
 from .errors import BadSeries
+from .glm import poisson_fit
 
 
 @dataclass(frozen=True)
@@ -39,20 +40,10 @@ def growth_rate(counts, *, level: float = 0.95) -> Growth:
     if y.sum() == 0:
         raise BadSeries("counts", "with no cases at all there is no growth to measure")
     t = np.arange(y.size, dtype=float)
-    design = np.column_stack([np.ones_like(t), t - t.mean()])
-    coef = np.array([math.log(y.mean()), 0.0])
-    for _ in range(100):  # iteratively reweighted least squares for the Poisson log link
-        mu = np.exp(design @ coef)
-        z = design @ coef + (y - mu) / mu
-        weighted = design * mu[:, None]
-        step = np.linalg.solve(design.T @ weighted, weighted.T @ z)
-        if np.max(np.abs(step - coef)) < 1e-12:
-            coef = step
-            break
-        coef = step
-    mu = np.exp(design @ coef)
-    dispersion = max(1.0, float(np.sum((y - mu) ** 2 / mu) / (y.size - 2)))
-    covariance = np.linalg.inv(design.T @ (design * mu[:, None])) * dispersion
+    fit = poisson_fit(np.column_stack([np.ones_like(t), t - t.mean()]), y)
+    dispersion = fit.dispersion(y)
+    covariance = np.linalg.inv(fit.information) * dispersion
+    coef = fit.coef
     half = stats.t.ppf(0.5 + level / 2, y.size - 2) * math.sqrt(covariance[1, 1])
     rate = float(coef[1])
     low, high = rate - half, rate + half

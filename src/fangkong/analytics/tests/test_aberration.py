@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from fangkong.analytics import BadSeries
-from fangkong.analytics.aberration import cusum, ears, farrington_threshold, noufaily_threshold
+from fangkong.analytics.aberration import cusum, ears, farrington_flexible, farrington_threshold, noufaily_threshold
 
-from .reference import salmonella_newport
+from .reference import VALIDATION, salmonella_newport
 
 
 def test_ears_c1_matches_surveillance_on_salmonella_newport():
@@ -80,3 +80,29 @@ def test_bad_input_is_refused_naming_the_argument(call, field):
     with pytest.raises(BadSeries) as refused:
         call()
     assert refused.value.field == field
+
+
+def agona() -> np.ndarray:
+    rows = [line.split() for line in (VALIDATION / "surveillance" / "salmonella.agona.txt").read_text().splitlines()[1:]]
+    return np.array([int(r[1]) for r in rows])
+
+
+@pytest.mark.parametrize("method", ["delta", "muan", "nbPlugin"])
+def test_farrington_flexible_alarms_only_above_the_bound_and_never_on_zero(method):
+    """surveillance's own checks of farringtonFlexible (test-farringtonFlexible.R, "Alarms")."""
+    observed = agona()
+    result = farrington_flexible(observed, threshold_method=method, alpha=0.1)
+    counts = observed[result.index]
+    assert not result.alarm[counts == 0].any()
+    assert (result.alarm <= (counts > result.upperbound)).all()
+    assert (result.expected > 0).all() and (result.upperbound >= result.expected).all()
+
+
+def test_an_injected_outbreak_is_flagged_and_a_quiet_series_is_not():
+    rng = np.random.default_rng(5)
+    weeks = 4 * 52 + 30
+    quiet = rng.poisson(10 + 4 * np.sin(2 * np.pi * np.arange(weeks) / 52))
+    assert farrington_flexible(quiet).alarm.mean() < 0.1  # false alarms near alpha (0.05)
+    loud = quiet.copy()
+    loud[-3:] += 25
+    assert farrington_flexible(loud).alarm[-3:].all()
