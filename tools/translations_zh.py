@@ -224,3 +224,19 @@ ZH.update({
     "achieves nothing.": "模型：按今日在院人数拟合的 SIR 模型（同宾夕法尼亚大学 CHIME）；最坏情形假设防控措施无效。",
     "“%(v)s” is not a number": "“%(v)s”不是数字",
 })
+ZH.update({
+    "Declared or lifted a risk area": "发布或解除风险地区", "Risk areas": "风险地区", "Risk level": "风险等级", "From": "起始",
+    "High risk": "高风险", "Medium risk": "中风险", "Low risk": "低风险", "No area is at risk on this day.": "当日无风险地区。",
+    "Screening": "排查", "area code": "地区代码", "area": "地区", "risk level": "风险等级", "from": "起始",
+    "an area code is 6 digits (GB/T 2260 county) or 12 (township or community)":
+        "地区代码为 6 位（GB/T 2260 县级）或 12 位（乡镇、社区）",
+    "%(c)s is not a county code in GB/T 2260": "%(c)s 不是 GB/T 2260 中的县级代码",
+    "give the township's or community's name: only county names are in the code table":
+        "请填写乡镇或社区名称：代码表中只有县级名称",
+    "only the command centre declares risk areas": "只有指挥部可以发布风险地区", "the level is high, medium or low":
+        "风险等级为高、中或低", "the end comes before the start": "结束日期早于起始日期",
+    "this area was changed at the same moment by someone else; reload": "该地区刚被他人修改，请刷新后重试",
+    "%(c)s is not on the list": "%(c)s 不在风险地区名单中", "lifted": "已解除", "Show": "查看",
+    "Declare or change a risk area": "发布或调整风险地区", "Area code (6 or 12 digits)": "地区代码（6 位或 12 位）",
+    "Name (needed for a township or community)": "名称（乡镇、社区须填写）", "Risk area saved": "风险地区已保存",
+})

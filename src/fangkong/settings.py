@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "fangkong.dashboard",
     "fangkong.warning",
     "fangkong.bulletins",
+    "fangkong.screening",
     "fangkong.web",
 ]
 

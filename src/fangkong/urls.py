@@ -9,6 +9,7 @@ from fangkong.dashboard import views as dashboard_views
 from fangkong.jurisdictions import views as jurisdiction_views
 from fangkong.people import views as people_views
 from fangkong.quarantine import views as quarantine_views
+from fangkong.screening import views as screening_views
 from fangkong.warning import views as warning_views
 from fangkong.web import views as web_views
 
@@ -50,6 +51,8 @@ urlpatterns = [
     path("bulletins/<int:bulletin_id>/", bulletin_views.bulletin_page, name="bulletin"),
     path("bulletins/<int:bulletin_id>.pdf", bulletin_views.bulletin_pdf, name="bulletin-pdf"),
     path("bulletins/<int:bulletin_id>/publish/", bulletin_views.publish, name="bulletin-publish"),
+    path("risk-areas/", screening_views.risk_areas, name="risk-areas"),
+    path("risk-areas/declare/", screening_views.declare, name="risk-area-declare"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     LEVEL_CHANGE = "level_change", _("Changed a response level")
     PLAYBOOK_CHANGE = "playbook_change", _("Opened or advanced a playbook")
     BULLETIN_PUBLISHED = "bulletin_published", _("Published a bulletin")
+    RISK_AREA_CHANGE = "risk_area_change", _("Declared or lifted a risk area")
 
 
 class Reason(models.TextChoices):

@@ -20,6 +20,7 @@ from fangkong.cases import disease as diseases
 from fangkong.dashboard import services as dashboard
 from fangkong.errors import Conflict, InputRefused
 from fangkong.jurisdictions.models import Jurisdiction
+from fangkong.screening import services as screening
 from fangkong.warning import services as warning
 
 from . import charts
@@ -41,6 +42,8 @@ def build_content(node: Jurisdiction, day: dt.date) -> dict:
         "curve": curve,
         "rt": trend["latest"], "growth": trend["growth"],
         "level": int(warning.level_of(node)),
+        "risk_areas": [{"code": a.code, "name": a.name, "level": a.level, "valid_from": a.valid_from.isoformat()}
+                       for a in screening.in_force(day)],
         "children": [{"code": c.code, "name": c.name, "value": figures["confirmed"] + figures["asymptomatic"],
                       "confirmed": figures["confirmed"], "suspected": figures["suspected"],
                       "observed": figures["home_observation"] + figures["central_quarantine"],

@@ -14,6 +14,7 @@ from fangkong.conftest import login_client
 from fangkong.dashboard.services import summary
 from fangkong.errors import InputRefused
 from fangkong.quarantine import services as quarantine
+from fangkong.screening import services as screening
 
 
 def pdf_text(data: bytes) -> str:
@@ -30,6 +31,7 @@ def outbreak(grid_worker, person):
 
 def test_the_published_pdf_holds_the_chinese_headline_and_the_dashboards_figures(commander, tree, outbreak):
     today = timezone.localdate()
+    screening.declare(commander, code="110105", level="high", valid_from=today)
     bulletin = services.publish(commander, services.draft(commander, tree["city"].code, today).pk)
     text = pdf_text(bytes(bulletin.pdf)).replace("\n", "")
     figures = summary(tree["city"], today=today).totals
@@ -37,6 +39,7 @@ def test_the_published_pdf_holds_the_chinese_headline_and_the_dashboards_figures
     assert f"现有确诊{figures['confirmed']}例" in text.replace(" ", "")
     assert f"居家医学观察{figures['home_observation']}人" in text.replace(" ", "")
     assert bulletin.content["figures"] == figures
+    assert "风险地区" in text and "朝阳区" in text and "高风险" in text
 
 
 def test_a_published_bulletin_is_frozen_and_a_correction_is_a_new_version(commander, tree, outbreak, grid_worker):
