@@ -240,3 +240,19 @@ ZH.update({
     "Declare or change a risk area": "发布或调整风险地区", "Area code (6 or 12 digits)": "地区代码（6 位或 12 位）",
     "Name (needed for a township or community)": "名称（乡镇、社区须填写）", "Risk area saved": "风险地区已保存",
 })
+ZH.update({
+    "Train": "火车", "Flight": "飞机", "Car": "汽车", "Ship": "船舶", "Returning worker": "返岗务工人员",
+    "Returning student": "返校学生", "Resident back from travel": "外出返回居民", "Visitor": "来访人员",
+    "None needed": "无需处置", "Test": "核酸检测", "from (area code)": "来源地代码", "arrived at": "抵达时间", "by": "交通方式",
+    "train, flight or plate": "车次、航班或车牌", "category": "人员类别", "risk at origin": "来源地风险",
+    "follow-up": "后续处置", "follow-up due": "处置时限",
+    "travel is by train, flight, car, ship or other": "交通方式为火车、飞机、汽车、船舶或其他",
+    "“%(v)s” is not a train number, flight number or plate of that kind": "“%(v)s”不是有效的车次、航班号或车牌",
+    "the category is returning worker, student, resident or visitor": "人员类别为返岗务工、返校学生、返回居民或来访人员",
+    "give the arrival time with its time zone": "请填写带时区的抵达时间", "the arrival is dated in the future": "抵达时间晚于当前时间",
+    "All": "全部", "Overdue follow-ups (%(overdue)s)": "超时未处置（%(overdue)s）", "Resident ID number": "身份证号码",
+    "Destination grid": "目的网格", "From: area code (6 or 12 digits)": "来源地代码（6 位或 12 位）", "Arrived at": "抵达时间",
+    "Train, flight or plate": "车次、航班或车牌", "Category": "人员类别", "Register": "登记", "Mark done": "标记完成",
+    "No arrival registered.": "尚无来返人员登记。", "give the arrival time": "请填写抵达时间", "Arrival registered": "已登记",
+    "Follow-up done": "已完成处置", "Arrivals": "来返登记",
+})

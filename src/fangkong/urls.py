@@ -53,6 +53,9 @@ urlpatterns = [
     path("bulletins/<int:bulletin_id>/publish/", bulletin_views.publish, name="bulletin-publish"),
     path("risk-areas/", screening_views.risk_areas, name="risk-areas"),
     path("risk-areas/declare/", screening_views.declare, name="risk-area-declare"),
+    path("arrivals/", screening_views.arrivals, name="arrivals"),
+    path("arrivals/register/", screening_views.register_arrival, name="arrival-register"),
+    path("arrivals/<int:arrival_id>/follow-up/", screening_views.follow_up_done, name="arrival-follow-up"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

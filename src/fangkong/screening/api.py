@@ -1,6 +1,10 @@
 import datetime as dt
 
-from ninja import Router, Schema, Status
+from ninja import Header, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from fangkong.pagination import MappedPage
+from fangkong.people.services import PersonInput
 
 from . import services
 from .models import RiskLevel
@@ -44,3 +48,63 @@ def declare(request, payload: RiskAreaIn):
     return Status(201, services.declare(request.auth, code=payload.code, level=payload.level,
                                         valid_from=payload.valid_from, valid_to=payload.valid_to,
                                         name=payload.name, note=payload.note))
+
+
+class ArrivalIn(Schema):
+    id_type: str = "ric"
+    id_number: str
+    nationality: str = "CHN"
+    name: str
+    phone: str = ""
+    grid_code: str = ""
+    household_code: str = ""
+    origin_code: str
+    origin_name: str = ""
+    arrived_at: dt.datetime
+    mode: str
+    vehicle: str = ""
+    category: str
+
+
+class ArrivalOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    origin_code: str
+    origin_name: str
+    arrived_at: dt.datetime
+    mode: str
+    vehicle: str
+    category: str
+    grid: str
+    origin_risk: str
+    follow_up: str
+    follow_up_due: dt.datetime | None
+    follow_up_done_at: dt.datetime | None
+
+
+def _arrival(a) -> dict:
+    return {"id": a.pk, "person_id": a.person_id, "person_name": a.person.name, "origin_code": a.origin_code,
+            "origin_name": a.origin_name, "arrived_at": a.arrived_at, "mode": a.mode, "vehicle": a.vehicle,
+            "category": a.category, "grid": a.grid.code, "origin_risk": a.origin_risk, "follow_up": a.follow_up,
+            "follow_up_due": a.follow_up_due, "follow_up_done_at": a.follow_up_done_at}
+
+
+@router.get("/arrivals", response=list[ArrivalOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_arrivals(request, overdue: bool = False):
+    arrivals = services.overdue_follow_ups(request.auth) if overdue else services.arrivals_for(request.auth)
+    return MappedPage(arrivals, _arrival)
+
+
+@router.post("/arrivals", response={200: ArrivalOut, 201: ArrivalOut},
+             summary="Register an arrival; send an Idempotency-Key so a resubmission is counted once")
+def register_arrival(request, payload: ArrivalIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
+    person = PersonInput(id_type=payload.id_type, id_number=payload.id_number, nationality=payload.nationality,
+                         name=payload.name, phone=payload.phone, grid_code=payload.grid_code,
+                         household_code=payload.household_code)
+    arrival, created = services.register_arrival(request.auth, services.ArrivalInput(
+        person=person, origin_code=payload.origin_code, origin_name=payload.origin_name,
+        arrived_at=payload.arrived_at, mode=payload.mode, vehicle=payload.vehicle, category=payload.category),
+        idempotency_key=idempotency_key or None)
+    return Status(201 if created else 200, _arrival(arrival))

@@ -29,3 +29,50 @@ class RiskArea(models.Model):
         ordering = ["code", "-declared_at"]
         constraints = [models.UniqueConstraint(fields=["code"], condition=models.Q(superseded_at=None),
                                                name="one_current_declaration_per_area")]
+
+
+class TravelMode(models.TextChoices):
+    TRAIN = "train", _("Train")
+    FLIGHT = "flight", _("Flight")
+    CAR = "car", _("Car")
+    SHIP = "ship", _("Ship")
+    OTHER = "other", _("Other")
+
+
+class ArrivalCategory(models.TextChoices):
+    RETURNING_WORKER = "worker", _("Returning worker")
+    STUDENT = "student", _("Returning student")
+    RESIDENT = "resident", _("Resident back from travel")
+    VISITOR = "visitor", _("Visitor")
+
+
+class FollowUp(models.TextChoices):
+    NONE = "none", _("None needed")
+    OBSERVATION = "observation", _("Home medical observation")
+    TEST = "test", _("Test")
+
+
+class Arrival(models.Model):
+    """One arrival in the register (来返人员登记): who, from where, when, by what, to which grid."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="arrivals")
+    origin_code = models.CharField(_("from (area code)"), max_length=12)
+    origin_name = models.CharField(_("from"), max_length=120)
+    arrived_at = models.DateTimeField(_("arrived at"))
+    mode = models.CharField(_("by"), max_length=8, choices=TravelMode.choices)
+    vehicle = models.CharField(_("train, flight or plate"), max_length=20, blank=True)
+    category = models.CharField(_("category"), max_length=10, choices=ArrivalCategory.choices)
+    grid = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    owner_path = models.CharField(max_length=255, db_index=True, editable=False)
+    origin_risk = models.CharField(_("risk at origin"), max_length=8, blank=True)  # as declared when they arrived
+    follow_up = models.CharField(_("follow-up"), max_length=12, choices=FollowUp.choices, default=FollowUp.NONE)
+    follow_up_due = models.DateTimeField(_("follow-up due"), null=True, blank=True)
+    follow_up_done_at = models.DateTimeField(null=True, blank=True)
+    order = models.ForeignKey("quarantine.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["-arrived_at"]
+        indexes = [models.Index(fields=["follow_up", "follow_up_done_at", "follow_up_due"])]

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts import access
 from fangkong.accounts.models import Role
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused
+from fangkong.people.models import RegistrationSource
+from fangkong.people.services import PersonInput, clean_person, register_from_source
+from fangkong.quarantine import services as quarantine
 from fangkong.synthetic.areas import county_table, name_in
 
-from .models import RiskArea, RiskLevel
+from .models import Arrival, ArrivalCategory, FollowUp, RiskArea, RiskLevel, TravelMode
 
 
 def _area_name(code: str, given: str) -> tuple[str | None, tuple[str, str] | None]:
@@ -88,3 +96,105 @@ def level_of(area_code: str, day: dt.date | None = None) -> str | None:
     """The risk level that applies to a place of origin: its own declaration, or its county's."""
     areas = {a.code: a.level for a in in_force(day) if a.code in (area_code, area_code[:6])}
     return areas.get(area_code) or areas.get(area_code[:6])
+
+
+# --- the arrival register -----------------------------------------------------------------------
+
+# Hours a grid has for the follow-up an arrival's origin calls for.
+FOLLOW_UP_HOURS = {FollowUp.OBSERVATION: 2, FollowUp.TEST: 24}
+# A high-risk origin puts the person under home observation at once; a medium-risk one needs a test.
+FOLLOW_UP_BY_RISK = {RiskLevel.HIGH: FollowUp.OBSERVATION, RiskLevel.MEDIUM: FollowUp.TEST}
+VEHICLE_PATTERNS = {
+    TravelMode.TRAIN: re.compile(r"^[GDCZTKSYL]?\d{1,4}$"),
+    TravelMode.FLIGHT: re.compile(r"^[A-Z0-9]{2}\d{1,4}$"),
+    # 京A12345 / 粤B·D12345 (new-energy plates have six characters after the letter)
+    TravelMode.CAR: re.compile(r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领][A-Z]·?[A-Z0-9]{5,6}$"),
+}
+
+
+@dataclass(frozen=True)
+class ArrivalInput:
+    person: PersonInput
+    origin_code: str
+    arrived_at: dt.datetime
+    mode: str
+    category: str
+    vehicle: str = ""
+    origin_name: str = ""
+
+
+def arrivals_for(actor) -> QuerySet[Arrival]:
+    path = access.scope_path(actor)
+    if path is None or not access.may_see_persons(actor):
+        return Arrival.objects.none()
+    return Arrival.objects.filter(owner_path__startswith=path).select_related("person", "grid")
+
+
+def register_arrival(actor, data: ArrivalInput, *, idempotency_key: str | None = None) -> tuple[Arrival, bool]:
+    """Register an arrival; one from a risk area gets, for its grid and with a deadline, the follow-up
+    that risk calls for (a home observation order, or a test). A repeated key is counted once."""
+    if idempotency_key:
+        earlier = Arrival.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier:
+            return earlier, False
+    problems = []
+    origin_name, problem = _area_name((data.origin_code or "").strip(), data.origin_name or "")
+    if problem:
+        problems.append(("origin_code" if problem[0] == "code" else "origin_name", problem[1]))
+    if data.mode not in TravelMode.values:
+        problems.append(("mode", _("travel is by train, flight, car, ship or other")))
+    vehicle = (data.vehicle or "").strip().upper().replace(" ", "")
+    pattern = VEHICLE_PATTERNS.get(data.mode)
+    if pattern and not pattern.match(vehicle):
+        problems.append(("vehicle", _("“%(v)s” is not a train number, flight number or plate of that kind")
+                         % {"v": data.vehicle}))
+    if data.category not in ArrivalCategory.values:
+        problems.append(("category", _("the category is returning worker, student, resident or visitor")))
+    now = timezone.now()
+    if data.arrived_at is None or timezone.is_naive(data.arrived_at):
+        problems.append(("arrived_at", _("give the arrival time with its time zone")))
+    elif data.arrived_at > now + dt.timedelta(minutes=5):
+        problems.append(("arrived_at", _("the arrival is dated in the future")))
+    try:
+        clean_person(actor, data.person)  # every problem of the person's fields, reported with the others
+    except InputRefused as refused:
+        problems += [(p.field, p.message) for p in refused.problems]
+    if problems:
+        raise InputRefused(*problems)
+    risk = level_of(data.origin_code.strip(), timezone.localdate(data.arrived_at)) or ""
+    follow_up = FOLLOW_UP_BY_RISK.get(risk, FollowUp.NONE)
+    try:
+        with transaction.atomic():
+            person, _created = register_from_source(actor, data.person, source=RegistrationSource.ARRIVAL,
+                                                    source_ref=idempotency_key or uuid.uuid4().hex)
+            arrival = Arrival.objects.create(
+                person=person, origin_code=data.origin_code.strip(), origin_name=origin_name,
+                arrived_at=data.arrived_at, mode=data.mode, vehicle=vehicle, category=data.category,
+                grid=person.grid, owner_path=person.jurisdiction_path, origin_risk=risk, follow_up=follow_up,
+                follow_up_due=(now + dt.timedelta(hours=FOLLOW_UP_HOURS[follow_up])) if follow_up != FollowUp.NONE
+                else None, entered_by=actor, idempotency_key=idempotency_key or None)
+            if follow_up == FollowUp.OBSERVATION and not person.quarantine_orders.filter(status="active").exists():
+                arrival.order = quarantine.place_order(actor, person.pk, kind="home", reason="risk_area",
+                                                       starts_at=min(data.arrived_at, now))
+                arrival.follow_up_done_at = now
+                arrival.save(update_fields=["order", "follow_up_done_at"])
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        return Arrival.objects.get(idempotency_key=idempotency_key), False
+    return arrival, True
+
+
+def complete_follow_up(actor, arrival_id: int) -> Arrival:
+    arrival = arrivals_for(actor).filter(pk=arrival_id).first()
+    if arrival is None:
+        raise Http404("No such arrival")
+    Arrival.objects.filter(pk=arrival.pk, follow_up_done_at=None).exclude(follow_up=FollowUp.NONE).update(
+        follow_up_done_at=timezone.now())
+    arrival.refresh_from_db()
+    return arrival
+
+
+def overdue_follow_ups(actor) -> QuerySet[Arrival]:
+    return arrivals_for(actor).exclude(follow_up=FollowUp.NONE).filter(follow_up_done_at=None,
+                                                                       follow_up_due__lt=timezone.now())

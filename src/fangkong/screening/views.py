@@ -1,17 +1,22 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.accounts import access
 from fangkong.accounts.models import Role
 from fangkong.errors import InputRefused
-from fangkong.web.forms import run
+from fangkong.jurisdictions.models import Level
+from fangkong.people.services import PersonInput
+from fangkong.web.forms import form_key, run
 
 from . import services
-from .models import RiskLevel
+from .models import ArrivalCategory, RiskLevel, TravelMode
 
 
 def risk_areas(request):
@@ -46,3 +51,44 @@ def declare(request):
 
     run(request, action, _("Risk area saved"))
     return redirect("risk-areas")
+
+
+@login_required
+def arrivals(request):
+    arrivals = services.arrivals_for(request.user)
+    if request.GET.get("overdue") == "1":
+        arrivals = services.overdue_follow_ups(request.user)
+    page = Paginator(arrivals, 30).get_page(request.GET.get("page"))
+    return render(request, "screening/arrivals.html", {
+        "page": page, "key": form_key(), "modes": TravelMode.choices, "categories": ArrivalCategory.choices,
+        "grids": access.jurisdictions_for(request.user).filter(level=Level.GRID).order_by("code")[:200],
+        "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "overdue": services.overdue_follow_ups(request.user).count()})
+
+
+@login_required
+@require_POST
+def register_arrival(request):
+    def action():
+        arrived = parse_datetime(request.POST.get("arrived_at", "") or "")
+        if arrived is None:
+            raise InputRefused(("arrived_at", _("give the arrival time")))
+        if timezone.is_naive(arrived):
+            arrived = timezone.make_aware(arrived)
+        person = PersonInput(id_number=request.POST.get("id_number", ""), name=request.POST.get("name", ""),
+                             phone=request.POST.get("phone", ""), grid_code=request.POST.get("grid_code", ""))
+        services.register_arrival(request.user, services.ArrivalInput(
+            person=person, origin_code=request.POST.get("origin_code", ""), arrived_at=arrived,
+            mode=request.POST.get("mode", ""), vehicle=request.POST.get("vehicle", ""),
+            category=request.POST.get("category", ""), origin_name=request.POST.get("origin_name", "")),
+            idempotency_key=request.POST.get("key") or None)
+
+    run(request, action, _("Arrival registered"))
+    return redirect("arrivals")
+
+
+@login_required
+@require_POST
+def follow_up_done(request, arrival_id):
+    run(request, lambda: services.complete_follow_up(request.user, arrival_id), _("Follow-up done"))
+    return redirect("arrivals")
