@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from fangkong.errors import InputRefused
+
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import Person
 
@@ -79,3 +81,9 @@ def unmasked_fields(user: User) -> set[str]:
     if user.is_superuser:
         return {"id_number", "phone", "address"}
     return UNMASKED_FIELDS.get(user.role, set())
+
+
+def require_command(user: User, refusal) -> None:
+    """Refuse, naming the role, anything only a command centre may do (declare, publish, set levels)."""
+    if not (user.is_superuser or user.role == Role.COMMAND):
+        raise InputRefused(("role", refusal))

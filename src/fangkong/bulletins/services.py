@@ -13,7 +13,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
-from fangkong.accounts.models import Role
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases
@@ -52,8 +51,7 @@ def build_content(node: Jurisdiction, day: dt.date) -> dict:
 
 
 def _require_command(actor) -> None:
-    if not (actor.is_superuser or actor.role == Role.COMMAND):
-        raise InputRefused(("role", _("only the command centre drafts and publishes bulletins")))
+    access.require_command(actor, _("only the command centre drafts and publishes bulletins"))
 
 
 def bulletins_for(actor) -> QuerySet[Bulletin]:

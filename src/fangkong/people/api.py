@@ -105,13 +105,13 @@ def person_detail(request, person_id: int, reason: Reason = Reason.INTEGRATION):
     return _out(card)
 
 
-def _input(payload: PersonIn) -> services.PersonInput:
+def person_input(payload: PersonIn) -> services.PersonInput:
     return services.PersonInput(**payload.dict(include=set(services.PersonInput.__dataclass_fields__)))
 
 
 @router.post("/", response={201: PersonOut}, summary="Add a person; an ID already registered is refused (409)")
 def create_person(request, payload: PersonIn):
-    person = services.create_person(request.auth, _input(payload))
+    person = services.create_person(request.auth, person_input(payload))
     return Status(201, _out(services.card_for(request.auth, person)))
 
 
@@ -119,7 +119,7 @@ def create_person(request, payload: PersonIn):
              summary="Register a person from a source; merges onto the existing record, counted once per reference")
 def register_person(request, payload: RegistrationIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
     person, created = services.register_from_source(
-        request.auth, _input(payload), source=payload.source,
+        request.auth, person_input(payload), source=payload.source,
         source_ref=payload.source_ref or idempotency_key, details=payload.details,
     )
     visible = access.persons_for(request.auth).filter(pk=person.pk).exists()

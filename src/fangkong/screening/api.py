@@ -4,7 +4,7 @@ from ninja import Header, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from fangkong.pagination import MappedPage
-from fangkong.people.services import PersonInput
+from fangkong.people.api import PersonIn, person_input
 
 from . import services
 from .models import RiskLevel
@@ -50,14 +50,7 @@ def declare(request, payload: RiskAreaIn):
                                         name=payload.name, note=payload.note))
 
 
-class ArrivalIn(Schema):
-    id_type: str = "ric"
-    id_number: str
-    nationality: str = "CHN"
-    name: str
-    phone: str = ""
-    grid_code: str = ""
-    household_code: str = ""
+class ArrivalIn(PersonIn):
     origin_code: str
     origin_name: str = ""
     arrived_at: dt.datetime
@@ -100,11 +93,8 @@ def list_arrivals(request, overdue: bool = False):
 @router.post("/arrivals", response={200: ArrivalOut, 201: ArrivalOut},
              summary="Register an arrival; send an Idempotency-Key so a resubmission is counted once")
 def register_arrival(request, payload: ArrivalIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
-    person = PersonInput(id_type=payload.id_type, id_number=payload.id_number, nationality=payload.nationality,
-                         name=payload.name, phone=payload.phone, grid_code=payload.grid_code,
-                         household_code=payload.household_code)
     arrival, created = services.register_arrival(request.auth, services.ArrivalInput(
-        person=person, origin_code=payload.origin_code, origin_name=payload.origin_name,
+        person=person_input(payload), origin_code=payload.origin_code, origin_name=payload.origin_name,
         arrived_at=payload.arrived_at, mode=payload.mode, vehicle=payload.vehicle, category=payload.category),
         idempotency_key=idempotency_key or None)
     return Status(201 if created else 200, _arrival(arrival))

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
-from fangkong.accounts.models import Role
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused
@@ -43,8 +42,7 @@ def _area_name(code: str, given: str) -> tuple[str | None, tuple[str, str] | Non
 def declare(actor, *, code: str, level: str, valid_from: dt.date, valid_to: dt.date | None = None,
             name: str = "", note: str = "") -> RiskArea:
     """Declare an area's risk level, or change it: the current declaration is superseded, not edited."""
-    if not (actor.is_superuser or actor.role == Role.COMMAND):
-        raise InputRefused(("role", _("only the command centre declares risk areas")))
+    access.require_command(actor, _("only the command centre declares risk areas"))
     code = (code or "").strip()
     resolved, problem = _area_name(code, name or "")
     problems = [problem] if problem else []

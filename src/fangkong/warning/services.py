@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong import analytics
 from fangkong.accounts import access
-from fangkong.accounts.models import Role
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action as AuditAction
 from fangkong.cases import disease as diseases
@@ -78,8 +77,7 @@ def _symptom_aberration(node: Jurisdiction, day: dt.date, disease, days: int = 2
 # --- rules --------------------------------------------------------------------------------------
 
 def _require_command(actor) -> None:
-    if not (actor.is_superuser or actor.role == Role.COMMAND):
-        raise InputRefused(("role", _("only the command centre may do this")))
+    access.require_command(actor, _("only the command centre may do this"))
 
 
 def add_rule(actor, *, name: str, signal: str, threshold, level, tier: str = Tier.COUNTY) -> Rule:
