@@ -20,7 +20,7 @@ from fangkong.errors import Conflict, InputRefused
 from fangkong.people.models import RegistrationSource
 from fangkong.people.services import PersonInput, clean_person, register_from_source
 from fangkong.quarantine import services as quarantine
-from fangkong.synthetic.areas import county_table, name_in
+from fangkong.jurisdictions.codes import county_table, name_in
 
 from .models import Arrival, ArrivalCategory, FollowUp, RiskArea, RiskLevel, TravelMode
 

@@ -11,7 +11,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from . import areas
+from fangkong.jurisdictions import codes as areas
 from .vocabulary import CITY_BBOX, PLACE_WORDS, URBAN_COUNTIES
 
 PROVINCE = ("420000", "湖北省")

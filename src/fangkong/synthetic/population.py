@@ -12,7 +12,7 @@ from stdnum.cn import ric
 
 from fangkong.people.names import name_pinyin
 
-from . import areas
+from fangkong.jurisdictions import codes as areas
 from .vocabulary import (AGE_BANDS, FEMALE_GIVEN, HOUSEHOLD_SIZES, MALE_GIVEN, MOBILE_PREFIXES, NEUTRAL_GIVEN,
                          ROAD_WORDS, SURNAMES)
 

@@ -1,7 +1,7 @@
 """Real GB/T 2260 county codes and the years each was in use, from python-stdnum's table.
 
-A resident ID's first six digits are the code of the county where it was issued, valid in the
-holder's birth year; the generator draws codes from this table so every ID it makes validates.
+Used wherever a county code from anywhere in China must be checked or named (risk areas, places
+of origin), and by the synthetic city, which draws resident-ID area codes valid in each birth year.
 """
 
 from __future__ import annotations
