@@ -256,3 +256,15 @@ ZH.update({
     "No arrival registered.": "尚无来返人员登记。", "give the arrival time": "请填写抵达时间", "Arrival registered": "已登记",
     "Follow-up done": "已完成处置", "Arrivals": "来返登记",
 })
+ZH.update({
+    "Daily zero reports": "每日零报告", "day": "日期", "New arrivals": "新增来返人员", "New symptom reports": "新增可疑症状报告",
+    "New cases": "新增病例", "Open alerts": "未处置预警",
+    "a report cannot be submitted for a day that has not come": "不能报送尚未到来日期的报告",
+    "version %(v)s is in: say what this correction changes": "第 %(v)s 版已报送：请说明本次更正的内容",
+    "another report for this day came in at the same moment; reload": "同一天的报告刚刚有人报送，请刷新后重试",
+    "Daily zero report": "每日零报告", "v%(v)s": "第 %(v)s 版", "This unit's report": "本级报告", "Grids reported": "已报网格",
+    "Figures of the day": "当日数据", "What this correction changes (required)": "更正内容（必填）",
+    "Note (optional)": "备注（选填）", "Submit a correction": "报送更正", "Submit (zero is a figure too)": "报送（无情况也须报零）",
+    "Versions": "版本", "Completeness below": "下级报送情况", "Own report": "本级报告",
+    "Grids that have not reported": "未报送的网格", "Report submitted": "已报送", "Zero report": "零报告",
+})

@@ -64,6 +64,7 @@ from fangkong.dashboard.api import router as dashboard_router  # noqa: E402
 from fangkong.jurisdictions.api import router as jurisdictions_router  # noqa: E402
 from fangkong.people.api import router as people_router  # noqa: E402
 from fangkong.quarantine.api import router as quarantine_router  # noqa: E402
+from fangkong.reporting.api import router as reporting_router  # noqa: E402
 from fangkong.screening.api import router as screening_router  # noqa: E402
 from fangkong.warning.api import router as warning_router  # noqa: E402
 
@@ -74,3 +75,4 @@ api.add_router("/", quarantine_router)
 api.add_router("/persons", people_router)
 api.add_router("/", warning_router)
 api.add_router("/", screening_router)
+api.add_router("/", reporting_router)

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "fangkong.warning",
     "fangkong.bulletins",
     "fangkong.screening",
+    "fangkong.reporting",
     "fangkong.web",
 ]
 

@@ -9,6 +9,7 @@ from fangkong.dashboard import views as dashboard_views
 from fangkong.jurisdictions import views as jurisdiction_views
 from fangkong.people import views as people_views
 from fangkong.quarantine import views as quarantine_views
+from fangkong.reporting import views as reporting_views
 from fangkong.screening import views as screening_views
 from fangkong.warning import views as warning_views
 from fangkong.web import views as web_views
@@ -56,6 +57,9 @@ urlpatterns = [
     path("arrivals/", screening_views.arrivals, name="arrivals"),
     path("arrivals/register/", screening_views.register_arrival, name="arrival-register"),
     path("arrivals/<int:arrival_id>/follow-up/", screening_views.follow_up_done, name="arrival-follow-up"),
+    path("reports/", reporting_views.reports, name="reports"),
+    path("reports/<str:code>/", reporting_views.reports, name="reports-of"),
+    path("reports/<str:code>/submit/", reporting_views.submit, name="report-submit"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
