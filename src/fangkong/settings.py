@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "fangkong.bulletins",
     "fangkong.screening",
     "fangkong.reporting",
+    "fangkong.checkpoints",
     "fangkong.web",
 ]
 
@@ -155,6 +156,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURE_LIMIT = env_int("FANGKONG_LOGIN_FAILURE_LIMIT", 5)
+# Hours a destination grid has to confirm a traveller handed over by a checkpoint (点对点).
+HANDOVER_HOURS = env_int("FANGKONG_HANDOVER_HOURS", 4)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("FANGKONG_LOGIN_FAILURE_WINDOW_MINUTES", 15)
 
 LANGUAGE_CODE = "zh-hans"

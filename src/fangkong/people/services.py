@@ -47,7 +47,7 @@ class CleanPerson:
     nationality: str
     name: str
     phone: str
-    grid: Jurisdiction
+    grid: Jurisdiction | None
     household: Household | None
     sex: str
     birth_date: dt.date
@@ -62,8 +62,11 @@ def identity_hash(id_type: str, id_number: str, nationality: str = "CHN") -> str
     return crypto.lookup_hash(id_type, key)
 
 
-def clean_person(actor, data: PersonInput) -> CleanPerson:
-    """Check every field and report every problem at once, naming each field."""
+def clean_person(actor, data: PersonInput, *, placed: bool = True) -> CleanPerson:
+    """Check every field and report every problem at once, naming each field.
+
+    `placed=False` checks identity only, for a traveller who lives outside our jurisdiction.
+    """
     problems: list[tuple[str, str]] = []
     id_number, nationality, sex, birth_date = "", "CHN", data.sex, data.birth_date
     if data.id_type == IdType.RESIDENT_ID:
@@ -94,7 +97,7 @@ def clean_person(actor, data: PersonInput) -> CleanPerson:
             phone = identity.normalise_phone(data.phone)
         except InputRefused as refused:
             problems += [(p.field, p.message) for p in refused.problems]
-    grid, household = _placement(actor, data, problems)
+    grid, household = _placement(actor, data, problems) if placed else (None, None)
     if problems:
         raise InputRefused(*problems)
     return CleanPerson(data.id_type, id_number, nationality, name, phone, grid, household, sex, birth_date)
