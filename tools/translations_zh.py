@@ -268,3 +268,23 @@ ZH.update({
     "Versions": "版本", "Completeness below": "下级报送情况", "Own report": "本级报告",
     "Grids that have not reported": "未报送的网格", "Report submitted": "已报送", "Zero report": "零报告",
 })
+ZH.update({
+    "Confirmed a checkpoint handover": "确认检查站交接", "Checkpoints": "检查站", "Railway station": "火车站", "Airport": "机场",
+    "Dock": "码头", "Highway exit": "高速公路出口", "Service area": "服务区", "Person": "人员", "Vehicle": "车辆",
+    "Vessel": "船舶", "subject": "检查对象", "plate or vessel number": "车牌或船号", "travel history (14 days)": "14 天旅居史",
+    "contact history": "接触史", "destination": "目的地", "Waiting for the grid": "待网格确认",
+    "Overdue: not confirmed in time": "超时未确认", "Confirmed: loop closed": "已确认，闭环", "confirm by": "确认时限",
+    "only the command centre sets up checkpoints": "只有指挥部可以设立检查站", "give the checkpoint a name": "请填写检查站名称",
+    "a checkpoint is a station, airport, dock, highway exit or service area": "检查站类型为车站、机场、码头、高速出口或服务区",
+    "you are not on the staff of this checkpoint": "您不是该检查站的工作人员",
+    "the subject is a person, a vehicle or a vessel": "检查对象为人员、车辆或船舶",
+    "take the person's temperature": "请测量体温", "“%(v)s” is not a Chinese plate such as 鄂A12345": "“%(v)s”不是有效车牌（如 鄂A12345）",
+    "give the vessel's name or number": "请填写船名或船号", "a person needs an identity document": "人员须登记身份证件",
+    "give the destination grid, or where outside the jurisdiction": "请选择目的网格，或填写辖区外目的地",
+    "this handover is %(s)s": "该交接当前为：%(s)s", "Plate or vessel number": "车牌或船号",
+    "Destination outside the jurisdiction": "辖区外目的地", "Travel history (14 days)": "14 天旅居史", "Contact history": "接触史",
+    "Record": "登记", "You staff no checkpoint.": "您未被分配到任何检查站。", "Handovers": "点对点交接",
+    "Point-to-point handovers": "点对点交接", "Closed": "已闭环", "Confirm by": "确认时限", "Confirm arrival": "确认到达",
+    "No handover here.": "暂无交接。", "Entry recorded": "已登记", "Arrival confirmed: loop closed": "已确认到达，闭环",
+    "Checkpoint": "检查站",
+})

@@ -5,6 +5,7 @@ from fangkong.accounts import views as accounts_views
 from fangkong.api import api
 from fangkong.bulletins import views as bulletin_views
 from fangkong.cases import views as case_views
+from fangkong.checkpoints import views as checkpoint_views
 from fangkong.dashboard import views as dashboard_views
 from fangkong.jurisdictions import views as jurisdiction_views
 from fangkong.people import views as people_views
@@ -60,6 +61,10 @@ urlpatterns = [
     path("reports/", reporting_views.reports, name="reports"),
     path("reports/<str:code>/", reporting_views.reports, name="reports-of"),
     path("reports/<str:code>/submit/", reporting_views.submit, name="report-submit"),
+    path("checkpoint/", checkpoint_views.checkpoint, name="checkpoint"),
+    path("checkpoint/<int:checkpoint_id>/entries/", checkpoint_views.record_entry, name="checkpoint-entry"),
+    path("handovers/", checkpoint_views.handovers, name="handovers"),
+    path("handovers/<int:handover_id>/confirm/", checkpoint_views.confirm, name="handover-confirm"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

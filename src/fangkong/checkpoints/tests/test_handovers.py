@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from fangkong.accounts.models import Role
+from fangkong.accounts.services import create_token
 from fangkong.checkpoints import services
 from fangkong.checkpoints.models import Entry, Handover
 from fangkong.conftest import VALID_ID, make_user
@@ -96,3 +97,22 @@ def test_staff_of_another_checkpoint_cannot_record_here(post, commander, tree):
     with pytest.raises(InputRefused) as refused:
         services.record_entry(stranger, checkpoint.pk, traveller(tree))
     assert refused.value.problems[0].field == "checkpoint"
+
+
+def test_the_api_records_once_per_key_and_the_grid_confirms(client, post, tree, grid_worker):
+    checkpoint, staff = post
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {create_token(staff.username)}"
+    body = {"subject": "person", "temperature": "36.5",
+            "person": {"id_number": VALID_ID, "name": "张三", "grid_code": tree["grid_a1"].code}}
+    first = client.post(f"/api/v1/checkpoints/{checkpoint.pk}/entries", body, content_type="application/json",
+                        headers={"Idempotency-Key": "scan-9"})
+    client.post(f"/api/v1/checkpoints/{checkpoint.pk}/entries", body, content_type="application/json",
+                headers={"Idempotency-Key": "scan-9"})
+    assert first.status_code == 201 and first.json()["handover"]["status"] == "pending" and Entry.objects.count() == 1
+    bad = client.post(f"/api/v1/checkpoints/{checkpoint.pk}/entries", {**body, "temperature": "50"},
+                      content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "temperature"
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {create_token(grid_worker.username)}"
+    done = client.post(f"/api/v1/handovers/{first.json()['handover']['id']}/confirm", {"note": "ok"},
+                       content_type="application/json")
+    assert done.json()["status"] == "confirmed"

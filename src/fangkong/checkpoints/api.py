@@ -1,0 +1,72 @@
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Header, Router, Schema, Status
+
+from fangkong.people.api import PersonIn, person_input
+
+from . import services
+from .models import Handover
+
+router = Router(tags=["checkpoints"])
+
+
+class EntryIn(Schema):
+    subject: str
+    temperature: Decimal | None = None
+    person: PersonIn | None = None
+    plate: str = ""
+    travel_history: str = ""
+    contact_history: str = ""
+    destination: str = ""
+
+
+class HandoverOut(Schema):
+    id: int
+    person_id: int
+    grid: str
+    status: str
+    due_at: dt.datetime
+    confirmed_at: dt.datetime | None
+
+
+class EntryOut(Schema):
+    id: int
+    checkpoint_id: int
+    subject: str
+    fever: bool
+    handover: HandoverOut | None
+
+
+class ConfirmIn(Schema):
+    note: str = ""
+
+
+def _handover(h) -> dict:
+    return {"id": h.pk, "person_id": h.person_id, "grid": h.grid.code, "status": h.status, "due_at": h.due_at,
+            "confirmed_at": h.confirmed_at}
+
+
+@router.post("/checkpoints/{int:checkpoint_id}/entries", response={201: EntryOut},
+             summary="Record a person, vehicle or vessel; send an Idempotency-Key so a resubmission counts once")
+def record_entry(request, checkpoint_id: int, payload: EntryIn,
+                 idempotency_key: str = Header("", alias="Idempotency-Key")):
+    entry = services.record_entry(request.auth, checkpoint_id, services.EntryInput(
+        subject=payload.subject, temperature=payload.temperature,
+        person=person_input(payload.person) if payload.person else None, plate=payload.plate,
+        travel_history=payload.travel_history, contact_history=payload.contact_history,
+        destination=payload.destination), idempotency_key=idempotency_key or None)
+    handover = Handover.objects.filter(entry=entry).select_related("grid").first()
+    return Status(201, {"id": entry.pk, "checkpoint_id": entry.checkpoint_id, "subject": entry.subject,
+                        "fever": entry.fever, "handover": _handover(handover) if handover else None})
+
+
+@router.get("/handovers", response=list[HandoverOut])
+def list_handovers(request, status: str | None = None):
+    rows = services.handovers_for(request.auth)
+    return [_handover(h) for h in (rows.filter(status=status) if status else rows)[:500]]
+
+
+@router.post("/handovers/{int:handover_id}/confirm", response=HandoverOut)
+def confirm(request, handover_id: int, payload: ConfirmIn):
+    return _handover(services.confirm_arrival(request.auth, handover_id, note=payload.note))
