@@ -2,7 +2,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from fangkong.analytics import BadSeries
@@ -41,7 +41,14 @@ def test_reproduction_number_from_growth(rate, mean, sd, expected):
 @settings(max_examples=40, deadline=None)
 @given(st.floats(-0.15, 0.3).filter(lambda rate: abs(rate) > 1e-9), st.floats(2, 8), st.floats(0.5, 4))
 def test_growth_above_zero_means_r_above_one(rate, mean, sd):
+    assume(1 + rate * sd**2 / mean > 0)  # steeper declines are refused (tested below)
     assert (reproduction_number_from_growth(rate, gt_mean=mean, gt_sd=sd) > 1) == (rate > 0)
+
+
+def test_a_decline_steeper_than_the_generation_interval_allows_is_refused():
+    with pytest.raises(BadSeries) as refused:
+        reproduction_number_from_growth(-0.125, gt_mean=2, gt_sd=4)
+    assert refused.value.field == "rate"
 
 
 @pytest.mark.parametrize("counts", [[1, 2], [1, -2, 3, 4], [0, 0, 0, 0], [1.5, 2, 3]])
