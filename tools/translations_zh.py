@@ -288,3 +288,15 @@ ZH.update({
     "No handover here.": "暂无交接。", "Entry recorded": "已登记", "Arrival confirmed: loop closed": "已确认到达，闭环",
     "Checkpoint": "检查站",
 })
+ZH.update({
+    "Answered an assist request": "反馈协查", "Overdue assist requests": "超时未反馈协查", "Found": "已找到",
+    "Not found": "未找到", "Moved away": "已迁出", "requesting region": "发函地区", "their reference": "协查编号",
+    "address (unit code)": "住址（单位代码）", "answer by": "反馈时限", "answer": "反馈", "this field is required": "此项必填",
+    "%(c)s is not a unit of our jurisdiction": "%(c)s 不是本辖区单位",
+    "the answer is found, not found or moved": "反馈结果为已找到、未找到或已迁出",
+    "say what was done, and where they went if they moved": "请说明核查情况；如已迁出，请写明去向",
+    "this request was already answered: %(s)s": "该协查已反馈：%(s)s", "Assist requests": "协查",
+    "Assist-investigation requests": "协查请求", "%(overdue)s overdue": "%(overdue)s 条超时", "Answer by": "反馈时限",
+    "Unit": "单位", "Answer": "反馈", "No request.": "暂无协查。", "Send the answers back": "导出反馈结果",
+    "Answer saved": "反馈已保存",
+})

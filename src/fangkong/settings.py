@@ -158,6 +158,8 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURE_LIMIT = env_int("FANGKONG_LOGIN_FAILURE_LIMIT", 5)
 # Hours a destination grid has to confirm a traveller handed over by a checkpoint (点对点).
 HANDOVER_HOURS = env_int("FANGKONG_HANDOVER_HOURS", 4)
+# Hours a grid has to answer an assist-investigation request from another region (协查).
+ASSIST_HOURS = env_int("FANGKONG_ASSIST_HOURS", 24)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("FANGKONG_LOGIN_FAILURE_WINDOW_MINUTES", 15)
 
 LANGUAGE_CODE = "zh-hans"

@@ -20,6 +20,7 @@ class Action(models.TextChoices):
     BULLETIN_PUBLISHED = "bulletin_published", _("Published a bulletin")
     RISK_AREA_CHANGE = "risk_area_change", _("Declared or lifted a risk area")
     HANDOVER_CHANGE = "handover_change", _("Confirmed a checkpoint handover")
+    ASSIST_ANSWER = "assist_answer", _("Answered an assist request")
 
 
 class Reason(models.TextChoices):

@@ -21,14 +21,15 @@ from fangkong import analytics
 from fangkong.cases.disease import current as disease_settings
 from fangkong.cases.models import Case, Classification, Placement, Severity, SymptomReport
 from fangkong.errors import InputRefused
-from fangkong.people.models import Person
 from fangkong.jurisdictions.models import Jurisdiction
+from fangkong.people.models import Person
 from fangkong.quarantine.models import OPEN_STATUSES, Alert, AlertKind, Kind, Order, OrderStatus, ReadingSlot, SlotStatus
+from fangkong.screening.models import AssistRequest, AssistStatus
 
 FIGURES = [
     "suspected", "confirmed", "asymptomatic", "severe", "critical", "new_cases_today", "home_observation",
     "central_quarantine", "readings_due", "readings_done", "readings_missed", "fever_alerts", "missed_alerts",
-    "overdue_ledger",
+    "overdue_ledger", "overdue_assist",
 ]
 
 
@@ -54,6 +55,7 @@ def _sources(today: dt.date, now: dt.datetime) -> list[tuple[QuerySet, dict[str,
             "fever_alerts": Q(kind=AlertKind.FEVER), "missed_alerts": Q(kind=AlertKind.MISSED),
         }),
         (SymptomReport.objects.filter(resolved_at=None, deadline__lt=now), {"overdue_ledger": Q()}),
+        (AssistRequest.objects.filter(status=AssistStatus.OPEN, deadline__lt=now), {"overdue_assist": Q()}),
     ]
 
 

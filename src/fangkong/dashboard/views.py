@@ -19,7 +19,7 @@ FIGURE_LABELS = {
     "home_observation": _("Home observation"), "central_quarantine": _("Central quarantine"),
     "readings_due": _("Readings due today"), "readings_done": _("Readings done"),
     "readings_missed": _("Readings missed"), "fever_alerts": _("Fever alerts"), "missed_alerts": _("Missed-reading alerts"),
-    "overdue_ledger": _("Overdue symptom reports"),
+    "overdue_ledger": _("Overdue symptom reports"), "overdue_assist": _("Overdue assist requests"),
 }
 
 

@@ -1,12 +1,11 @@
-import csv
 
 from django.contrib.auth.decorators import login_required
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from fangkong.accounts import access
 from fangkong.audit.models import Reason
+from fangkong.web.exports import csv_response
 from fangkong.web.forms import form_key
 
 from . import services
@@ -43,11 +42,6 @@ def _age(birth_date):
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def export_csv(request, code):
     node = access.get_jurisdiction_for(request.user, code)
@@ -55,13 +49,4 @@ def export_csv(request, code):
         rows = iter(())
     else:
         rows = services.export_rows(request.user, node, ip=request.META.get("REMOTE_ADDR"))
-    writer = csv.writer(_Echo())
-
-    def stream():
-        yield "\ufeff" + writer.writerow(services.EXPORT_COLUMNS)  # BOM so Excel reads UTF-8 Chinese
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="persons-{node.code}.csv"'
-    return response
+    return csv_response(f"persons-{node.code}", services.EXPORT_COLUMNS, rows)

@@ -98,3 +98,54 @@ def register_arrival(request, payload: ArrivalIn, idempotency_key: str = Header(
         arrived_at=payload.arrived_at, mode=payload.mode, vehicle=payload.vehicle, category=payload.category),
         idempotency_key=idempotency_key or None)
     return Status(201 if created else 200, _arrival(arrival))
+
+
+class AssistIn(Schema):
+    region: str
+    reference: str
+    name: str
+    address_code: str
+    id_number: str = ""
+    phone: str = ""
+    reason: str = ""
+
+
+class AssistOut(Schema):
+    id: int
+    region: str
+    reference: str
+    name: str
+    unit: str
+    status: str
+    deadline: dt.datetime
+    answer_note: str
+    answered_at: dt.datetime | None
+
+
+class AnswerIn(Schema):
+    status: str
+    note: str = ""
+
+
+def _assist(r) -> dict:
+    return {"id": r.pk, "region": r.region, "reference": r.reference, "name": r.name, "unit": r.unit.code,
+            "status": r.status, "deadline": r.deadline, "answer_note": r.answer_note, "answered_at": r.answered_at}
+
+
+@router.post("/assist-requests", response={200: AssistOut, 201: AssistOut},
+             summary="Receive an assist request from another region; the same (region, reference) counts once")
+def receive_assist_request(request, payload: AssistIn):
+    received, created = services.receive_assist_request(request.auth, services.AssistInput(**payload.dict()))
+    return Status(201 if created else 200, _assist(received))
+
+
+@router.get("/assist-requests", response=list[AssistOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_assist_requests(request, status: str | None = None, overdue: bool = False):
+    rows = services.overdue_assist_requests(request.auth) if overdue else services.assist_requests_for(request.auth)
+    return MappedPage(rows.filter(status=status) if status else rows, _assist)
+
+
+@router.post("/assist-requests/{int:request_id}/answer", response=AssistOut)
+def answer_assist_request(request, request_id: int, payload: AnswerIn):
+    return _assist(services.answer_assist_request(request.auth, request_id, payload.status, note=payload.note))

@@ -76,3 +76,38 @@ class Arrival(models.Model):
     class Meta:
         ordering = ["-arrived_at"]
         indexes = [models.Index(fields=["follow_up", "follow_up_done_at", "follow_up_due"])]
+
+
+class AssistStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    FOUND = "found", _("Found")
+    NOT_FOUND = "not_found", _("Not found")
+    MOVED = "moved", _("Moved away")
+
+
+class AssistRequest(models.Model):
+    """An assist-investigation request (协查) from another region: find this person on the ground."""
+
+    region = models.CharField(_("requesting region"), max_length=120)
+    reference = models.CharField(_("their reference"), max_length=60)
+    name = models.CharField(_("name"), max_length=50)
+    id_number_cipher = models.BinaryField(null=True, blank=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_cipher = models.BinaryField(null=True, blank=True, editable=False)
+    address_code = models.CharField(_("address (unit code)"), max_length=24)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    owner_path = models.CharField(max_length=255, db_index=True, editable=False)
+    received_at = models.DateTimeField()
+    deadline = models.DateTimeField(_("answer by"))
+    status = models.CharField(_("status"), max_length=10, choices=AssistStatus.choices, default=AssistStatus.OPEN)
+    answer_note = models.CharField(_("answer"), max_length=300, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["deadline"]
+        constraints = [models.UniqueConstraint(fields=["region", "reference"], name="one_request_per_reference")]
+        indexes = [models.Index(fields=["status", "deadline"])]

@@ -7,6 +7,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -17,12 +18,14 @@ from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused
-from fangkong.people.models import RegistrationSource
-from fangkong.people.services import PersonInput, clean_person, register_from_source
+from fangkong.people import crypto, identity
+from fangkong.people.models import IdType, Person, RegistrationSource
+from fangkong.people.services import PersonInput, clean_person, identity_hash, register_from_source
 from fangkong.quarantine import services as quarantine
 from fangkong.jurisdictions.codes import county_table, name_in
 
-from .models import Arrival, ArrivalCategory, FollowUp, RiskArea, RiskLevel, TravelMode
+from .models import (Arrival, ArrivalCategory, AssistRequest, AssistStatus, FollowUp, RiskArea, RiskLevel,
+                     TravelMode)
 
 
 def _area_name(code: str, given: str) -> tuple[str | None, tuple[str, str] | None]:
@@ -196,3 +199,107 @@ def complete_follow_up(actor, arrival_id: int) -> Arrival:
 def overdue_follow_ups(actor) -> QuerySet[Arrival]:
     return arrivals_for(actor).exclude(follow_up=FollowUp.NONE).filter(follow_up_done_at=None,
                                                                        follow_up_due__lt=timezone.now())
+
+
+# --- assist-investigation requests (协查) ---------------------------------------------------------
+
+ANSWERS = {AssistStatus.FOUND, AssistStatus.NOT_FOUND, AssistStatus.MOVED}
+
+
+@dataclass(frozen=True)
+class AssistInput:
+    region: str
+    reference: str
+    name: str
+    address_code: str
+    id_number: str = ""
+    phone: str = ""
+    reason: str = ""
+
+
+def assist_requests_for(actor) -> QuerySet[AssistRequest]:
+    path = access.scope_path(actor)
+    if path is None or not access.may_see_persons(actor):
+        return AssistRequest.objects.none()
+    return AssistRequest.objects.filter(owner_path__startswith=path).select_related("unit", "person")
+
+
+def receive_assist_request(actor, data: AssistInput) -> tuple[AssistRequest, bool]:
+    """Route a request to the grid of the person's address (or of their record here), with a deadline.
+
+    The same (region, reference) twice is one request: handle on receipt, once (即收即办).
+    """
+    earlier = AssistRequest.objects.filter(region=data.region.strip(), reference=data.reference.strip()).first()
+    if earlier:
+        return earlier, False
+    problems = []
+    for field in ("region", "reference", "name", "address_code"):
+        if not (getattr(data, field) or "").strip():
+            problems.append((field, _("this field is required")))
+    id_number = ""
+    if data.id_number.strip():
+        try:
+            id_number = identity.normalise_resident_id(data.id_number)
+        except InputRefused as refused:
+            problems += [(p.field, p.message) for p in refused.problems]
+    unit = access.jurisdictions_for(actor).filter(code=data.address_code.strip()).first()
+    if data.address_code.strip() and unit is None:
+        problems.append(("address_code", _("%(c)s is not a unit of our jurisdiction") % {"c": data.address_code}))
+    if problems:
+        raise InputRefused(*problems)
+    lookup = identity_hash(IdType.RESIDENT_ID, id_number) if id_number else ""
+    person = Person.objects.filter(id_number_hash=lookup).select_related("grid").first() if lookup else None
+    if person is not None and person.jurisdiction_path.startswith(access.scope_path(actor) or "\x00"):
+        unit = person.grid  # we know where they live: straight to their grid
+    else:
+        person = None
+    now = timezone.now()
+    try:
+        request = AssistRequest.objects.create(
+            region=data.region.strip(), reference=data.reference.strip(), name=data.name.strip()[:50],
+            id_number_cipher=crypto.encrypt(id_number) if id_number else None, id_number_hash=lookup,
+            phone_cipher=crypto.encrypt(data.phone.strip()) if data.phone.strip() else None,
+            address_code=data.address_code.strip(), reason=data.reason.strip()[:300], person=person, unit=unit,
+            owner_path=unit.path, received_at=now, deadline=now + dt.timedelta(hours=settings.ASSIST_HOURS))
+    except IntegrityError:
+        return AssistRequest.objects.get(region=data.region.strip(), reference=data.reference.strip()), False
+    return request, True
+
+
+def answer_assist_request(actor, request_id: int, status: str, *, note: str = "") -> AssistRequest:
+    """The grid's answer: found, not found or moved, with a note; given once."""
+    request = assist_requests_for(actor).filter(pk=request_id).first()
+    if request is None:
+        raise Http404("No such request")
+    if status not in ANSWERS:
+        raise InputRefused(("status", _("the answer is found, not found or moved")))
+    if status in (AssistStatus.NOT_FOUND, AssistStatus.MOVED) and not note.strip():
+        raise InputRefused(("note", _("say what was done, and where they went if they moved")))
+    with transaction.atomic():
+        claimed = AssistRequest.objects.filter(pk=request.pk, status=AssistStatus.OPEN).update(
+            status=status, answer_note=note.strip()[:300], answered_at=timezone.now(), answered_by=actor)
+        if not claimed:
+            request.refresh_from_db()
+            if request.status == status:
+                return request  # the same answer sent twice
+            raise Conflict(("status", _("this request was already answered: %(s)s")
+                            % {"s": request.get_status_display()}))
+        audit.record(actor, Action.ASSIST_ANSWER, person=request.person, request=request.pk, status=status)
+    request.refresh_from_db()
+    return request
+
+
+def overdue_assist_requests(actor) -> QuerySet[AssistRequest]:
+    return assist_requests_for(actor).filter(status=AssistStatus.OPEN, deadline__lt=timezone.now())
+
+
+ANSWER_COLUMNS = ["reference", "name", "status", "answer", "answered_at", "received_at", "deadline"]
+
+
+def answer_rows(actor, region: str):
+    """The answers to send back to the region that asked, one row per request (no ID numbers)."""
+    for r in assist_requests_for(actor).filter(region=region).order_by("received_at").iterator(chunk_size=2000):
+        yield [r.reference, r.name, r.status, r.answer_note,
+               timezone.localtime(r.answered_at).isoformat(timespec="minutes") if r.answered_at else "",
+               timezone.localtime(r.received_at).isoformat(timespec="minutes"),
+               timezone.localtime(r.deadline).isoformat(timespec="minutes")]

@@ -13,10 +13,11 @@ from fangkong.accounts.models import Role
 from fangkong.errors import InputRefused
 from fangkong.jurisdictions.models import Level
 from fangkong.people.services import PersonInput
+from fangkong.web.exports import csv_response, xlsx_response
 from fangkong.web.forms import form_key, run
 
 from . import services
-from .models import ArrivalCategory, RiskLevel, TravelMode
+from .models import ArrivalCategory, AssistStatus, RiskLevel, TravelMode
 
 
 def risk_areas(request):
@@ -92,3 +93,34 @@ def register_arrival(request):
 def follow_up_done(request, arrival_id):
     run(request, lambda: services.complete_follow_up(request.user, arrival_id), _("Follow-up done"))
     return redirect("arrivals")
+
+
+@login_required
+def assist_requests(request):
+    rows = services.assist_requests_for(request.user)
+    if request.GET.get("status", "open") == "open":
+        rows = rows.filter(status=AssistStatus.OPEN)
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    regions = services.assist_requests_for(request.user).values_list("region", flat=True).distinct()
+    return render(request, "screening/assist_requests.html", {
+        "page": page, "answers": [c for c in AssistStatus.choices if c[0] != AssistStatus.OPEN],
+        "overdue": services.overdue_assist_requests(request.user).count(), "regions": sorted(set(regions)),
+        "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def answer_assist_request(request, request_id):
+    run(request, lambda: services.answer_assist_request(request.user, request_id, request.POST.get("status", ""),
+                                                        note=request.POST.get("note", "")), _("Answer saved"))
+    return redirect("assist-requests")
+
+
+@login_required
+def export_assist_answers(request, fmt):
+    region = request.GET.get("region", "")
+    rows = services.answer_rows(request.user, region)
+    name = f"assist-answers-{timezone.localdate().isoformat()}"
+    if fmt == "xlsx":
+        return xlsx_response(name, services.ANSWER_COLUMNS, rows, sheet="协查反馈")
+    return csv_response(name, services.ANSWER_COLUMNS, rows)
