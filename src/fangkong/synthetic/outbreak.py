@@ -88,6 +88,49 @@ def stage_outbreak(actor, rng: random.Random, *, observed: int = 400, cases_coun
         case = person.cases.get(closed_at=None)
         cases.record_report(actor, case.pk, min(now, detected + dt.timedelta(minutes=rng.randint(20, 200))))
         _advance(actor, case, detected, now, rng)
+    _stage_grid_loop(actor, rng, now)
+
+
+def _stage_grid_loop(actor, rng: random.Random, now: dt.datetime) -> None:
+    """Risk areas, arrivals, a checkpoint with handovers, assist requests, zero reports, warning rules, a bulletin."""
+    from fangkong.accounts.models import Role, User
+    from fangkong.bulletins import services as bulletins
+    from fangkong.checkpoints import services as checkpoints
+    from fangkong.people.services import PersonInput
+    from fangkong.reporting import services as reporting
+    from fangkong.screening import services as screening
+    from fangkong.warning import services as warning
+
+    today = timezone.localdate(now)
+    screening.declare(actor, code="110105", level="high", valid_from=today - dt.timedelta(days=6), note="聚集性疫情")
+    screening.declare(actor, code="310115", level="medium", valid_from=today - dt.timedelta(days=3))
+    county = Jurisdiction.objects.filter(level=Level.COUNTY).order_by("code").first()
+    grids = list(Jurisdiction.objects.filter(level=Level.GRID, path__startswith=actor.jurisdiction.path).order_by("code"))
+    travellers = list(Person.objects.filter(jurisdiction_path__startswith=county.path)
+                      .exclude(quarantine_orders__status="active").order_by("id")[:12])
+    for person in travellers[:8]:
+        screening.register_arrival(actor, screening.ArrivalInput(
+            person=PersonInput(id_number=person.id_number, name=person.name, grid_code=person.grid.code),
+            origin_code=rng.choice(["110105", "310115", "440106"]), mode="train", vehicle=f"G{rng.randint(1, 999)}",
+            category=rng.choice(["worker", "student", "resident"]),
+            arrived_at=now - dt.timedelta(hours=rng.randint(1, 60))))
+    post = checkpoints.add_checkpoint(actor, name=f"{county.name}火车站", kind="station", jurisdiction_code=county.code)
+    post.staff.add(*User.objects.filter(role=Role.CHECKPOINT))
+    for person in travellers[8:]:
+        checkpoints.record_entry(actor, post.pk, checkpoints.EntryInput(
+            subject="person", temperature=rng.choice(["36.4", "36.7", "37.9"]), travel_history="上海市浦东新区",
+            person=PersonInput(id_number=person.id_number, name=person.name, grid_code=person.grid.code)))
+    for number, person in enumerate(travellers[:4]):
+        screening.receive_assist_request(actor, screening.AssistInput(
+            region="北京市朝阳区疾病预防控制中心", reference=f"BJCY-{today:%Y%m%d}-{number + 1:03d}", name=person.name,
+            address_code=person.grid.code, id_number=person.id_number, reason="与确诊病例同乘 G67 次列车"))
+    for grid in grids:
+        if rng.random() < 0.8:
+            reporting.submit(actor, grid.code, today)
+    warning.add_rule(actor, name="县（区）当日发热预警 ≥ 3", signal="fever_alerts", threshold=3, level=4)
+    warning.add_rule(actor, name="市内 R_t 连续 3 天大于 1", signal="rt_above_one_days", threshold=3, level=3, tier="city")
+    warning.run_warning(today)
+    bulletins.draft(actor, actor.jurisdiction.code, today)
 
 
 def _reading_history(rng: random.Random, before: dt.datetime) -> None:

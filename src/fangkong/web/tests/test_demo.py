@@ -8,7 +8,12 @@ from fangkong.accounts.models import Role, User
 from fangkong.cases.models import Case
 from fangkong.dashboard.services import summary
 from fangkong.jurisdictions.models import Jurisdiction
+from fangkong.bulletins.models import Bulletin
+from fangkong.checkpoints.models import Handover
 from fangkong.quarantine.models import Order, ReadingSlot
+from fangkong.reporting.models import DailyReport
+from fangkong.screening.models import Arrival, AssistRequest, RiskArea
+from fangkong.warning.models import Rule
 
 
 def test_the_demo_prepares_a_city_an_outbreak_and_a_login_for_every_role(client, db):
@@ -25,6 +30,10 @@ def test_the_demo_prepares_a_city_an_outbreak_and_a_login_for_every_role(client,
     last_day = ReadingSlot.objects.filter(closes_at__lte=timezone.now(),
                                           closes_at__gt=timezone.now() - dt.timedelta(days=1))
     assert last_day.filter(status="done").count() > last_day.filter(status="missed").count() > 0
+    # The grid loop and the command's tools are staged too, through their services.
+    assert RiskArea.objects.exists() and Arrival.objects.filter(follow_up="observation").exists()
+    assert Handover.objects.exists() and AssistRequest.objects.exists() and DailyReport.objects.exists()
+    assert Rule.objects.count() == 2 and Bulletin.objects.filter(status="draft").exists()
     assert client.login(username="demo-command", password="fangkong-demo")
     assert client.get("/dashboard/").status_code == 200
     call_command("demo", population=3_000, no_serve=True, stdout=io.StringIO())  # a second run changes nothing
