@@ -300,3 +300,4 @@ ZH.update({
     "Unit": "单位", "Answer": "反馈", "No request.": "暂无协查。", "Send the answers back": "导出反馈结果",
     "Answer saved": "反馈已保存",
 })
+ZH.update({"Cases and watch": "病例与观察", "Grid work": "网格工作", "Judgement": "研判决策", "Full name": "姓名"})
