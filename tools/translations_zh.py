@@ -301,3 +301,5 @@ ZH.update({
     "Answer saved": "反馈已保存",
 })
 ZH.update({"Cases and watch": "病例与观察", "Grid work": "网格工作", "Judgement": "研判决策", "Full name": "姓名"})
+ZH.update({"Unconfirmed handovers": "超时未确认交接", "Overdue arrival follow-ups": "超时未处置来返人员",
+           "Handovers not yet confirmed": "待确认交接"})

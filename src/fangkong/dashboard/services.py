@@ -24,12 +24,13 @@ from fangkong.errors import InputRefused
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import Person
 from fangkong.quarantine.models import OPEN_STATUSES, Alert, AlertKind, Kind, Order, OrderStatus, ReadingSlot, SlotStatus
-from fangkong.screening.models import AssistRequest, AssistStatus
+from fangkong.checkpoints.models import Handover, HandoverStatus
+from fangkong.screening.models import Arrival, AssistRequest, AssistStatus, FollowUp
 
 FIGURES = [
     "suspected", "confirmed", "asymptomatic", "severe", "critical", "new_cases_today", "home_observation",
     "central_quarantine", "readings_due", "readings_done", "readings_missed", "fever_alerts", "missed_alerts",
-    "overdue_ledger", "overdue_assist",
+    "overdue_ledger", "overdue_assist", "overdue_handovers", "overdue_follow_ups",
 ]
 
 
@@ -56,6 +57,9 @@ def _sources(today: dt.date, now: dt.datetime) -> list[tuple[QuerySet, dict[str,
         }),
         (SymptomReport.objects.filter(resolved_at=None, deadline__lt=now), {"overdue_ledger": Q()}),
         (AssistRequest.objects.filter(status=AssistStatus.OPEN, deadline__lt=now), {"overdue_assist": Q()}),
+        (Handover.objects.exclude(status=HandoverStatus.CONFIRMED).filter(due_at__lt=now), {"overdue_handovers": Q()}),
+        (Arrival.objects.exclude(follow_up=FollowUp.NONE).filter(follow_up_done_at=None, follow_up_due__lt=now),
+         {"overdue_follow_ups": Q()}),
     ]
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts import access
 from fangkong.cases import disease as diseases
 from fangkong.cases.models import Case, SymptomReport
+from fangkong.checkpoints.models import Handover, HandoverStatus
 from fangkong.errors import Conflict, InputRefused
 from fangkong.jurisdictions.models import Jurisdiction, Level
 from fangkong.quarantine.models import OPEN_STATUSES, Alert, Order, OrderStatus
@@ -23,7 +24,7 @@ from .models import DailyReport
 
 FIGURE_LABELS = {"new_arrivals": _("New arrivals"), "new_symptom_reports": _("New symptom reports"),
                  "new_cases": _("New cases"), "under_observation": _("Under observation"),
-                 "open_alerts": _("Open alerts")}
+                 "open_alerts": _("Open alerts"), "handovers_pending": _("Handovers not yet confirmed")}
 FIGURES = list(FIGURE_LABELS)
 
 
@@ -39,6 +40,7 @@ def figures_for(node: Jurisdiction, day: dt.date) -> dict[str, int]:
         "new_cases": Case.objects.filter(**inside, detected_at__range=day_range).count(),
         "under_observation": Order.objects.filter(**inside, status=OrderStatus.ACTIVE).count(),
         "open_alerts": Alert.objects.filter(**inside, status__in=OPEN_STATUSES).count(),
+        "handovers_pending": Handover.objects.filter(**inside).exclude(status=HandoverStatus.CONFIRMED).count(),
     }
 
 

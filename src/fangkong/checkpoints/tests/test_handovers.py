@@ -11,8 +11,10 @@ from fangkong.accounts.services import create_token
 from fangkong.checkpoints import services
 from fangkong.checkpoints.models import Entry, Handover
 from fangkong.conftest import VALID_ID, make_user
+from fangkong.dashboard.services import summary
 from fangkong.errors import InputRefused
 from fangkong.people.services import PersonInput
+from fangkong.reporting.services import figures_for
 
 
 @pytest.fixture
@@ -116,3 +118,11 @@ def test_the_api_records_once_per_key_and_the_grid_confirms(client, post, tree, 
     done = client.post(f"/api/v1/handovers/{first.json()['handover']['id']}/confirm", {"note": "ok"},
                        content_type="application/json")
     assert done.json()["status"] == "confirmed"
+
+
+def test_an_unconfirmed_handover_counts_on_the_dashboard_and_in_the_zero_report(post, tree):
+    checkpoint, staff = post
+    handover = services.record_entry(staff, checkpoint.pk, traveller(tree)).handover
+    assert figures_for(tree["grid_a1"], timezone.localdate())["handovers_pending"] == 1
+    Handover.objects.filter(pk=handover.pk).update(due_at=timezone.now() - dt.timedelta(minutes=1))
+    assert summary(tree["city"]).totals["overdue_handovers"] == 1

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from fangkong.accounts.services import create_token
 from fangkong.conftest import VALID_ID, login_client
+from fangkong.dashboard.services import summary
 from fangkong.errors import InputRefused
 from fangkong.people.services import PersonInput
 from fangkong.quarantine.models import Order
@@ -38,6 +39,7 @@ def test_from_a_medium_risk_area_a_test_is_due_and_rises_when_overdue(grid_worke
     assert 23.9 < (registered.follow_up_due - registered.entered_at).total_seconds() / 3600 < 24.1
     Arrival.objects.filter(pk=registered.pk).update(follow_up_due=timezone.now() - dt.timedelta(minutes=1))
     assert list(services.overdue_follow_ups(grid_worker)) == [Arrival.objects.get(pk=registered.pk)]
+    assert summary(grid_worker.jurisdiction.parent).totals["overdue_follow_ups"] == 1
     services.complete_follow_up(grid_worker, registered.pk)
     assert not services.overdue_follow_ups(grid_worker).exists()
 
