@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -62,10 +63,12 @@ def identity_hash(id_type: str, id_number: str, nationality: str = "CHN") -> str
     return crypto.lookup_hash(id_type, key)
 
 
-def clean_person(actor, data: PersonInput, *, placed: bool = True) -> CleanPerson:
+def clean_person(actor, data: PersonInput, *, placed: bool = True, places: Places | None = None) -> CleanPerson:
     """Check every field and report every problem at once, naming each field.
 
     `placed=False` checks identity only, for a traveller who lives outside our jurisdiction.
+    `places` answers grid and household codes from one batch's lookup (an import); without it
+    each call looks its own codes up.
     """
     problems: list[tuple[str, str]] = []
     id_number, nationality, sex, birth_date = "", "CHN", data.sex, data.birth_date
@@ -97,30 +100,39 @@ def clean_person(actor, data: PersonInput, *, placed: bool = True) -> CleanPerso
             phone = identity.normalise_phone(data.phone)
         except InputRefused as refused:
             problems += [(p.field, p.message) for p in refused.problems]
-    grid, household = _placement(actor, data, problems) if placed else (None, None)
+    grid, household = (places or Places(actor, [data])).place(data, problems) if placed else (None, None)
     if problems:
         raise InputRefused(*problems)
     return CleanPerson(data.id_type, id_number, nationality, name, phone, grid, household, sex, birth_date)
 
 
-def _placement(actor, data: PersonInput, problems: list) -> tuple[Jurisdiction | None, Household | None]:
-    household = None
-    scope = access.scope_path(actor)
-    if data.household_code:
-        household = Household.objects.select_related("grid").filter(
-            code=data.household_code.strip(), grid__path__startswith=scope if scope is not None else "\x00"
-        ).first()
-        if household is None:
-            problems.append(("household_code", _("unknown household code %(code)s") % {"code": data.household_code}))
-            return None, None
-        if data.grid_code and data.grid_code.strip() != household.grid.code:
-            problems.append(("grid_code", _("household %(h)s is in grid %(g)s") % {"h": household.code,
-                                                                                   "g": household.grid.code}))
-        return household.grid, household
-    grid = access.jurisdictions_for(actor).filter(code=(data.grid_code or "").strip(), level=Level.GRID).first()
-    if grid is None:
-        problems.append(("grid_code", _("unknown grid code %(code)s") % {"code": data.grid_code}))
-    return grid, None
+class Places:
+    """The grids and households of one actor's subtree that a batch of inputs names, looked up once."""
+
+    def __init__(self, actor, inputs: Iterable[PersonInput]):
+        inputs = list(inputs)
+        grid_codes = {(d.grid_code or "").strip() for d in inputs} - {""}
+        household_codes = {(d.household_code or "").strip() for d in inputs} - {""}
+        self.grids = {g.code: g for g in access.jurisdictions_for(actor).filter(code__in=grid_codes, level=Level.GRID)}
+        scope = access.scope_path(actor)
+        self.households = {h.code: h for h in Household.objects.select_related("grid").filter(
+            code__in=household_codes, grid__path__startswith=scope if scope is not None else "\x00")}
+
+    def place(self, data: PersonInput, problems: list) -> tuple[Jurisdiction | None, Household | None]:
+        if data.household_code:
+            household = self.households.get(data.household_code.strip())
+            if household is None:
+                problems.append(("household_code", _("unknown household code %(code)s")
+                                 % {"code": data.household_code}))
+                return None, None
+            if data.grid_code and data.grid_code.strip() != household.grid.code:
+                problems.append(("grid_code", _("household %(h)s is in grid %(g)s") % {"h": household.code,
+                                                                                       "g": household.grid.code}))
+            return household.grid, household
+        grid = self.grids.get((data.grid_code or "").strip())
+        if grid is None:
+            problems.append(("grid_code", _("unknown grid code %(code)s") % {"code": data.grid_code}))
+        return grid, None
 
 
 def _new_person(clean: CleanPerson) -> Person:
@@ -168,20 +180,42 @@ def register_from_source(actor, data: PersonInput, *, source: str, source_ref: s
         return earlier.person, False
     clean = clean_person(actor, data)
     with transaction.atomic():
-        person = Person.objects.select_for_update().filter(id_number_hash=clean.lookup_hash).first()
-        created = person is None
-        if created:
-            person = _new_person(clean)
-            person.save()
-        else:
-            _merge(person, clean, moves=source in {RegistrationSource.GRID, RegistrationSource.CENSUS})
-        Registration.objects.create(person=person, source=source, source_ref=source_ref, registered_by=actor,
-                                    details=details or {})
-        audit.record(actor, Action.REGISTER_PERSON, person=person, channel="api", source=source)
+        [(person, created)] = register_clean(actor, [clean], source=source, source_refs=[source_ref],
+                                             details=details, channel="api")
     return person, created
 
 
-def _merge(person: Person, clean: CleanPerson, *, moves: bool) -> None:
+def register_clean(actor, cleans: Sequence[CleanPerson], *, source: str, source_refs: Sequence[str],
+                   details: dict | None = None, channel: str = "import") -> list[tuple[Person, bool]]:
+    """Merge a batch of checked registrations onto their people, creating those not known yet, with
+    one registration and one audit row each. Several entries of one person make one record.
+    Call inside a transaction; returns (person, created) per entry."""
+    known = {p.id_number_hash: p for p in Person.objects.select_for_update().filter(
+        id_number_hash__in={c.lookup_hash for c in cleans})}
+    moves = source in {RegistrationSource.GRID, RegistrationSource.CENSUS}
+    new: dict[str, Person] = {}
+    changed: dict[str, set[str]] = {}
+    for clean in cleans:
+        person = known.get(clean.lookup_hash)
+        if person is None:
+            new.setdefault(clean.lookup_hash, _new_person(clean))
+        else:
+            changed.setdefault(clean.lookup_hash, set()).update(_merge(person, clean, moves=moves))
+    Person.objects.bulk_create(new.values(), batch_size=1000)
+    for lookup, fields in changed.items():
+        if fields:
+            known[lookup].save(update_fields=sorted(fields) + ["updated_at"])
+    people = [(known[c.lookup_hash], False) if c.lookup_hash in known else (new[c.lookup_hash], True) for c in cleans]
+    Registration.objects.bulk_create(
+        [Registration(person=person, source=source, source_ref=ref, registered_by=actor, details=details or {})
+         for (person, _created), ref in zip(people, source_refs)], batch_size=1000)
+    audit.record_person_views(actor, [person.pk for person, _created in people], action=Action.REGISTER_PERSON,
+                              reason="", channel=channel, source=source)
+    return people
+
+
+def _merge(person: Person, clean: CleanPerson, *, moves: bool) -> list[str]:
+    """Bring the stored record up to date with a newer registration; returns the fields changed."""
     changed = []
     if clean.phone and crypto.lookup_hash("phone", clean.phone) != person.phone_hash:
         person.phone_cipher = crypto.encrypt(clean.phone)
@@ -190,8 +224,7 @@ def _merge(person: Person, clean: CleanPerson, *, moves: bool) -> None:
     if moves and (clean.grid.pk != person.grid_id or (clean.household and clean.household.pk != person.household_id)):
         person.grid, person.household, person.jurisdiction_path = clean.grid, clean.household, clean.grid.path
         changed += ["grid", "household", "jurisdiction_path"]
-    if changed:
-        person.save(update_fields=changed + ["updated_at"])
+    return changed
 
 
 def search_persons(actor, query: str) -> QuerySet[Person]:

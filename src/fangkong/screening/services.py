@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
-import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +21,9 @@ from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused
 from fangkong.people import crypto, identity
 from fangkong.people.models import IdType, Person, RegistrationSource
-from fangkong.people.services import PersonInput, clean_person, identity_hash, register_from_source
+from fangkong.people.services import CleanPerson, PersonInput, Places, clean_person, identity_hash, register_clean
 from fangkong.quarantine import services as quarantine
+from fangkong.quarantine.models import Order, OrderStatus
 from fangkong.jurisdictions.codes import county_table, name_in
 
 from .models import (Arrival, ArrivalCategory, AssistRequest, AssistStatus, FollowUp, RiskArea, RiskLevel,
@@ -81,12 +83,7 @@ def in_force(day: dt.date | None = None) -> list[RiskArea]:
     """The risk areas that apply on `day`: per area, the latest declaration that had begun by then,
     if it has not ended. (A new declaration replaces the older ones from its first day on.)"""
     day = day or timezone.localdate()
-    latest: dict[str, RiskArea] = {}
-    for area in RiskArea.objects.filter(valid_from__lte=day).order_by("declared_at", "id"):
-        latest[area.code] = area
-    order = {level: rank for rank, level in enumerate(RiskLevel.values)}
-    return sorted((a for a in latest.values() if a.valid_to is None or a.valid_to >= day),
-                  key=lambda a: (order[a.level], a.code))
+    return RiskBook(RiskArea.objects.filter(valid_from__lte=day)).in_force(day)
 
 
 def history(code: str) -> QuerySet[RiskArea]:
@@ -95,8 +92,33 @@ def history(code: str) -> QuerySet[RiskArea]:
 
 def level_of(area_code: str, day: dt.date | None = None) -> str | None:
     """The risk level that applies to a place of origin: its own declaration, or its county's."""
-    areas = {a.code: a.level for a in in_force(day) if a.code in (area_code, area_code[:6])}
-    return areas.get(area_code) or areas.get(area_code[:6])
+    return RiskBook().level_of(area_code, day or timezone.localdate())
+
+
+class RiskBook:
+    """Every declaration read once, answering "which areas, at which level, on this day" for a
+    whole batch of arrivals (an import names many days) without a query per row."""
+
+    ORDER = {level: rank for rank, level in enumerate(RiskLevel.values)}
+
+    def __init__(self, declarations: QuerySet[RiskArea] | None = None):
+        self._declarations = list((declarations if declarations is not None else RiskArea.objects.all())
+                                  .order_by("declared_at", "id"))
+        self._levels_on: dict[dt.date, dict[str, str]] = {}
+
+    def in_force(self, day: dt.date) -> list[RiskArea]:
+        latest: dict[str, RiskArea] = {}
+        for area in self._declarations:
+            if area.valid_from <= day:
+                latest[area.code] = area
+        return sorted((a for a in latest.values() if a.valid_to is None or a.valid_to >= day),
+                      key=lambda a: (self.ORDER[a.level], a.code))
+
+    def level_of(self, area_code: str, day: dt.date) -> str | None:
+        if day not in self._levels_on:
+            self._levels_on[day] = {a.code: a.level for a in self.in_force(day)}
+        levels = self._levels_on[day]
+        return levels.get(area_code) or levels.get(area_code[:6])
 
 
 # --- the arrival register -----------------------------------------------------------------------
@@ -131,15 +153,84 @@ def arrivals_for(actor) -> QuerySet[Arrival]:
     return Arrival.objects.filter(owner_path__startswith=path).select_related("person", "grid")
 
 
+@dataclass
+class Outcome:
+    """What became of one entry of a batch: stored, a repeat of an earlier one, or refused."""
+
+    record: object | None = None
+    created: bool = False
+    repeated: bool = False
+    refused: InputRefused | None = None
+
+
+@dataclass(frozen=True)
+class _CheckedArrival:
+    data: ArrivalInput
+    person: CleanPerson
+    origin_code: str
+    origin_name: str
+    vehicle: str
+    risk: str
+    fingerprint: str
+    key: str | None
+
+
 def register_arrival(actor, data: ArrivalInput, *, idempotency_key: str | None = None) -> tuple[Arrival, bool]:
     """Register an arrival; one from a risk area gets, for its grid and with a deadline, the follow-up
-    that risk calls for (a home observation order, or a test). A repeated key is counted once."""
-    if idempotency_key:
-        earlier = Arrival.objects.filter(idempotency_key=idempotency_key).first()
-        if earlier:
-            return earlier, False
+    that risk calls for (a home observation order, or a test). A repeated key is counted once, and so
+    is the same person arriving at the same minute from the same place."""
+    [outcome] = register_arrivals(actor, [data], keys=[idempotency_key])
+    if outcome.refused:
+        raise outcome.refused
+    return outcome.record, outcome.created
+
+
+def register_arrivals(actor, entries: Sequence[ArrivalInput], *, keys: Sequence[str | None] | None = None,
+                      write: bool = True, retrying: bool = False) -> list[Outcome]:
+    """Check a batch of arrivals (a form's one, or an import's thousand) and store those that pass,
+    in one transaction. With `write=False` nothing is stored: the outcomes say what would be."""
+    keys = list(keys) if keys is not None else [None] * len(entries)
+    places, risks, now = Places(actor, [e.person for e in entries]), RiskBook(), timezone.now()
+    outcomes, checked = [], {}
+    for index, (data, key) in enumerate(zip(entries, keys)):
+        try:
+            checked[index] = _check_arrival(actor, data, key, places, risks, now)
+            outcomes.append(Outcome())
+        except InputRefused as refused:
+            outcomes.append(Outcome(refused=refused))
+    earlier = _earlier_arrivals(checked.values())
+    first_of: dict[str, int] = {}  # fingerprint -> the entry of this batch that carries it first
+    repeats: dict[int, int] = {}
+    for index, item in list(checked.items()):
+        found = (earlier.get(item.key) if item.key else None) or earlier.get(item.fingerprint)
+        if found is not None or item.fingerprint in first_of:
+            outcomes[index].record, outcomes[index].repeated = found, True
+            if found is None:
+                repeats[index] = first_of[item.fingerprint]
+            del checked[index]
+        else:
+            first_of[item.fingerprint] = index
+    if not write or not checked:
+        return outcomes
+    try:
+        with transaction.atomic():
+            stored = _store_arrivals(actor, list(checked.values()), now)
+    except IntegrityError:
+        if len(entries) > 1 or retrying:
+            raise
+        return register_arrivals(actor, entries, keys=keys, retrying=True)  # stored a moment ago: a repeat
+    for index, arrival in zip(checked, stored):
+        outcomes[index].record, outcomes[index].created = arrival, True
+    for index, first in repeats.items():
+        outcomes[index].record = outcomes[first].record
+    return outcomes
+
+
+def _check_arrival(actor, data: ArrivalInput, key: str | None, places: Places, risks: RiskBook,
+                   now: dt.datetime) -> _CheckedArrival:
     problems = []
-    origin_name, problem = _area_name((data.origin_code or "").strip(), data.origin_name or "")
+    origin_code = (data.origin_code or "").strip()
+    origin_name, problem = _area_name(origin_code, data.origin_name or "")
     if problem:
         problems.append(("origin_code" if problem[0] == "code" else "origin_name", problem[1]))
     if data.mode not in TravelMode.values:
@@ -151,39 +242,64 @@ def register_arrival(actor, data: ArrivalInput, *, idempotency_key: str | None =
                          % {"v": data.vehicle}))
     if data.category not in ArrivalCategory.values:
         problems.append(("category", _("the category is returning worker, student, resident or visitor")))
-    now = timezone.now()
     if data.arrived_at is None or timezone.is_naive(data.arrived_at):
         problems.append(("arrived_at", _("give the arrival time with its time zone")))
     elif data.arrived_at > now + dt.timedelta(minutes=5):
         problems.append(("arrived_at", _("the arrival is dated in the future")))
     try:
-        clean_person(actor, data.person)  # every problem of the person's fields, reported with the others
-    except InputRefused as refused:
+        person = clean_person(actor, data.person, places=places)
+    except InputRefused as refused:  # every problem of the person's fields, reported with the others
         problems += [(p.field, p.message) for p in refused.problems]
     if problems:
         raise InputRefused(*problems)
-    risk = level_of(data.origin_code.strip(), timezone.localdate(data.arrived_at)) or ""
-    follow_up = FOLLOW_UP_BY_RISK.get(risk, FollowUp.NONE)
-    try:
-        with transaction.atomic():
-            person, _created = register_from_source(actor, data.person, source=RegistrationSource.ARRIVAL,
-                                                    source_ref=idempotency_key or uuid.uuid4().hex)
-            arrival = Arrival.objects.create(
-                person=person, origin_code=data.origin_code.strip(), origin_name=origin_name,
-                arrived_at=data.arrived_at, mode=data.mode, vehicle=vehicle, category=data.category,
-                grid=person.grid, owner_path=person.jurisdiction_path, origin_risk=risk, follow_up=follow_up,
-                follow_up_due=(now + dt.timedelta(hours=FOLLOW_UP_HOURS[follow_up])) if follow_up != FollowUp.NONE
-                else None, entered_by=actor, idempotency_key=idempotency_key or None)
-            if follow_up == FollowUp.OBSERVATION and not person.quarantine_orders.filter(status="active").exists():
-                arrival.order = quarantine.place_order(actor, person.pk, kind="home", reason="risk_area",
-                                                       starts_at=min(data.arrived_at, now))
-                arrival.follow_up_done_at = now
-                arrival.save(update_fields=["order", "follow_up_done_at"])
-    except IntegrityError:
-        if not idempotency_key:
-            raise
-        return Arrival.objects.get(idempotency_key=idempotency_key), False
-    return arrival, True
+    arrived_minute = data.arrived_at.astimezone(dt.timezone.utc).replace(second=0, microsecond=0)
+    fingerprint = hashlib.sha256(f"{person.lookup_hash}|{arrived_minute.isoformat()}|{origin_code}".encode()
+                                 ).hexdigest()
+    return _CheckedArrival(data, person, origin_code, origin_name, vehicle,
+                           risks.level_of(origin_code, timezone.localdate(data.arrived_at)) or "", fingerprint,
+                           key or None)
+
+
+def _earlier_arrivals(checked) -> dict[str, Arrival]:
+    """Arrivals already stored under one of these keys or fingerprints, by key and by fingerprint."""
+    checked = list(checked)
+    keys = {c.key for c in checked if c.key}
+    prints = {c.fingerprint for c in checked}
+    found = Arrival.objects.filter(Q(idempotency_key__in=keys) | Q(fingerprint__in=prints)) if checked else []
+    by: dict[str, Arrival] = {}
+    for arrival in found:
+        if arrival.idempotency_key:
+            by[arrival.idempotency_key] = arrival
+        by[arrival.fingerprint or ""] = arrival
+    by.pop("", None)
+    return by
+
+
+def _store_arrivals(actor, checked: list[_CheckedArrival], now: dt.datetime) -> list[Arrival]:
+    people = register_clean(actor, [c.person for c in checked], source=RegistrationSource.ARRIVAL,
+                            source_refs=[c.key or f"arrival:{c.fingerprint}" for c in checked])
+    arrivals = []
+    for item, (person, _created) in zip(checked, people):
+        follow_up = FOLLOW_UP_BY_RISK.get(item.risk, FollowUp.NONE)
+        arrivals.append(Arrival(
+            person=person, origin_code=item.origin_code, origin_name=item.origin_name,
+            arrived_at=item.data.arrived_at, mode=item.data.mode, vehicle=item.vehicle, category=item.data.category,
+            grid=person.grid, owner_path=person.jurisdiction_path, origin_risk=item.risk, follow_up=follow_up,
+            follow_up_due=now + dt.timedelta(hours=FOLLOW_UP_HOURS[follow_up]) if follow_up != FollowUp.NONE
+            else None, entered_by=actor, idempotency_key=item.key, fingerprint=item.fingerprint))
+    Arrival.objects.bulk_create(arrivals, batch_size=1000)
+    observing = [a for a in arrivals if a.follow_up == FollowUp.OBSERVATION]
+    watched = set(Order.objects.filter(person__in=[a.person_id for a in observing], status=OrderStatus.ACTIVE)
+                  .values_list("person_id", flat=True)) if observing else set()
+    for arrival in observing:
+        if arrival.person_id in watched:
+            continue
+        arrival.order = quarantine.place_order(actor, arrival.person_id, kind="home", reason="risk_area",
+                                               starts_at=min(arrival.arrived_at, now))
+        arrival.follow_up_done_at = now
+        watched.add(arrival.person_id)
+    Arrival.objects.bulk_update([a for a in observing if a.order_id], ["order", "follow_up_done_at"])
+    return arrivals
 
 
 def complete_follow_up(actor, arrival_id: int) -> Arrival:
@@ -229,41 +345,92 @@ def receive_assist_request(actor, data: AssistInput) -> tuple[AssistRequest, boo
 
     The same (region, reference) twice is one request: handle on receipt, once (即收即办).
     """
-    earlier = AssistRequest.objects.filter(region=data.region.strip(), reference=data.reference.strip()).first()
-    if earlier:
-        return earlier, False
+    [outcome] = receive_assist_requests(actor, [data])
+    if outcome.refused:
+        raise outcome.refused
+    return outcome.record, outcome.created
+
+
+def receive_assist_requests(actor, entries: Sequence[AssistInput], *, write: bool = True,
+                            retrying: bool = False) -> list[Outcome]:
+    """Check and route a batch of requests (one from the API, thousands from a file) in one transaction;
+    with `write=False` nothing is stored and the outcomes say what would be."""
+    scope = access.scope_path(actor)
+    units = {u.code: u for u in access.jurisdictions_for(actor).filter(
+        code__in={(e.address_code or "").strip() for e in entries})}
+    outcomes, checked = [], {}
+    for index, data in enumerate(entries):
+        try:
+            checked[index] = _check_assist(data, units)
+            outcomes.append(Outcome())
+        except InputRefused as refused:
+            outcomes.append(Outcome(refused=refused))
+    references = {(c["region"], c["reference"]) for c in checked.values()}
+    earlier = {(r.region, r.reference): r for r in AssistRequest.objects.filter(
+        reference__in={ref for _region, ref in references}) if (r.region, r.reference) in references}
+    known = {p.id_number_hash: p for p in Person.objects.select_related("grid").filter(
+        id_number_hash__in={c["id_number_hash"] for c in checked.values()} - {""},
+        jurisdiction_path__startswith=scope if scope is not None else "\x00")}
+    first_of: dict[tuple[str, str], int] = {}
+    repeats: dict[int, int] = {}
+    for index, item in list(checked.items()):
+        reference = (item["region"], item["reference"])
+        if reference in earlier or reference in first_of:
+            outcomes[index].record, outcomes[index].repeated = earlier.get(reference), True
+            if reference not in earlier:
+                repeats[index] = first_of[reference]
+            del checked[index]
+            continue
+        first_of[reference] = index
+        person = known.get(item["id_number_hash"])
+        if person is not None:  # we know where they live: straight to their grid
+            item["person"], item["unit"] = person, person.grid
+    if not write or not checked:
+        return outcomes
+    now = timezone.now()
+    requests = [AssistRequest(**item, owner_path=item["unit"].path, received_at=now,
+                              deadline=now + dt.timedelta(hours=settings.ASSIST_HOURS)) for item in checked.values()]
+    try:
+        with transaction.atomic():
+            AssistRequest.objects.bulk_create(requests, batch_size=1000)
+    except IntegrityError:
+        if len(entries) > 1 or retrying:
+            raise
+        return receive_assist_requests(actor, entries, retrying=True)  # received a moment ago: a repeat
+    for index, request in zip(checked, requests):
+        outcomes[index].record, outcomes[index].created = request, True
+    for index, first in repeats.items():
+        outcomes[index].record = outcomes[first].record
+    return outcomes
+
+
+def _check_assist(data: AssistInput, units: dict) -> dict:
     problems = []
     for field in ("region", "reference", "name", "address_code"):
         if not (getattr(data, field) or "").strip():
             problems.append((field, _("this field is required")))
     id_number = ""
-    if data.id_number.strip():
+    if (data.id_number or "").strip():
         try:
             id_number = identity.normalise_resident_id(data.id_number)
         except InputRefused as refused:
             problems += [(p.field, p.message) for p in refused.problems]
-    unit = access.jurisdictions_for(actor).filter(code=data.address_code.strip()).first()
-    if data.address_code.strip() and unit is None:
+    phone = ""
+    if (data.phone or "").strip():
+        try:
+            phone = identity.normalise_phone(data.phone)
+        except InputRefused as refused:
+            problems += [(p.field, p.message) for p in refused.problems]
+    unit = units.get((data.address_code or "").strip())
+    if (data.address_code or "").strip() and unit is None:
         problems.append(("address_code", _("%(c)s is not a unit of our jurisdiction") % {"c": data.address_code}))
     if problems:
         raise InputRefused(*problems)
-    lookup = identity_hash(IdType.RESIDENT_ID, id_number) if id_number else ""
-    person = Person.objects.filter(id_number_hash=lookup).select_related("grid").first() if lookup else None
-    if person is not None and person.jurisdiction_path.startswith(access.scope_path(actor) or "\x00"):
-        unit = person.grid  # we know where they live: straight to their grid
-    else:
-        person = None
-    now = timezone.now()
-    try:
-        request = AssistRequest.objects.create(
-            region=data.region.strip(), reference=data.reference.strip(), name=data.name.strip()[:50],
-            id_number_cipher=crypto.encrypt(id_number) if id_number else None, id_number_hash=lookup,
-            phone_cipher=crypto.encrypt(data.phone.strip()) if data.phone.strip() else None,
-            address_code=data.address_code.strip(), reason=data.reason.strip()[:300], person=person, unit=unit,
-            owner_path=unit.path, received_at=now, deadline=now + dt.timedelta(hours=settings.ASSIST_HOURS))
-    except IntegrityError:
-        return AssistRequest.objects.get(region=data.region.strip(), reference=data.reference.strip()), False
-    return request, True
+    return {"region": data.region.strip()[:120], "reference": data.reference.strip()[:60],
+            "name": data.name.strip()[:50], "id_number_cipher": crypto.encrypt(id_number) if id_number else None,
+            "id_number_hash": identity_hash(IdType.RESIDENT_ID, id_number) if id_number else "",
+            "phone_cipher": crypto.encrypt(phone) if phone else None, "address_code": data.address_code.strip(),
+            "reason": (data.reason or "").strip()[:300], "person": None, "unit": unit}
 
 
 def answer_assist_request(actor, request_id: int, status: str, *, note: str = "") -> AssistRequest:
