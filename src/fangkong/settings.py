@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "fangkong.screening",
     "fangkong.reporting",
     "fangkong.checkpoints",
+    "fangkong.imports",
     "fangkong.web",
 ]
 
@@ -160,6 +161,11 @@ LOGIN_FAILURE_LIMIT = env_int("FANGKONG_LOGIN_FAILURE_LIMIT", 5)
 HANDOVER_HOURS = env_int("FANGKONG_HANDOVER_HOURS", 4)
 # Hours a grid has to answer an assist-investigation request from another region (协查).
 ASSIST_HOURS = env_int("FANGKONG_ASSIST_HOURS", 24)
+# Spreadsheet imports: the largest file, in rows and megabytes, and how long a checked file waits for
+# its uploader's choice before its staged rows (personal data) are dropped.
+IMPORT_MAX_ROWS = env_int("FANGKONG_IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_MB = env_int("FANGKONG_IMPORT_MAX_MB", 50)
+IMPORT_KEEP_HOURS = env_int("FANGKONG_IMPORT_KEEP_HOURS", 72)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("FANGKONG_LOGIN_FAILURE_WINDOW_MINUTES", 15)
 
 LANGUAGE_CODE = "zh-hans"

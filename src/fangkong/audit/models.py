@@ -21,6 +21,7 @@ class Action(models.TextChoices):
     RISK_AREA_CHANGE = "risk_area_change", _("Declared or lifted a risk area")
     HANDOVER_CHANGE = "handover_change", _("Confirmed a checkpoint handover")
     ASSIST_ANSWER = "assist_answer", _("Answered an assist request")
+    IMPORT = "import", _("Imported a register file")
 
 
 class Reason(models.TextChoices):

@@ -1,0 +1,220 @@
+"""The registers a spreadsheet can feed, in the shape grids keep them: each column's Chinese header (and
+the other headers seen in the field), how a cell becomes the service's input, and which service takes
+the rows. The checks themselves are the services' own, so a row is judged as the form would judge it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts import access
+from fangkong.errors import InputRefused
+from fangkong.people.models import IdType, Sex
+from fangkong.people.services import PersonInput
+from fangkong.screening import services as screening
+from fangkong.screening.models import ArrivalCategory, TravelMode
+
+from .sheets import HeaderSpec
+
+# Excel keeps 15 significant digits: an 18-digit ID typed into a number cell has lost its last ones.
+EXCEL_DIGITS = 1e15
+_DATETIME_FORMATS = ("%Y/%m/%d %H:%M:%S",
+                     "%Y/%m/%d %H:%M", "%Y.%m.%d %H:%M", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H:%M",
+                     "%Y年%m月%d日%H时%M分", "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str  # as the template writes it
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    kind: str = "text"  # text | digits (IDs, codes, phones: kept as typed) | datetime | date | choice
+    words: dict[str, str] = field(default_factory=dict)  # for a choice: the words a sheet uses -> value
+    width: int = 14
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.header, *self.aliases)
+
+
+class Cells:
+    """One row's values by field, turned into what the services take; each problem names its field."""
+
+    def __init__(self, columns: Sequence[Column], values: Sequence):
+        self.columns = {c.field: c for c in columns}
+        self.values = dict(zip((c.field for c in columns), values))
+        self.problems: list[tuple[str, str]] = []
+
+    def text(self, name: str) -> str:
+        column, value = self.columns[name], self.values.get(name, "")
+        if isinstance(value, float) and column.kind == "digits" and value >= EXCEL_DIGITS:
+            self.problems.append((name, _("stored as a number, Excel kept only 15 digits: format the column as "
+                                          "text and type it again")))
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value).strip()
+        if column.required and not text:
+            self.problems.append((name, _("this cell is empty; the column is required")))
+        return text
+
+    def choice(self, name: str, default: str = "") -> str:
+        text = self.text(name)
+        if not text:
+            return default
+        words = self.columns[name].words
+        value = words.get(text) or (text.lower() if text.lower() in words.values() else None)
+        if value is None:
+            self.problems.append((name, _("“%(v)s” is not one of: %(w)s")
+                                  % {"v": text, "w": "、".join(dict.fromkeys(words))}))
+            return ""
+        return value
+
+    def moment(self, name: str) -> dt.datetime | None:
+        value, text = self.values.get(name, ""), self.text(name)
+        if not text:
+            return None
+        if isinstance(value, (int, float)) and 20000 < value < 80000:  # an Excel serial date in a number cell
+            return timezone.make_aware(_EXCEL_EPOCH + dt.timedelta(days=float(value)))
+        compact = re.sub(r"\s+", " ", text)
+        try:  # what a date cell was read as, or ISO text
+            moment = dt.datetime.fromisoformat(compact)
+            return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        except ValueError:
+            pass
+        for pattern in _DATETIME_FORMATS:
+            try:
+                return timezone.make_aware(dt.datetime.strptime(compact, pattern))
+            except ValueError:
+                continue
+        self.problems.append((name, _("“%(v)s” is not a date and time such as 2026-11-20 14:30") % {"v": text}))
+        return None
+
+    def day(self, name: str) -> dt.date | None:
+        moment = self.moment(name)
+        return timezone.localtime(moment).date() if moment else None
+
+
+@dataclass(frozen=True)
+class Register:
+    name: str
+    title: str
+    sheet_title: str
+    columns: tuple[Column, ...]
+    convert: Callable  # (Cells, options) -> the service's input
+    repeat_key: Callable  # (Cells) -> what makes two rows the same entry
+    submit: Callable  # (actor, inputs, write) -> [screening.Outcome]
+    may_import: Callable = access.may_see_persons
+
+    @property
+    def spec(self) -> HeaderSpec:
+        return HeaderSpec(str(self.title), [(c.field, c.headers, c.required) for c in self.columns])
+
+    def entry(self, values: Sequence, options: dict):
+        """The service's input from one row, or InputRefused naming every field that cannot be read."""
+        cells = Cells(self.columns, values)
+        entry = self.convert(cells, options)
+        if cells.problems:
+            raise InputRefused(*cells.problems)
+        return entry
+
+    def same_entry_key(self, values: Sequence) -> tuple:
+        return self.repeat_key(Cells(self.columns, values))
+
+
+# The words grid sheets use for each choice (the stored values, in English, are accepted too).
+MODES = {"火车": TravelMode.TRAIN, "高铁": TravelMode.TRAIN, "动车": TravelMode.TRAIN, "铁路": TravelMode.TRAIN,
+         "飞机": TravelMode.FLIGHT, "航班": TravelMode.FLIGHT, "民航": TravelMode.FLIGHT,
+         "汽车": TravelMode.CAR, "自驾": TravelMode.CAR, "大巴": TravelMode.CAR, "客车": TravelMode.CAR,
+         "私家车": TravelMode.CAR, "轮船": TravelMode.SHIP, "船舶": TravelMode.SHIP, "船": TravelMode.SHIP,
+         "其他": TravelMode.OTHER}
+CATEGORIES = {"返岗务工": ArrivalCategory.RETURNING_WORKER, "务工人员": ArrivalCategory.RETURNING_WORKER,
+              "返岗人员": ArrivalCategory.RETURNING_WORKER, "返校学生": ArrivalCategory.STUDENT,
+              "学生": ArrivalCategory.STUDENT, "返乡居民": ArrivalCategory.RESIDENT,
+              "本地居民": ArrivalCategory.RESIDENT, "居民": ArrivalCategory.RESIDENT,
+              "外来访客": ArrivalCategory.VISITOR, "访客": ArrivalCategory.VISITOR,
+              "外来人员": ArrivalCategory.VISITOR}
+ID_TYPES = {"居民身份证": IdType.RESIDENT_ID, "身份证": IdType.RESIDENT_ID, "护照": IdType.PASSPORT}
+SEXES = {"男": Sex.MALE, "女": Sex.FEMALE}
+
+
+def _arrival(cells: Cells, options: dict) -> screening.ArrivalInput:
+    person = PersonInput(
+        id_type=cells.choice("id_type", IdType.RESIDENT_ID), id_number=cells.text("id_number"),
+        nationality=cells.text("nationality") or "CHN", name=cells.text("name"), phone=cells.text("phone"),
+        grid_code=cells.text("grid_code"), household_code=cells.text("household_code"), sex=cells.choice("sex"),
+        birth_date=cells.day("birth_date"))
+    return screening.ArrivalInput(person=person, origin_code=cells.text("origin_code"),
+                                  origin_name=cells.text("origin_name"), arrived_at=cells.moment("arrived_at"),
+                                  mode=cells.choice("mode"), vehicle=cells.text("vehicle"),
+                                  category=cells.choice("category"))
+
+
+def _arrival_key(cells: Cells) -> tuple:
+    moment = cells.moment("arrived_at")
+    return (cells.text("id_number").upper().replace(" ", ""),
+            moment.replace(second=0, microsecond=0).isoformat() if moment else cells.text("arrived_at"),
+            cells.text("origin_code"))
+
+
+def _assist(cells: Cells, options: dict) -> screening.AssistInput:
+    region = cells.text("region") or options.get("region", "")
+    if not region:
+        cells.problems.append(("region", _("say which region asked: fill the column, or name the region when "
+                                           "uploading")))
+    return screening.AssistInput(region=region, reference=cells.text("reference"), name=cells.text("name"),
+                                 address_code=cells.text("address_code"), id_number=cells.text("id_number"),
+                                 phone=cells.text("phone"), reason=cells.text("reason"))
+
+
+ARRIVALS = Register(
+    name="arrivals", title=_("arrival register"), sheet_title="来返人员登记",
+    columns=(
+        Column("name", "姓名", ("名字",), required=True, width=10),
+        Column("id_type", "证件类型", ("证件种类",), kind="choice", words=ID_TYPES),
+        Column("id_number", "证件号码", ("身份证号", "身份证号码", "公民身份号码", "证件号"), required=True,
+               kind="digits", width=22),
+        Column("nationality", "国籍", ("国籍代码",), width=8),
+        Column("sex", "性别", (), kind="choice", words=SEXES, width=6),
+        Column("birth_date", "出生日期", (), kind="date", width=12),
+        Column("phone", "联系电话", ("手机号", "手机号码", "电话", "联系方式"), kind="digits", width=14),
+        Column("origin_code", "来源地代码", ("来源地区划代码", "出发地代码", "来源地编码"), required=True,
+               kind="digits", width=14),
+        Column("origin_name", "来源地", ("来源地名称", "出发地", "来自"), width=16),
+        Column("arrived_at", "抵达时间", ("到达时间", "抵达日期", "返回时间", "来(返)时间", "来返时间"),
+               required=True, kind="datetime", width=18),
+        Column("mode", "交通方式", ("交通工具", "出行方式"), required=True, kind="choice",
+               words=MODES, width=10),
+        Column("vehicle", "车次/航班/车牌", ("车次航班车牌", "车次/航班号/车牌号", "车次", "航班号", "车牌号",
+                                              "班次"), width=14),
+        Column("category", "人员类别", ("人员类型", "类别"), required=True, kind="choice",
+               words=CATEGORIES, width=12),
+        Column("grid_code", "网格编码", ("所属网格编码", "网格代码", "网格"), kind="digits", width=18),
+        Column("household_code", "户编码", ("住户编码", "家庭户编码"), kind="digits", width=22),
+    ),
+    convert=_arrival, repeat_key=_arrival_key,
+    submit=lambda actor, entries, write: screening.register_arrivals(actor, entries, write=write))
+
+ASSIST = Register(
+    name="assist", title=_("assist-investigation requests"), sheet_title="协查名单",
+    columns=(
+        Column("reference", "协查编号", ("协查函编号", "编号", "函号", "序号"), required=True),
+        Column("region", "发函地区", ("协查发起地", "发起单位", "来函单位", "发函单位"), width=18),
+        Column("name", "姓名", ("名字",), required=True, width=10),
+        Column("id_number", "身份证号", ("证件号码", "身份证号码", "公民身份号码"), kind="digits", width=22),
+        Column("phone", "联系电话", ("手机号", "手机号码", "电话"), kind="digits", width=14),
+        Column("address_code", "住址编码", ("现住址编码", "地址编码", "所属单位编码", "网格编码"), required=True,
+               kind="digits", width=18),
+        Column("reason", "协查事由", ("事由", "协查原因", "原因"), width=30),
+    ),
+    convert=_assist, repeat_key=lambda cells: (cells.text("region"), cells.text("reference")),
+    submit=lambda actor, entries, write: screening.receive_assist_requests(actor, entries, write=write))
+
+REGISTERS = {r.name: r for r in (ARRIVALS, ASSIST)}
