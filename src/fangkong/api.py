@@ -61,6 +61,7 @@ def client_ip(request) -> str | None:
 
 from fangkong.cases.api import router as cases_router  # noqa: E402
 from fangkong.checkpoints.api import router as checkpoints_router  # noqa: E402
+from fangkong.imports.api import router as imports_router  # noqa: E402
 from fangkong.dashboard.api import router as dashboard_router  # noqa: E402
 from fangkong.jurisdictions.api import router as jurisdictions_router  # noqa: E402
 from fangkong.people.api import router as people_router  # noqa: E402
@@ -78,3 +79,4 @@ api.add_router("/", warning_router)
 api.add_router("/", screening_router)
 api.add_router("/", reporting_router)
 api.add_router("/", checkpoints_router)
+api.add_router("/", imports_router)

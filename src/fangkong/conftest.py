@@ -82,3 +82,13 @@ def person(grid_worker):
 def login_client(client, user):
     client.force_login(user)
     return client
+
+
+def xlsx_rows(data: bytes, sheet: str | None = None) -> list[list]:
+    """The rows of a workbook's sheet (the first if none is named), read back with calamine."""
+    import io
+
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return book.get_sheet_by_name(sheet or book.sheet_names[0]).to_python()

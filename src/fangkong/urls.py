@@ -7,6 +7,7 @@ from fangkong.bulletins import views as bulletin_views
 from fangkong.cases import views as case_views
 from fangkong.checkpoints import views as checkpoint_views
 from fangkong.dashboard import views as dashboard_views
+from fangkong.imports import views as import_views
 from fangkong.jurisdictions import views as jurisdiction_views
 from fangkong.people import views as people_views
 from fangkong.quarantine import views as quarantine_views
@@ -68,6 +69,14 @@ urlpatterns = [
     path("checkpoint/<int:checkpoint_id>/entries/", checkpoint_views.record_entry, name="checkpoint-entry"),
     path("handovers/", checkpoint_views.handovers, name="handovers"),
     path("handovers/<int:handover_id>/confirm/", checkpoint_views.confirm, name="handover-confirm"),
+    path("imports/", import_views.imports, name="imports"),
+    path("imports/upload/", import_views.upload, name="import-upload"),
+    path("imports/template/<str:register>.xlsx", import_views.template, name="import-template"),
+    path("imports/<int:job_id>/", import_views.job_page, name="import"),
+    path("imports/<int:job_id>/step/", import_views.step, name="import-step"),
+    path("imports/<int:job_id>/choice/", import_views.choose, name="import-choice"),
+    path("imports/<int:job_id>/refusals.<str:fmt>", import_views.refusals, name="import-refusals"),
+    path("imports/<int:job_id>/refused-rows.xlsx", import_views.refused_rows, name="import-refused-rows"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

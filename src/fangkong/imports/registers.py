@@ -8,6 +8,9 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from io import BytesIO
+
+import xlsxwriter
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +130,28 @@ class Register:
 
     def same_entry_key(self, values: Sequence) -> tuple:
         return self.repeat_key(Cells(self.columns, values))
+
+    def template(self) -> bytes:
+        """An empty register to fill in: the header row (required columns starred in red), ID, phone and
+        code columns formatted as text so Excel keeps every digit, and the choices as drop-down lists."""
+        out = BytesIO()
+        book = xlsxwriter.Workbook(out, {"in_memory": True})
+        sheet = book.add_worksheet(self.sheet_title)
+        bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+        required = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "font_color": "#C00000"})
+        style = {"digits": book.add_format({"num_format": "@"}),
+                 "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+                 "date": book.add_format({"num_format": "yyyy-mm-dd"})}
+        for index, column in enumerate(self.columns):
+            sheet.set_column(index, index, column.width, style.get(column.kind))
+            sheet.write_string(0, index, f"*{column.header}" if column.required else column.header,
+                               required if column.required else bold)
+            if column.kind == "choice":
+                sheet.data_validation(1, index, 100_000, index, {"validate": "list",
+                                                                 "source": list(dict.fromkeys(column.words))})
+        sheet.freeze_panes(1, 0)
+        book.close()
+        return out.getvalue()
 
 
 # The words grid sheets use for each choice (the stored values, in English, are accepted too).

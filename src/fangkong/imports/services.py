@@ -345,7 +345,9 @@ def refused_entries(actor, job_id) -> tuple[list[str], Iterator[list]]:
     for r in job.refusals.filter(row__gt=0):
         reasons.setdefault(r.row, []).append(f"{r.header or ''}{'：' if r.header else ''}{r.message}")
     headers = job.options.get("headers", {})
-    header = [headers.get(c.field, c.header) for c in register.columns] + [force_str(_("Reason"))]
+    in_file = sorted(job.columns, key=lambda name: (len(job.columns[name]), job.columns[name]))  # the file's order
+    positions = [[c.field for c in register.columns].index(name) for name in in_file]
+    header = [headers[name] for name in in_file] + [force_str(_("Reason"))]
     audit.record(actor, Action.IMPORT, register=job.register, file=job.filename, job=job.pk,
                  refused_rows_downloaded=len(reasons))
 
@@ -353,6 +355,6 @@ def refused_entries(actor, job_id) -> tuple[list[str], Iterator[list]]:
         for chunk in ImportChunk.objects.filter(job=job).order_by("number").iterator(chunk_size=10):
             for row, values in _rows(chunk):
                 if row in reasons:
-                    yield [*values, "；".join(reasons[row])]
+                    yield [*(values[p] for p in positions), "；".join(reasons[row])]
 
     return header, rows()

@@ -1,0 +1,81 @@
+import datetime as dt
+
+from ninja import File, Form, Header, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from fangkong.pagination import MappedPage
+
+from . import services
+
+router = Router(tags=["imports"])
+
+
+class ImportOut(Schema):
+    id: int
+    register_name: str
+    filename: str
+    status: str
+    sheet: str
+    header_row: int
+    total_rows: int
+    checked_rows: int
+    refused_rows: int
+    repeated_rows: int
+    valid_rows: int
+    written_rows: int
+    percent: int
+    uploaded_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class RefusalOut(Schema):
+    row: int
+    column: str
+    header: str
+    message: str
+    repeat: bool
+
+
+def _job(job) -> ImportOut:
+    return ImportOut(register_name=job.register, **{f: getattr(job, f) for f in ImportOut.model_fields
+                                                   if f != "register_name"})
+
+
+class ChoiceIn(Schema):
+    import_valid: bool
+
+
+@router.post("/imports/{register_name}", response={200: ImportOut, 201: ImportOut},
+             summary="Upload an .xlsx of a register (arrivals or assist); every row is checked before anything is "
+                     "written. Call /step until the status is no longer 'checking'. An Idempotency-Key counts once.")
+def upload(request, register_name: str, file: File[UploadedFile], region: Form[str] = "",
+           idempotency_key: str = Header("", alias="Idempotency-Key")):
+    job, created = services.upload(request.auth, register_name, file.name, file.read(), region=region,
+                                   idempotency_key=idempotency_key or None)
+    return Status(201 if created else 200, _job(job))
+
+
+@router.get("/imports/{int:job_id}", response=ImportOut)
+def status(request, job_id: int):
+    return _job(services.get_job_for(request.auth, job_id))
+
+
+@router.post("/imports/{int:job_id}/step", response=ImportOut,
+             summary="Advance the check or the import for about a second and a half; returns where it stands")
+def step(request, job_id: int):
+    return _job(services.step(request.auth, job_id))
+
+
+@router.post("/imports/{int:job_id}/choice", response=ImportOut,
+             summary="Once checked: import the valid rows (then call /step until 'imported'), or nothing at all")
+def choose(request, job_id: int, payload: ChoiceIn):
+    return _job(services.choose(request.auth, job_id, import_valid=payload.import_valid))
+
+
+@router.get("/imports/{int:job_id}/refusals", response=list[RefusalOut],
+            summary="Each refusal: the row (0 = the file as a whole), the column, its header, the reason")
+@paginate(PageNumberPagination, page_size=100)
+def refusals(request, job_id: int):
+    job = services.get_job_for(request.auth, job_id)
+    return MappedPage(job.refusals.order_by("row", "id"), lambda r: r)
