@@ -35,7 +35,7 @@ from .registers import REGISTERS, Register
 
 log = logging.getLogger(__name__)
 
-CHUNK_ROWS = 1000
+CHUNK_ROWS = 2000
 STEP_SECONDS = 1.5  # what one page request spends before it reports progress
 LEASE = dt.timedelta(minutes=2)  # longer than any step; a crashed step's lease simply runs out
 ABANDONED = dt.timedelta(minutes=2)  # a job no page has stepped for this long is the sweep's to finish

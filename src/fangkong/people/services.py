@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong import bulk
 from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action, Reason
@@ -201,14 +202,15 @@ def register_clean(actor, cleans: Sequence[CleanPerson], *, source: str, source_
             new.setdefault(clean.lookup_hash, _new_person(clean))
         else:
             changed.setdefault(clean.lookup_hash, set()).update(_merge(person, clean, moves=moves))
-    Person.objects.bulk_create(new.values(), batch_size=1000)
-    for lookup, fields in changed.items():
-        if fields:
-            known[lookup].save(update_fields=sorted(fields) + ["updated_at"])
+    bulk.insert(list(new.values()))
+    for fields in {frozenset(f) for f in changed.values() if f}:  # one bulk update per set of changed fields
+        people = [known[lookup] for lookup, f in changed.items() if f == fields]
+        for person in people:
+            person.updated_at = timezone.now()
+        bulk.update(people, sorted(fields) + ["updated_at"])
     people = [(known[c.lookup_hash], False) if c.lookup_hash in known else (new[c.lookup_hash], True) for c in cleans]
-    Registration.objects.bulk_create(
-        [Registration(person=person, source=source, source_ref=ref, registered_by=actor, details=details or {})
-         for (person, _created), ref in zip(people, source_refs)], batch_size=1000)
+    bulk.insert([Registration(person=person, source=source, source_ref=ref, registered_by=actor, details=details or {})
+                 for (person, _created), ref in zip(people, source_refs)])
     audit.record_person_views(actor, [person.pk for person, _created in people], action=Action.REGISTER_PERSON,
                               reason="", channel=channel, source=source)
     return people

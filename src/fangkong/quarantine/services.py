@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong import bulk
 from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
@@ -72,7 +73,6 @@ def place_order(actor, person_id: int, *, kind: str, reason: str, starts_at: dt.
                 room_id: int | None = None, days: int | None = None, case=None) -> Order:
     """Put a person under observation; the planned end comes from the disease settings."""
     person = access.get_person_for(actor, person_id)
-    disease = diseases.current()
     problems = []
     if kind not in Kind.values:
         problems.append(("kind", _("kind is home or central")))
@@ -88,8 +88,6 @@ def place_order(actor, person_id: int, *, kind: str, reason: str, starts_at: dt.
         problems.append(("starts_at", _("this time is in the future")))
     if problems:
         raise InputRefused(*problems)
-    if days is None:
-        days = disease.post_discharge_observation_days if reason == Reason.POST_DISCHARGE else disease.observation_days
     with transaction.atomic():
         room, owner_path = None, person.jurisdiction_path
         if kind == Kind.CENTRAL:
@@ -97,14 +95,41 @@ def place_order(actor, person_id: int, *, kind: str, reason: str, starts_at: dt.
             owner_path = room.site.owner_path
         try:
             with transaction.atomic():
-                order = Order.objects.create(person=person, kind=kind, reason=reason, room=room, starts_at=starts_at,
-                                             planned_end_at=starts_at + dt.timedelta(days=days),
-                                             owner_path=owner_path, case=case, created_by=actor)
+                [order] = _open_orders(actor, [(person, starts_at)], kind=kind, reason=reason, room=room, days=days,
+                                       owner_path=owner_path, case=case)
         except IntegrityError:
             raise Conflict(("person", _("this person is already under observation"))) from None
-        _add_slots(order, disease, order.starts_at, order.planned_end_at)
-        audit.record(actor, Action.QUARANTINE_CHANGE, person=person, order=order.pk, change="placed")
     return order
+
+
+def place_home_orders(actor, starts: dict[int, dt.datetime], *, reason: str) -> dict[int, Order]:
+    """Put many people under home observation at once (an import's arrivals from a high-risk area), each from
+    their own start. Returns each person's active order: the new one, or the one they were already under.
+    Call inside a transaction."""
+    if reason not in Reason.values:
+        raise InputRefused(("reason", _("unknown reason %(r)s") % {"r": reason}))
+    active = {o.person_id: o for o in Order.objects.filter(person__in=starts, status=OrderStatus.ACTIVE)}
+    persons = access.persons_for(actor).filter(pk__in=set(starts) - set(active)).order_by("pk")
+    placed = _open_orders(actor, [(p, starts[p.pk]) for p in persons], kind=Kind.HOME, reason=reason, room=None,
+                          days=None, owner_path=None, case=None)
+    return {**active, **{o.person_id: o for o in placed}}
+
+
+def _open_orders(actor, starts: list[tuple], *, kind: str, reason: str, room: Room | None, days: int | None,
+                 owner_path: str | None, case) -> list[Order]:
+    """Orders, their reading windows and their audit rows, written in bulk; the planned end comes from the
+    disease settings unless `days` is given."""
+    disease = diseases.current()
+    if days is None:
+        days = disease.post_discharge_observation_days if reason == Reason.POST_DISCHARGE else disease.observation_days
+    orders = [Order(person=person, kind=kind, reason=reason, room=room, starts_at=start,
+                    planned_end_at=start + dt.timedelta(days=days), owner_path=owner_path or person.jurisdiction_path,
+                    case=case, created_by=actor) for person, start in starts]
+    bulk.insert(orders)
+    bulk.insert([slot for order in orders for slot in _slots(order, disease, order.starts_at, order.planned_end_at)])
+    audit.record_many(actor, Action.QUARANTINE_CHANGE,
+                      [(order.person_id, {"order": order.pk, "change": "placed"}) for order in orders])
+    return orders
 
 
 def _free_room(actor, room_id) -> Room:
@@ -117,7 +142,7 @@ def _free_room(actor, room_id) -> Room:
     return room
 
 
-def _add_slots(order: Order, disease, start: dt.datetime, end: dt.datetime) -> None:
+def _slots(order: Order, disease, start: dt.datetime, end: dt.datetime) -> list[ReadingSlot]:
     """One slot per reading window that opens within [start, end)."""
     tz = diseases.zone(disease)
     day, last = start.astimezone(tz).date() - dt.timedelta(days=1), end.astimezone(tz).date()
@@ -128,7 +153,7 @@ def _add_slots(order: Order, disease, start: dt.datetime, end: dt.datetime) -> N
                 slots.append(ReadingSlot(order=order, owner_path=order.owner_path, day=day, index=index,
                                          opens_at=opens, closes_at=closes))
         day += dt.timedelta(days=1)
-    ReadingSlot.objects.bulk_create(slots, ignore_conflicts=True)
+    return slots
 
 
 def _active_order(actor, order_id) -> Order:
@@ -146,7 +171,8 @@ def extend_order(actor, order_id: int, days: int) -> Order:
         old_end = order.planned_end_at
         order.planned_end_at = old_end + dt.timedelta(days=int(days))
         order.save(update_fields=["planned_end_at"])
-        _add_slots(order, diseases.current(), old_end, order.planned_end_at)
+        ReadingSlot.objects.bulk_create(_slots(order, diseases.current(), old_end, order.planned_end_at),
+                                        ignore_conflicts=True)
         audit.record(actor, Action.QUARANTINE_CHANGE, person=order.person, order=order.pk, change=f"extended {days}")
     return order
 

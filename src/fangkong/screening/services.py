@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong import bulk
 from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
@@ -23,7 +24,6 @@ from fangkong.people import crypto, identity
 from fangkong.people.models import IdType, Person, RegistrationSource
 from fangkong.people.services import CleanPerson, PersonInput, Places, clean_person, identity_hash, register_clean
 from fangkong.quarantine import services as quarantine
-from fangkong.quarantine.models import Order, OrderStatus
 from fangkong.jurisdictions.codes import county_table, name_in
 
 from .models import (Arrival, ArrivalCategory, AssistRequest, AssistStatus, FollowUp, RiskArea, RiskLevel,
@@ -264,14 +264,14 @@ def _earlier_arrivals(checked) -> dict[str, Arrival]:
     """Arrivals already stored under one of these keys or fingerprints, by key and by fingerprint."""
     checked = list(checked)
     keys = {c.key for c in checked if c.key}
-    prints = {c.fingerprint for c in checked}
-    found = Arrival.objects.filter(Q(idempotency_key__in=keys) | Q(fingerprint__in=prints)) if checked else []
+    found = list(Arrival.objects.filter(fingerprint__in={c.fingerprint for c in checked})) if checked else []
+    found += Arrival.objects.filter(idempotency_key__in=keys) if keys else []  # two index scans, not one OR
     by: dict[str, Arrival] = {}
     for arrival in found:
         if arrival.idempotency_key:
             by[arrival.idempotency_key] = arrival
-        by[arrival.fingerprint or ""] = arrival
-    by.pop("", None)
+        if arrival.fingerprint:
+            by[arrival.fingerprint] = arrival
     return by
 
 
@@ -284,21 +284,19 @@ def _store_arrivals(actor, checked: list[_CheckedArrival], now: dt.datetime) -> 
         arrivals.append(Arrival(
             person=person, origin_code=item.origin_code, origin_name=item.origin_name,
             arrived_at=item.data.arrived_at, mode=item.data.mode, vehicle=item.vehicle, category=item.data.category,
-            grid=person.grid, owner_path=person.jurisdiction_path, origin_risk=item.risk, follow_up=follow_up,
+            grid_id=person.grid_id, owner_path=person.jurisdiction_path, origin_risk=item.risk, follow_up=follow_up,
             follow_up_due=now + dt.timedelta(hours=FOLLOW_UP_HOURS[follow_up]) if follow_up != FollowUp.NONE
             else None, entered_by=actor, idempotency_key=item.key, fingerprint=item.fingerprint))
-    Arrival.objects.bulk_create(arrivals, batch_size=1000)
+    bulk.insert(arrivals)
     observing = [a for a in arrivals if a.follow_up == FollowUp.OBSERVATION]
-    watched = set(Order.objects.filter(person__in=[a.person_id for a in observing], status=OrderStatus.ACTIVE)
-                  .values_list("person_id", flat=True)) if observing else set()
+    starts: dict[int, dt.datetime] = {}
+    for arrival in observing:  # a person arriving twice is watched from the first arrival
+        starts[arrival.person_id] = min(starts.get(arrival.person_id, now), arrival.arrived_at)
+    orders = quarantine.place_home_orders(actor, starts, reason="risk_area") if starts else {}
     for arrival in observing:
-        if arrival.person_id in watched:
-            continue
-        arrival.order = quarantine.place_order(actor, arrival.person_id, kind="home", reason="risk_area",
-                                               starts_at=min(arrival.arrived_at, now))
-        arrival.follow_up_done_at = now
-        watched.add(arrival.person_id)
-    Arrival.objects.bulk_update([a for a in observing if a.order_id], ["order", "follow_up_done_at"])
+        arrival.order = orders.get(arrival.person_id)
+        arrival.follow_up_done_at = now if arrival.order else None
+    bulk.update([a for a in observing if a.order_id], ["order", "follow_up_done_at"])
     return arrivals
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from fangkong import bulk
 from fangkong.cases import disease as diseases
 from fangkong.cases import services as cases
 from fangkong.jurisdictions.models import Jurisdiction, Level
@@ -21,8 +22,6 @@ from fangkong.people.models import Person
 from fangkong.quarantine import services as quarantine
 from fangkong.quarantine.models import (Alert, AlertKind, AlertStatus, Kind, Order, Reading, ReadingSlot, Reason,
                                        SlotStatus)
-
-from . import bulk
 
 SYMPTOMS = ["发热", "咳嗽", "乏力", "咽痛", "发热、咳嗽", "嗅觉减退"]
 

@@ -9,12 +9,13 @@ from collections.abc import Callable
 from django.db import connection, transaction
 from django.utils import timezone
 
+from fangkong import bulk
 from fangkong.errors import InputRefused
 from fangkong.jurisdictions.models import LEVEL_ORDER, Household, Jurisdiction
 from fangkong.people import crypto
 from fangkong.people.models import IdType, Person
 
-from . import bulk, city
+from . import city
 from .population import PopulationGenerator
 
 PERSON_COLUMNS = ["id", "id_type", "nationality", "id_number_cipher", "id_number_hash", "phone_cipher", "phone_hash",
