@@ -24,7 +24,7 @@ urlpatterns = [
     path("j/<str:code>/", jurisdiction_views.browse, name="jurisdiction"),
     path("j/<str:code>/tree/", jurisdiction_views.tree_children, name="jurisdiction-tree"),
     path("j/<str:code>/map.json", jurisdiction_views.map_data, name="jurisdiction-map"),
-    path("j/<str:code>/persons.csv", people_views.export_csv, name="persons-export"),
+    path("j/<str:code>/persons.<str:fmt>", people_views.export, name="persons-export"),
     path("persons/", people_views.search, name="person-search"),
     path("persons/<int:person_id>/", people_views.detail, name="person"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard-home"),
@@ -77,6 +77,8 @@ urlpatterns = [
     path("imports/<int:job_id>/choice/", import_views.choose, name="import-choice"),
     path("imports/<int:job_id>/refusals.<str:fmt>", import_views.refusals, name="import-refusals"),
     path("imports/<int:job_id>/refused-rows.xlsx", import_views.refused_rows, name="import-refused-rows"),
+    path("exports/", web_views.exports, name="exports"),
+    path("exports/<str:name>.<str:fmt>", web_views.export, name="register-export"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -16,9 +16,10 @@ from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused
+from fangkong.people.services import Choice, Export, Masked
 
 from . import disease as diseases
-from .models import Case, CaseEvent, Resolution, Severity, SymptomReport
+from .models import Case, CaseEvent, Classification, Placement, Resolution, Severity, SymptomReport
 from .transitions import TRANSITIONS, actions_from, allowed
 
 
@@ -271,3 +272,20 @@ def five_earlies(case: Case) -> FiveEarlies:
     return FiveEarlies(case.onset_date, case.detected_at, case.reported_at, case.isolated_at, case.diagnosed_at,
                        case.treated_at, case.disease.report_deadline_hours)
 
+
+# --- the registers as downloads ------------------------------------------------------------------
+
+LEDGER_EXPORT = Export("symptom-ledger", _("Symptom ledger"), ledger_for, columns=[
+    (_("Reported at"), "reported_at"), (_("Full name"), "person__name"), (_("ID number"), Masked("id_number")),
+    (_("Phone"), Masked("phone")), (_("Grid"), "person__grid__code"),
+    (_("Source"), Choice("source", SymptomReport.Source.choices)), (_("Symptoms"), "symptoms"),
+    (_("Temperature"), "temperature"), (_("Onset date"), "onset_date"), (_("Deadline"), "deadline"),
+    (_("Resolution"), Choice("resolution", Resolution.choices)), (_("Resolved at"), "resolved_at")])
+
+CASES_EXPORT = Export("cases", _("Cases"), cases_for, columns=[
+    (_("Case"), "pk"), (_("Full name"), "person__name"), (_("ID number"), Masked("id_number")),
+    (_("Grid"), "person__grid__code"), (_("Classification"), Choice("classification", Classification.choices)),
+    (_("Severity"), Choice("severity", Severity.choices)), (_("Where"), Choice("placement", Placement.choices)),
+    (_("Hospital"), "hospital"), (_("Onset"), "onset_date"), (_("Discovered"), "detected_at"),
+    (_("Reported"), "reported_at"), (_("Isolated"), "isolated_at"), (_("Diagnosed"), "diagnosed_at"),
+    (_("Treatment began"), "treated_at"), (_("Closed"), "closed_at")])

@@ -23,7 +23,7 @@ from fangkong.cases import disease as diseases
 from fangkong.errors import InputRefused
 from fangkong.people import crypto
 from fangkong.people.models import Person, RegistrationSource
-from fangkong.people.services import PersonInput, clean_person, register_from_source
+from fangkong.people.services import Choice, Export, Masked, PersonInput, clean_person, register_from_source
 from fangkong.screening.models import TravelMode
 from fangkong.screening.services import VEHICLE_PATTERNS
 
@@ -185,3 +185,25 @@ def sweep_handovers(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     allowed_from, to = TRANSITIONS["expire"]
     return Handover.objects.filter(status__in=allowed_from, due_at__lt=now).update(status=to, alerted_at=now)
+
+
+def entries_for(actor) -> QuerySet[Entry]:
+    path = access.scope_path(actor)
+    if path is None or not access.may_see_persons(actor):
+        return Entry.objects.none()
+    return Entry.objects.filter(checkpoint__owner_path__startswith=path)
+
+
+ENTRIES_EXPORT = Export("checkpoint-entries", _("Checkpoint entries"), entries_for, columns=[
+    (_("Entered at"), "entered_at"), (_("Checkpoint"), "checkpoint__name"),
+    (_("Subject"), Choice("subject", Subject.choices)), (_("Full name"), "person__name"),
+    (_("ID number"), Masked("id_number")), (_("Traveller passing through"), "traveller_name"),
+    (_("Plate or vessel number"), "plate"), (_("Temperature"), "temperature"), (_("Fever"), "fever"),
+    (_("Travel history (14 days)"), "travel_history"), (_("Contact history"), "contact_history"),
+    (_("Destination"), "destination")])
+
+HANDOVERS_EXPORT = Export("handovers", _("Checkpoint handovers"), handovers_for, columns=[
+    (_("Checkpoint"), "entry__checkpoint__name"), (_("Entered at"), "entry__entered_at"), (_("Full name"), "person__name"),
+    (_("ID number"), Masked("id_number")), (_("Phone"), Masked("phone")), (_("Grid"), "grid__code"),
+    (_("Grid name"), "grid__name"), (_("Status"), Choice("status", HandoverStatus.choices)), (_("Confirm by"), "due_at"),
+    (_("Confirmed"), "confirmed_at"), (_("Note"), "note")])

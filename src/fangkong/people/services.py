@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from fangkong import bulk
@@ -291,24 +292,110 @@ def view_person(actor, person_id, *, reason: str = Reason.ROUTINE, channel: str 
     return card_for(actor, person)
 
 
-EXPORT_COLUMNS = ["id", "name", "sex", "birth_date", "id_type", "id_number", "phone", "grid_code", "household_code",
-                  "address"]
+@dataclass(frozen=True)
+class Masked:
+    """A person's ID number, phone or address in an export: in clear or masked, as the viewer's role allows.
+    `path` reads it off the record itself (a request's own encrypted ID) instead of off its person."""
+
+    field: str  # id_number | phone | address
+    path: str = ""
 
 
-def export_rows(actor, jurisdiction: Jurisdiction, *, channel: str = "web", ip: str | None = None,
-                chunk_size: int = 2000):
-    """Yield export rows of everyone under `jurisdiction`, auditing each chunk before it leaves."""
-    persons = (access.persons_for(actor).filter(jurisdiction_path__startswith=jurisdiction.path)
-               .select_related("grid", "household").order_by("id"))
-    last_id = 0
+@dataclass(frozen=True)
+class Choice:
+    """A stored code shown by its label in the user's language (高风险, not "high")."""
+
+    path: str
+    choices: Sequence[tuple[str, str]]
+
+
+_MASKED_PATHS = {"id_number": "id_number_cipher", "phone": "phone_cipher", "address": "household__address"}
+_MASKS = {"id_number": identity.mask_id_number, "phone": identity.mask_phone, "address": identity.mask_address}
+
+
+def export_register(actor, records: QuerySet, columns: Sequence[tuple[str, str | Masked | Choice]], *,
+                    person: str | None, channel: str = "web", ip: str | None = None, chunk_size: int = 5000,
+                    **details) -> Iterator[list]:
+    """The rows of any register, read `chunk_size` records at a time in id order as plain values (a million
+    rows in flat memory). Columns are (header, source): a values() path, a Masked person field or a Choice.
+    `person` is the path from a record to its person ("" when the records are people, None when they name
+    none): every person in a chunk is audited before the chunk leaves, and masked for the viewer's role."""
+    prefix = None if person is None else (f"{person}__" if person else "")
+    person_path = None if prefix is None else (f"{prefix}id" if prefix else "pk")
+    clear, readers, paths = access.unmasked_fields(actor), [], {"pk"} | ({person_path} - {None})
+    for _header, source in columns:
+        if isinstance(source, Masked):
+            path = source.path or prefix + _MASKED_PATHS[source.field]
+            readers.append(_masked_reader(path, source.field, source.field in clear))
+        elif isinstance(source, Choice):
+            path, labels = source.path, {value: force_str(label) for value, label in source.choices}
+            readers.append(lambda row, p=path, labels=labels: labels.get(row[p], row[p]))
+        else:
+            path = source
+            readers.append(lambda row, p=path: _cell(row[p]))
+        paths.add(path)
+    last = None
     while True:
-        chunk = list(persons.filter(id__gt=last_id)[:chunk_size])
+        page = records.order_by("pk") if last is None else records.filter(pk__gt=last).order_by("pk")
+        chunk = list(page.values(*paths)[:chunk_size])
         if not chunk:
             return
-        audit.record_person_views(actor, [p.pk for p in chunk], channel=channel, ip=ip,
-                                  jurisdiction=jurisdiction.code)
-        for person in chunk:
-            card = card_for(actor, person)
-            yield [person.pk, person.name, person.sex, person.birth_date.isoformat(), person.id_type, card.id_number,
-                   card.phone, person.grid.code, person.household.code if person.household else "", card.address]
-        last_id = chunk[-1].pk
+        if person_path:
+            audit.record_person_views(actor, [row[person_path] for row in chunk if row[person_path]], channel=channel,
+                                      ip=ip, **details)
+        for row in chunk:
+            yield [read(row) for read in readers]
+        last = chunk[-1]["pk"]
+
+
+def _masked_reader(path: str, field: str, in_clear: bool):
+    mask, encrypted = _MASKS[field], field != "address"
+
+    def read(row):
+        value = row[path] or ""
+        if encrypted:
+            value = crypto.decrypt(value)
+        return value if in_clear else mask(value)
+
+    return read
+
+
+def _cell(value):
+    """Times as the deployment's local time to the minute, the way registers are kept; None as empty."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+@dataclass(frozen=True)
+class Export:
+    """A register as a download: its name and title, the records an actor may see, its columns, and the path
+    to the person each record names (audited and masked), "" when the records are people, None for none."""
+
+    name: str
+    title: str
+    records: Callable  # actor -> the actor's scoped QuerySet
+    columns: Sequence[tuple[str, str | Masked | Choice]]
+    person: str | None = "person"
+
+    def header(self) -> list[str]:
+        return [force_str(header) for header, _source in self.columns]
+
+    def rows(self, actor, *, channel: str = "web", ip: str | None = None, **details) -> Iterator[list]:
+        return export_register(actor, self.records(actor), self.columns, person=self.person, channel=channel, ip=ip,
+                               register=self.name, **details)
+
+
+PERSONS_EXPORT = Export("persons", _("Residents"), access.persons_for, person="", columns=[
+    (_("Record"), "pk"), (_("Full name"), "name"), (_("Sex"), Choice("sex", Sex.choices)), (_("Birth date"), "birth_date"),
+    (_("ID type"), Choice("id_type", IdType.choices)), (_("ID number"), Masked("id_number")),
+    (_("Phone"), Masked("phone")), (_("Grid"), "grid__code"), (_("Household"), "household__code"),
+    (_("Address"), Masked("address"))])
+
+
+def export_persons(actor, jurisdiction: Jurisdiction, *, channel: str = "web", ip: str | None = None):
+    """Everyone under `jurisdiction`, masked for the viewer and audited person by person."""
+    return export_register(actor, access.persons_for(actor).filter(jurisdiction_path__startswith=jurisdiction.path),
+                           PERSONS_EXPORT.columns, person="", channel=channel, ip=ip, jurisdiction=jurisdiction.code)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from fangkong.accounts import access
 from fangkong.audit.models import Reason
-from fangkong.web.exports import csv_response
+from fangkong.web.exports import register_response
 from fangkong.web.forms import form_key
 
 from . import services
@@ -43,10 +43,8 @@ def _age(birth_date):
 
 
 @login_required
-def export_csv(request, code):
+def export(request, code, fmt):
     node = access.get_jurisdiction_for(request.user, code)
-    if not access.may_see_persons(request.user):
-        rows = iter(())
-    else:
-        rows = services.export_rows(request.user, node, ip=request.META.get("REMOTE_ADDR"))
-    return csv_response(f"persons-{node.code}", services.EXPORT_COLUMNS, rows)
+    rows = services.export_persons(request.user, node, ip=request.META.get("REMOTE_ADDR"))
+    return register_response(fmt, f"persons-{node.code}", services.PERSONS_EXPORT.header(), rows,
+                             sheet=str(services.PERSONS_EXPORT.title))

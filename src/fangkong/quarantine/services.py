@@ -20,6 +20,7 @@ from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases
 from fangkong.errors import Conflict, InputRefused
+from fangkong.people.services import Choice, Export, Masked
 
 from .models import (OPEN_STATUSES, Alert, AlertKind, AlertStatus, Kind, Order, OrderStatus, Reading, ReadingSlot, Reason, Room,
                      Site, SlotStatus)
@@ -417,3 +418,18 @@ def under_observation(path: str) -> QuerySet[Order]:
 
 def open_alerts(path: str) -> QuerySet[Alert]:
     return Alert.objects.filter(owner_path__startswith=path).filter(status__in=OPEN_STATUSES)
+
+
+# --- the registers as downloads ------------------------------------------------------------------
+
+ORDERS_EXPORT = Export("observation-orders", _("Observation orders"), orders_for, columns=[
+    (_("Order"), "pk"), (_("Full name"), "person__name"), (_("ID number"), Masked("id_number")),
+    (_("Phone"), Masked("phone")), (_("Address"), Masked("address")), (_("Kind"), Choice("kind", Kind.choices)),
+    (_("Reason"), Choice("reason", Reason.choices)), (_("Site"), "room__site__name"), (_("Room"), "room__number"),
+    (_("Start"), "starts_at"), (_("Planned end"), "planned_end_at"), (_("Status"), Choice("status", OrderStatus.choices)),
+    (_("Ended"), "ended_at")])
+
+ALERTS_EXPORT = Export("alerts", _("Alerts"), alerts_for, columns=[
+    (_("Raised"), "raised_at"), (_("Kind"), Choice("kind", AlertKind.choices)), (_("Full name"), "person__name"),
+    (_("Phone"), Masked("phone")), (_("Grid"), "person__grid__code"), (_("Status"), Choice("status", AlertStatus.choices)),
+    (_("Acknowledged"), "acknowledged_at"), (_("Resolved"), "resolved_at")])

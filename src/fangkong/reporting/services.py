@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
+from fangkong.people.services import Export
 from fangkong.cases import disease as diseases
 from fangkong.cases.models import Case, SymptomReport
 from fangkong.checkpoints.models import Handover, HandoverStatus
@@ -117,3 +118,14 @@ def completeness(node: Jurisdiction, day: dt.date, *, missing_limit: int = 200) 
 
 def versions(node: Jurisdiction, day: dt.date):
     return DailyReport.objects.filter(jurisdiction=node, day=day).order_by("version")
+
+
+def reports_for(actor):
+    path = access.scope_path(actor)
+    return DailyReport.objects.none() if path is None else DailyReport.objects.filter(path__startswith=path)
+
+
+REPORTS_EXPORT = Export("zero-reports", _("Daily zero reports"), reports_for, person=None, columns=[
+    (_("Day"), "day"), (_("Unit"), "jurisdiction__code"), (_("Unit name"), "jurisdiction__name"),
+    (_("Version"), "version"), *[(label, f"figures__{name}") for name, label in FIGURE_LABELS.items()],
+    (_("Note"), "note"), (_("Submitted"), "submitted_at"), (_("Superseded"), "superseded_at")])

@@ -22,7 +22,8 @@ from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused
 from fangkong.people import crypto, identity
 from fangkong.people.models import IdType, Person, RegistrationSource
-from fangkong.people.services import CleanPerson, PersonInput, Places, clean_person, identity_hash, register_clean
+from fangkong.people.services import (Choice, CleanPerson, Export, Masked, PersonInput, Places, clean_person,
+                                      identity_hash, register_clean)
 from fangkong.quarantine import services as quarantine
 from fangkong.jurisdictions.codes import county_table, name_in
 
@@ -468,3 +469,27 @@ def answer_rows(actor, region: str):
                timezone.localtime(r.answered_at).isoformat(timespec="minutes") if r.answered_at else "",
                timezone.localtime(r.received_at).isoformat(timespec="minutes"),
                timezone.localtime(r.deadline).isoformat(timespec="minutes")]
+
+
+# --- the registers as downloads ------------------------------------------------------------------
+
+ARRIVALS_EXPORT = Export("arrivals", _("Arrival register"), arrivals_for, columns=[
+    (_("Arrived at"), "arrived_at"), (_("Full name"), "person__name"), (_("ID number"), Masked("id_number")),
+    (_("Phone"), Masked("phone")), (_("From (area code)"), "origin_code"), (_("From"), "origin_name"),
+    (_("Risk at origin"), Choice("origin_risk", RiskLevel.choices)), (_("By"), Choice("mode", TravelMode.choices)),
+    (_("Train, flight or plate"), "vehicle"), (_("Category"), Choice("category", ArrivalCategory.choices)),
+    (_("Grid"), "grid__code"), (_("Grid name"), "grid__name"), (_("Follow-up"), Choice("follow_up", FollowUp.choices)),
+    (_("Follow-up due"), "follow_up_due"), (_("Follow-up done"), "follow_up_done_at"), (_("Entered at"), "entered_at")])
+
+ASSIST_EXPORT = Export("assist", _("Assist-investigation requests"), assist_requests_for, columns=[
+    (_("Received"), "received_at"), (_("Requesting region"), "region"), (_("Their reference"), "reference"),
+    (_("Full name"), "name"), (_("ID number"), Masked("id_number", path="id_number_cipher")),
+    (_("Phone"), Masked("phone", path="phone_cipher")), (_("Address (unit code)"), "address_code"),
+    (_("Unit"), "unit__code"), (_("Unit name"), "unit__name"), (_("Reason"), "reason"), (_("Answer by"), "deadline"),
+    (_("Status"), Choice("status", AssistStatus.choices)), (_("Answer"), "answer_note"), (_("Answered"), "answered_at")])
+
+RISK_AREAS_EXPORT = Export("risk-areas", _("Risk areas (with their history)"), lambda actor: RiskArea.objects.all(),
+                           person=None, columns=[
+    (_("Area code"), "code"), (_("Area"), "name"), (_("Risk level"), Choice("level", RiskLevel.choices)),
+    (_("From"), "valid_from"), (_("Until"), "valid_to"), (_("Declared"), "declared_at"),
+    (_("Superseded"), "superseded_at"), (_("Note"), "note")])

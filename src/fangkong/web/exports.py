@@ -3,7 +3,8 @@
 CSV streams row by row to the client. .xlsx is written by XlsxWriter in constant-memory mode, which
 keeps one row in memory and spools each sheet to a temporary file; the finished workbook is then
 streamed. A sheet holds at most 1,048,576 rows, so a longer register continues on a next sheet.
-Text that a spreadsheet would run as a formula (=, +, -, @ first) is written as text.
+Text is never run as a formula: XlsxWriter is told so, and in CSV a cell starting with =, +, - or @
+gets a leading apostrophe (the OWASP advice against CSV injection).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def write_xlsx(target, header: Sequence[str], rows: Iterable[Sequence], sheet: s
             worksheet.freeze_panes(1, 0)
             worksheet.write_row(0, 0, header, bold)
             line = 1
-        worksheet.write_row(line, 0, [_safe(v) for v in row])
+        worksheet.write_row(line, 0, row)
         line += 1
         written += 1
     if worksheet is None:

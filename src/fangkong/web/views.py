@@ -1,9 +1,34 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.encoding import force_str
 
 from fangkong.accounts import access
+
+from .exports import register_response
+from .registers import EXPORTS
 
 
 @login_required
 def home(request):
     return redirect("jurisdiction", code=access.root_for(request.user).code)
+
+
+@login_required
+def exports(request):
+    return render(request, "exports.html", {"exports": EXPORTS.values()})
+
+
+def register_download(request, name: str, fmt: str):
+    """Any register the user may see, as Excel or CSV; every person in it is audited and masked for their role."""
+    export = EXPORTS.get(name)
+    if export is None or fmt not in ("xlsx", "csv"):
+        raise Http404("No such register")
+    rows = export.rows(request.user, channel="api" if request.path.startswith("/api/") else "web",
+                       ip=request.META.get("REMOTE_ADDR"))
+    return register_response(fmt, f"{name}-{timezone.localdate().isoformat()}", export.header(), rows,
+                             sheet=force_str(export.title)[:31])
+
+
+export = login_required(register_download)
