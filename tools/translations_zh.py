@@ -303,3 +303,68 @@ ZH.update({
 ZH.update({"Cases and watch": "病例与观察", "Grid work": "网格工作", "Judgement": "研判决策", "Full name": "姓名"})
 ZH.update({"Unconfirmed handovers": "超时未确认交接", "Overdue arrival follow-ups": "超时未处置来返人员",
            "Handovers not yet confirmed": "待确认交接"})
+# Imports from Excel and the registers as downloads (issue 4).
+ZH.update({
+    "Imported a register file": "导入登记表文件", "Reported at": "报告时间", "Temperature": "体温", "Onset date": "发病日期",
+    "Resolution": "处置结果", "Resolved at": "处置时间", "Case": "病例", "Hospital": "医院", "Treatment began": "开始治疗",
+    "Checkpoint entries": "监测点登记", "Entered at": "登记时间", "Subject": "对象", "Traveller passing through": "过境人员",
+    "Destination": "目的地", "Checkpoint handovers": "监测点交接", "Grid name": "网格名称", "Imports": "导入",
+    "Checking": "校验中", "Checked: choose what to import": "已校验：请选择导入方式", "Importing": "导入中",
+    "Imported": "已导入", "Nothing imported": "未导入", "File refused": "文件被拒收", "register": "登记表",
+    "file": "文件", "sheet": "工作表", "row": "行", "column": "列", "header": "表头",
+    "stored as a number, Excel kept only 15 digits: format the column as text and type it again":
+        "以数字格式保存，Excel 只保留 15 位：请将该列设为文本格式后重新录入",
+    "this cell is empty; the column is required": "单元格为空，该列必填",
+    "“%(v)s” is not one of: %(w)s": "“%(v)s”不在可选项中：%(w)s",
+    "“%(v)s” is not a date and time such as 2026-11-20 14:30": "“%(v)s”不是日期时间，格式如 2026-11-20 14:30",
+    "say which region asked: fill the column, or name the region when uploading": "请注明发函地区：填写该列，或上传时填写发函地区",
+    "arrival register": "来返人员登记表", "assist-investigation requests": "协查名单",
+    "there is no register “%(r)s” to import into; choose one of %(all)s": "没有可导入的登记表“%(r)s”，可选：%(all)s",
+    "your role does not register people, so it cannot import them": "您的角色不登记人员，不能导入",
+    "the file is larger than %(m)d MB: split it": "文件大于 %(m)d MB，请拆分",
+    "part of the merged cells %(r)s: unmerge them and fill in every row": "属于合并单元格 %(r)s：请取消合并并逐行填写",
+    "the same entry as row %(n)d": "与第 %(n)d 行重复", "already in the register": "已在登记表中",
+    "the same entry as a row above": "与上方某行重复", "no row of this file can be imported": "此文件没有可导入的行",
+    "this file cannot be imported now: %(s)s": "此文件当前不能导入：%(s)s",
+    "this file can no longer be discarded: %(s)s": "此文件已不能放弃：%(s)s",
+    "Row": "行号", "Column": "列", "Header": "表头", "Already there": "已登记", "yes": "是",
+    "this is not an Excel workbook (.xlsx or .xls) that can be read": "不是可读取的 Excel 工作簿（.xlsx 或 .xls）",
+    "sheet “%(s)s” lacks the columns %(c)s of the %(r)s": "工作表“%(s)s”缺少%(r)s的列：%(c)s",
+    "no sheet has the header row of the %(r)s (%(c)s) in its first %(n)d rows":
+        "没有工作表在前 %(n)d 行中含有%(r)s的表头（%(c)s）",
+    "the %(r)s is on several sheets (%(s)s): keep it on one sheet": "%(r)s分散在多个工作表（%(s)s）：请放在一个工作表中",
+    "the file has %(n)d rows; at most %(m)d can be imported at once: split it": "文件有 %(n)d 行，一次最多导入 %(m)d 行：请拆分",
+    "sheet “%(s)s” has a header row but no rows under it": "工作表“%(s)s”只有表头，没有数据行",
+    "column %(c)s (%(h)s) is empty in every row": "第 %(c)s 列（%(h)s）每行都为空",
+    "two columns (%(a)s and %(b)s) are headed %(h)s: keep one": "%(a)s 列和 %(b)s 列的表头都是%(h)s：请保留一列",
+    "All files": "全部文件", "sheet “%(s)s”, header in row %(r)s": "工作表“%(s)s”，表头在第 %(r)s 行",
+    "Progress": "进度", "Checked %(n)s of %(t)s rows": "已校验 %(n)s / %(t)s 行",
+    "Imported %(n)s of %(t)s rows": "已导入 %(n)s / %(t)s 行", "Rows": "行数", "Valid": "有效", "Refused": "拒收",
+    "Import only the %(n)s valid rows": "仅导入 %(n)s 行有效数据", "Import all %(n)s rows": "导入全部 %(n)s 行",
+    "Import nothing": "全部不导入", "%(n)s rows imported.": "已导入 %(n)s 行。",
+    "Nothing was imported; the file's rows are deleted.": "未导入任何数据，文件中的数据已删除。",
+    "The file was refused as a whole; nothing was imported.": "整个文件被拒收，未导入任何数据。",
+    "Download the template": "下载模板", "Not imported, and why": "未导入的行及原因", "Reasons": "原因清单",
+    "The refused rows, to fix and upload again": "被拒收的行（修改后重新上传）",
+    "…and %(n)s more: download the reasons.": "……另有 %(n)s 条，请下载原因清单。",
+    "Import from Excel": "Excel 导入",
+    "One sheet, a header row in Chinese (a title above it is fine), one row per person. Every row is checked "
+    "before anything is written; then you choose to import only the valid rows, or nothing.":
+        "一个工作表、一行中文表头（上方可有标题行）、每人一行。写入前逐行校验；校验后您选择仅导入有效行，或全部不导入。",
+    "File (.xlsx)": "文件（.xlsx）", "Requesting region (assist requests: for rows that do not name it)":
+        "发函地区（协查名单：用于未填写发函地区的行）",
+    "Upload and check": "上传并校验", "Templates": "模板", "Your files": "我的文件", "Uploaded": "上传时间",
+    "File": "文件", "No file uploaded yet.": "尚未上传文件。", "Import": "导入",
+    "choose the .xlsx file to import": "请选择要导入的 .xlsx 文件",
+    "File received: every row is checked before anything is imported": "文件已接收：导入前逐行校验",
+    "Importing the valid rows": "正在导入有效行", "Nothing imported; the file's rows are deleted": "未导入，文件数据已删除",
+    "Residents": "人员", "Observation orders": "医学观察", "Order": "观察单", "Site": "隔离点", "Room": "房间",
+    "Start": "开始", "Planned end": "计划解除", "Ended": "结束", "Day": "日期", "Unit name": "单位名称",
+    "Submitted": "提交时间", "Superseded": "被取代时间", "From (area code)": "来源地代码", "Risk at origin": "来源地风险",
+    "Follow-up due": "处置期限", "Received": "收到时间", "Requesting region": "发函地区", "Their reference": "协查编号",
+    "Address (unit code)": "住址编码", "Answered": "反馈时间", "Risk areas (with their history)": "风险地区（含历史）",
+    "Area code": "地区代码", "Declared": "发布时间", "Export": "导出", "Exports": "导出",
+    "Every register of your jurisdiction, as Excel or CSV. Personal data is masked as your role requires and "
+    "every person exported is recorded.": "辖区内各登记表均可导出为 Excel 或 CSV。个人信息按角色脱敏，每位被导出人员均有记录。",
+})
+ZH.update({"Place of origin": "来源地", "Travel mode": "交通方式"})

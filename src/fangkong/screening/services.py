@@ -475,8 +475,8 @@ def answer_rows(actor, region: str):
 
 ARRIVALS_EXPORT = Export("arrivals", _("Arrival register"), arrivals_for, columns=[
     (_("Arrived at"), "arrived_at"), (_("Full name"), "person__name"), (_("ID number"), Masked("id_number")),
-    (_("Phone"), Masked("phone")), (_("From (area code)"), "origin_code"), (_("From"), "origin_name"),
-    (_("Risk at origin"), Choice("origin_risk", RiskLevel.choices)), (_("By"), Choice("mode", TravelMode.choices)),
+    (_("Phone"), Masked("phone")), (_("From (area code)"), "origin_code"), (_("Place of origin"), "origin_name"),
+    (_("Risk at origin"), Choice("origin_risk", RiskLevel.choices)), (_("Travel mode"), Choice("mode", TravelMode.choices)),
     (_("Train, flight or plate"), "vehicle"), (_("Category"), Choice("category", ArrivalCategory.choices)),
     (_("Grid"), "grid__code"), (_("Grid name"), "grid__name"), (_("Follow-up"), Choice("follow_up", FollowUp.choices)),
     (_("Follow-up due"), "follow_up_due"), (_("Follow-up done"), "follow_up_done_at"), (_("Entered at"), "entered_at")])
