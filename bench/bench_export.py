@@ -34,6 +34,7 @@ def rss_mb() -> float:
 
 
 def ensure_arrivals(rows: int) -> None:
+    from django.db import connection
     from django.utils import timezone
 
     from fangkong import bulk
@@ -46,13 +47,16 @@ def ensure_arrivals(rows: int) -> None:
     started = time.perf_counter()
     rng = random.Random(3)
     now = timezone.now()
-    persons = Person.objects.order_by("id").values_list("id", "grid_id", "jurisdiction_path")[:rows - have]
+    # read before the COPY starts: the connection cannot fetch while it copies
+    persons = list(Person.objects.order_by("id").values_list("id", "grid_id", "jurisdiction_path")[:rows - have])
     columns = ["person_id", "origin_code", "origin_name", "arrived_at", "mode", "vehicle", "category", "grid_id",
                "owner_path", "origin_risk", "follow_up", "entered_at", "fingerprint"]
     bulk.write_rows(Arrival, columns, (
         (pid, "440106", "天河区", now - dt.timedelta(minutes=rng.randint(60, 20000)), "train", f"G{rng.randint(1, 9999)}",
          "worker", grid, path, "", "none", now, f"bench-{have + i}")
-        for i, (pid, grid, path) in enumerate(persons.iterator(chunk_size=10000))))
+        for i, (pid, grid, path) in enumerate(persons)))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum would after such a load: the planner needs the new row counts
     print(f"added {rows - have:,} arrivals in {time.perf_counter() - started:.0f} s")
 
 

@@ -51,7 +51,7 @@ def lookup_hash(kind: str, value: str) -> str:
 
 
 class FieldCipher:
-    """Encrypt and hash many values with the keys resolved once (used by the bulk seeder)."""
+    """Encrypt, decrypt and hash many values with the keys resolved once (the bulk seeder, exports)."""
 
     def __init__(self):
         self._cipher, self._mac_key = _current_keys()
@@ -62,3 +62,7 @@ class FieldCipher:
 
     def lookup_hash(self, kind: str, value: str) -> str:
         return hmac.new(self._mac_key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+    def decrypt(self, token: bytes | memoryview) -> str:
+        token = bytes(token)
+        return self._cipher.decrypt(token[:NONCE_BYTES], token[NONCE_BYTES:], None).decode()

@@ -313,57 +313,78 @@ _MASKED_PATHS = {"id_number": "id_number_cipher", "phone": "phone_cipher", "addr
 _MASKS = {"id_number": identity.mask_id_number, "phone": identity.mask_phone, "address": identity.mask_address}
 
 
+class RegisterRows:
+    """The rows of one register as they stood when the export began: `total` of them, read `chunk_size` records
+    at a time in id order as plain values (a million rows in flat memory). Every person in a chunk is audited,
+    in bulk, before the chunk's rows leave, and masked for the viewer's role."""
+
+    def __init__(self, actor, records: QuerySet, columns: Sequence[tuple[str, str | Masked | Choice]], *,
+                 person: str | None, channel: str, ip: str | None, chunk_size: int, details: dict):
+        prefix = None if person is None else (f"{person}__" if person else "")
+        clear, readers, paths = access.unmasked_fields(actor), [], ["pk"]
+        zone, cipher = timezone.get_current_timezone(), crypto.FieldCipher()
+
+        def column(path: str) -> int:
+            if path not in paths:
+                paths.append(path)
+            return paths.index(path)
+
+        for _header, source in columns:
+            if isinstance(source, Masked):
+                readers.append(_masked_reader(column(source.path or prefix + _MASKED_PATHS[source.field]), source.field,
+                                              source.field in clear, cipher))
+            elif isinstance(source, Choice):
+                labels = {value: force_str(label) for value, label in source.choices}
+                readers.append(lambda row, i=column(source.path), labels=labels: labels.get(row[i], row[i]))
+            else:
+                readers.append(lambda row, i=column(source): _cell(row[i], zone))
+        self.person_index = None if prefix is None else column(f"{prefix}id" if prefix else "pk")
+        self.actor, self.readers, self.paths, self.chunk_size = actor, readers, paths, chunk_size
+        self.audit = {"channel": channel, "ip": ip, **details}
+        newest = records.order_by("-pk").values_list("pk", flat=True).first()
+        self.records = records.filter(pk__lte=newest or 0)
+        self.total = self.records.count()
+
+    def __iter__(self) -> Iterator[list]:
+        last, person = None, self.person_index
+        while True:
+            page = self.records if last is None else self.records.filter(pk__gt=last)
+            chunk = list(page.order_by("pk").values_list(*self.paths)[:self.chunk_size])
+            if not chunk:
+                return
+            if person is not None:
+                audit.record_person_views(self.actor, [row[person] for row in chunk if row[person]], **self.audit)
+            for row in chunk:
+                yield [read(row) for read in self.readers]
+            last = chunk[-1][0]
+
+
 def export_register(actor, records: QuerySet, columns: Sequence[tuple[str, str | Masked | Choice]], *,
                     person: str | None, channel: str = "web", ip: str | None = None, chunk_size: int = 5000,
-                    **details) -> Iterator[list]:
-    """The rows of any register, read `chunk_size` records at a time in id order as plain values (a million
-    rows in flat memory). Columns are (header, source): a values() path, a Masked person field or a Choice.
-    `person` is the path from a record to its person ("" when the records are people, None when they name
-    none): every person in a chunk is audited before the chunk leaves, and masked for the viewer's role."""
-    prefix = None if person is None else (f"{person}__" if person else "")
-    person_path = None if prefix is None else (f"{prefix}id" if prefix else "pk")
-    clear, readers, paths = access.unmasked_fields(actor), [], {"pk"} | ({person_path} - {None})
-    for _header, source in columns:
-        if isinstance(source, Masked):
-            path = source.path or prefix + _MASKED_PATHS[source.field]
-            readers.append(_masked_reader(path, source.field, source.field in clear))
-        elif isinstance(source, Choice):
-            path, labels = source.path, {value: force_str(label) for value, label in source.choices}
-            readers.append(lambda row, p=path, labels=labels: labels.get(row[p], row[p]))
-        else:
-            path = source
-            readers.append(lambda row, p=path: _cell(row[p]))
-        paths.add(path)
-    last = None
-    while True:
-        page = records.order_by("pk") if last is None else records.filter(pk__gt=last).order_by("pk")
-        chunk = list(page.values(*paths)[:chunk_size])
-        if not chunk:
-            return
-        if person_path:
-            audit.record_person_views(actor, [row[person_path] for row in chunk if row[person_path]], channel=channel,
-                                      ip=ip, **details)
-        for row in chunk:
-            yield [read(row) for read in readers]
-        last = chunk[-1]["pk"]
+                    **details) -> RegisterRows:
+    """The rows of any register. Columns are (header, source): a values() path, a Masked person field or a
+    Choice. `person` is the path from a record to its person ("" when the records are people, None when they
+    name none)."""
+    return RegisterRows(actor, records, columns, person=person, channel=channel, ip=ip, chunk_size=chunk_size,
+                        details=details)
 
 
-def _masked_reader(path: str, field: str, in_clear: bool):
+def _masked_reader(index: int, field: str, in_clear: bool, cipher: crypto.FieldCipher):
     mask, encrypted = _MASKS[field], field != "address"
 
     def read(row):
-        value = row[path] or ""
-        if encrypted:
-            value = crypto.decrypt(value)
+        value = row[index] or ""
+        if encrypted and value:
+            value = cipher.decrypt(value)
         return value if in_clear else mask(value)
 
     return read
 
 
-def _cell(value):
+def _cell(value, zone):
     """Times as the deployment's local time to the minute, the way registers are kept; None as empty."""
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
     return "" if value is None else value
@@ -383,7 +404,7 @@ class Export:
     def header(self) -> list[str]:
         return [force_str(header) for header, _source in self.columns]
 
-    def rows(self, actor, *, channel: str = "web", ip: str | None = None, **details) -> Iterator[list]:
+    def rows(self, actor, *, channel: str = "web", ip: str | None = None, **details) -> RegisterRows:
         return export_register(actor, self.records(actor), self.columns, person=self.person, channel=channel, ip=ip,
                                register=self.name, **details)
 

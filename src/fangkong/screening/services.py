@@ -403,23 +403,24 @@ def receive_assist_requests(actor, entries: Sequence[AssistInput], *, write: boo
     return outcomes
 
 
+def _optional(normalise, raw: str, problems: list) -> str:
+    """An optional field in its canonical form; "" when it is empty, or wrong (its problem added)."""
+    if not (raw or "").strip():
+        return ""
+    try:
+        return normalise(raw)
+    except InputRefused as refused:
+        problems += [(p.field, p.message) for p in refused.problems]
+        return ""
+
+
 def _check_assist(data: AssistInput, units: dict) -> dict:
     problems = []
     for field in ("region", "reference", "name", "address_code"):
         if not (getattr(data, field) or "").strip():
             problems.append((field, _("this field is required")))
-    id_number = ""
-    if (data.id_number or "").strip():
-        try:
-            id_number = identity.normalise_resident_id(data.id_number)
-        except InputRefused as refused:
-            problems += [(p.field, p.message) for p in refused.problems]
-    phone = ""
-    if (data.phone or "").strip():
-        try:
-            phone = identity.normalise_phone(data.phone)
-        except InputRefused as refused:
-            problems += [(p.field, p.message) for p in refused.problems]
+    id_number = _optional(identity.normalise_resident_id, data.id_number, problems)
+    phone = _optional(identity.normalise_phone, data.phone, problems)
     unit = units.get((data.address_code or "").strip())
     if (data.address_code or "").strip() and unit is None:
         problems.append(("address_code", _("%(c)s is not a unit of our jurisdiction") % {"c": data.address_code}))

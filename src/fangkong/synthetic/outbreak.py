@@ -113,6 +113,7 @@ def _stage_grid_loop(actor, rng: random.Random, now: dt.datetime) -> None:
             origin_code=rng.choice(["110105", "310115", "440106"]), mode="train", vehicle=f"G{rng.randint(1, 999)}",
             category=rng.choice(["worker", "student", "resident"]),
             arrived_at=now - dt.timedelta(hours=rng.randint(1, 60))))
+    _stage_import(actor, county, now, rng)
     post = checkpoints.add_checkpoint(actor, name=f"{county.name}火车站", kind="station", jurisdiction_code=county.code)
     post.staff.add(*User.objects.filter(role=Role.CHECKPOINT))
     for person in travellers[8:]:
@@ -130,6 +131,29 @@ def _stage_grid_loop(actor, rng: random.Random, now: dt.datetime) -> None:
     warning.add_rule(actor, name="市内 R_t 连续 3 天大于 1", signal="rt_above_one_days", threshold=3, level=3, tier="city")
     warning.run_warning(today)
     bulletins.draft(actor, actor.jurisdiction.code, today)
+
+
+def _stage_import(actor, county, now: dt.datetime, rng: random.Random) -> None:
+    """A county's arrival register sent in as Excel, two of its rows wrong: checked, then its valid rows imported."""
+    from io import BytesIO
+
+    from fangkong.imports import services as imports
+    from fangkong.web.exports import write_xlsx
+
+    people = Person.objects.filter(jurisdiction_path__startswith=county.path).select_related("grid").order_by("-id")
+    rows = [[p.name, p.id_number, rng.choice(["440106", "330106", "310115"]),
+             timezone.localtime(now - dt.timedelta(hours=rng.randint(2, 90))).strftime("%Y-%m-%d %H:%M"),
+             rng.choice(["火车", "飞机", "自驾"]), "", rng.choice(["返岗务工", "返校学生", "返乡居民"]), p.grid.code]
+            for p in people[:30]]
+    for row in rows:
+        row[5] = {"火车": f"G{rng.randint(1, 999)}", "飞机": f"CZ{rng.randint(100, 999)}", "自驾": "鄂A12345"}[row[4]]
+    rows[7][1] = rows[7][1][:-1] + ("0" if rows[7][1][-1] != "0" else "1")  # a mistyped check digit
+    rows[19][3] = (now + dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M")  # a date still to come
+    data = BytesIO()
+    write_xlsx(data, ["姓名", "身份证号", "来源地代码", "抵达时间", "交通方式", "车次/航班/车牌", "人员类别", "网格编码"],
+               rows, sheet="来返人员登记")
+    job, _ = imports.upload(actor, "arrivals", f"{county.name}来返人员登记表.xlsx", data.getvalue())
+    imports.run_to_end(job, import_valid=True)
 
 
 def _reading_history(rng: random.Random, before: dt.datetime) -> None:

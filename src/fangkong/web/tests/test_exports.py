@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+import python_calamine
 from django.utils import timezone
 
 from fangkong.accounts.models import Role
@@ -73,14 +74,28 @@ def test_the_api_streams_a_register_to_a_token(client, grid_worker, arrival):
     assert client.get("/api/v1/exports/beds", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 404
 
 
-def test_a_register_longer_than_a_sheet_continues_on_the_next(tmp_path):
-    target = io.BytesIO()
-    assert write_xlsx(target, ["n"], ([i] for i in range(5)), sheet="登记", max_rows=3) == 5
-    import python_calamine
+class Counted(list):
+    """Rows that say how many they are, as a register export's do."""
 
+    @property
+    def total(self):
+        return len(self)
+
+
+def test_a_register_longer_than_a_sheet_continues_on_the_next():
+    target = io.BytesIO()
+    assert write_xlsx(target, ["n"], Counted([i] for i in range(5)), sheet="登记", max_rows=3) == 5
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(target.getvalue()))
     assert book.sheet_names == ["登记", "登记 (2)", "登记 (3)"]
     assert [r[0] for r in book.get_sheet_by_name("登记 (2)").to_python()] == ["n", 2, 3]
+    with pytest.raises(ValueError, match="more rows than 1 sheet"):  # never a silently shortened register
+        write_xlsx(io.BytesIO(), ["n"], ([i] for i in range(5)), max_rows=3)
+
+
+def test_an_empty_register_still_has_its_header():
+    target = io.BytesIO()
+    assert write_xlsx(target, ["姓名", "网格"], Counted()) == 0
+    assert xlsx_rows(target.getvalue()) == [["姓名", "网格"]]
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text(client, commander, tree):
