@@ -203,7 +203,9 @@ ENTRIES_EXPORT = Export("checkpoint-entries", _("Checkpoint entries"), entries_f
     (_("Destination"), "destination")])
 
 HANDOVERS_EXPORT = Export("handovers", _("Checkpoint handovers"), handovers_for, columns=[
-    (_("Checkpoint"), "entry__checkpoint__name"), (_("Entered at"), "entry__entered_at"), (_("Full name"), "person__name"),
+    (_("Checkpoint"), "entry__checkpoint__name"), (_("Entered at"), "entry__entered_at"),
+    (_("Full name"), "person__name"),
     (_("ID number"), Masked("id_number")), (_("Phone"), Masked("phone")), (_("Grid"), "grid__code"),
-    (_("Grid name"), "grid__name"), (_("Status"), Choice("status", HandoverStatus.choices)), (_("Confirm by"), "due_at"),
+    (_("Grid name"), "grid__name"), (_("Status"), Choice("status", HandoverStatus.choices)),
+    (_("Confirm by"), "due_at"),
     (_("Confirmed"), "confirmed_at"), (_("Note"), "note")])

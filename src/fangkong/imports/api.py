@@ -48,7 +48,9 @@ class ChoiceIn(Schema):
 
 @router.post("/imports/{register_name}", response={200: ImportOut, 201: ImportOut},
              summary="Upload an .xlsx of a register (arrivals or assist); every row is checked before anything is "
-                     "written. Call /step until the status is no longer 'checking'. An Idempotency-Key counts once.")
+                     "written. Call /step until the status is no longer 'checking'. A file that is not the register "
+                     "at all comes back with status 'refused' and its reasons under /refusals. An Idempotency-Key "
+                     "counts once.")
 def upload(request, register_name: str, file: File[UploadedFile], region: Form[str] = "",
            idempotency_key: str = Header("", alias="Idempotency-Key")):
     job, created = services.upload(request.auth, register_name, file.name, file.read(), region=region,

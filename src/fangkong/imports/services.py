@@ -83,7 +83,8 @@ def upload(actor, register_name: str, filename: str, data: bytes, *, region: str
                     idempotency_key=idempotency_key or None)
     try:
         if len(data) > settings.IMPORT_MAX_MB * 1024 * 1024:
-            raise InputRefused(("file", _("the file is larger than %(m)d MB: split it") % {"m": settings.IMPORT_MAX_MB}))
+            raise InputRefused(("file", _("the file is larger than %(m)d MB: split it")
+                                % {"m": settings.IMPORT_MAX_MB}))
         sheet, refused = sheets.read(data, register.spec, max_rows=settings.IMPORT_MAX_ROWS), None
     except InputRefused as problems:
         sheet, refused = None, problems
@@ -178,6 +179,7 @@ def advance(job: ImportJob, *, seconds: float = STEP_SECONDS) -> ImportJob:
                     break
                 if time.monotonic() - started >= seconds:
                     break
+                ImportJob.objects.filter(pk=job.pk).update(lease_until=timezone.now() + LEASE)  # a long sweep keeps it
     finally:
         ImportJob.objects.filter(pk=job.pk).update(lease_until=None)
         job.lease_until = None
@@ -285,7 +287,8 @@ def choose(actor, job_id, *, import_valid: bool) -> ImportJob:
         if not dropped:
             if job.status == ImportStatus.DISCARDED:
                 return job
-            raise Conflict(("status", _("this file can no longer be discarded: %(s)s") % {"s": job.get_status_display()}))
+            raise Conflict(("status", _("this file can no longer be discarded: %(s)s")
+                            % {"s": job.get_status_display()}))
         ImportChunk.objects.filter(job=job).delete()
         audit.record(actor, Action.IMPORT, register=job.register, file=job.filename, job=job.pk, discarded=True)
     return job

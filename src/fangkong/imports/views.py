@@ -41,7 +41,7 @@ def upload(request):
     return redirect("imports")
 
 
-def _job_context(request, job):
+def _job_context(job):
     refusals = job.refusals.order_by("row", "id")
     return {"job": job, "register": REGISTERS[job.register], "active": job.status in ACTIVE,
             "refusals": refusals[:SHOWN_REFUSALS], "more_refusals": max(0, refusals.count() - SHOWN_REFUSALS),
@@ -51,7 +51,7 @@ def _job_context(request, job):
 @login_required
 def job_page(request, job_id):
     job = services.get_job_for(request.user, job_id)
-    return render(request, "imports/job.html", _job_context(request, job))
+    return render(request, "imports/job.html", _job_context(job))
 
 
 @login_required
@@ -59,7 +59,7 @@ def job_page(request, job_id):
 def step(request, job_id):
     """One bounded step of work, answered with the job's panel (htmx swaps it in and asks again)."""
     job = services.step(request.user, job_id)
-    return render(request, "imports/_job_panel.html", _job_context(request, job))
+    return render(request, "imports/_job_panel.html", _job_context(job))
 
 
 @login_required

@@ -410,7 +410,8 @@ class Export:
 
 
 PERSONS_EXPORT = Export("persons", _("Residents"), access.persons_for, person="", columns=[
-    (_("Record"), "pk"), (_("Full name"), "name"), (_("Sex"), Choice("sex", Sex.choices)), (_("Birth date"), "birth_date"),
+    (_("Record"), "pk"), (_("Full name"), "name"), (_("Sex"), Choice("sex", Sex.choices)),
+    (_("Birth date"), "birth_date"),
     (_("ID type"), Choice("id_type", IdType.choices)), (_("ID number"), Masked("id_number")),
     (_("Phone"), Masked("phone")), (_("Grid"), "grid__code"), (_("Household"), "household__code"),
     (_("Address"), Masked("address"))])

@@ -426,10 +426,12 @@ ORDERS_EXPORT = Export("observation-orders", _("Observation orders"), orders_for
     (_("Order"), "pk"), (_("Full name"), "person__name"), (_("ID number"), Masked("id_number")),
     (_("Phone"), Masked("phone")), (_("Address"), Masked("address")), (_("Kind"), Choice("kind", Kind.choices)),
     (_("Reason"), Choice("reason", Reason.choices)), (_("Site"), "room__site__name"), (_("Room"), "room__number"),
-    (_("Start"), "starts_at"), (_("Planned end"), "planned_end_at"), (_("Status"), Choice("status", OrderStatus.choices)),
+    (_("Start"), "starts_at"), (_("Planned end"), "planned_end_at"),
+    (_("Status"), Choice("status", OrderStatus.choices)),
     (_("Ended"), "ended_at")])
 
 ALERTS_EXPORT = Export("alerts", _("Alerts"), alerts_for, columns=[
     (_("Raised"), "raised_at"), (_("Kind"), Choice("kind", AlertKind.choices)), (_("Full name"), "person__name"),
-    (_("Phone"), Masked("phone")), (_("Grid"), "person__grid__code"), (_("Status"), Choice("status", AlertStatus.choices)),
+    (_("Phone"), Masked("phone")), (_("Grid"), "person__grid__code"),
+    (_("Status"), Choice("status", AlertStatus.choices)),
     (_("Acknowledged"), "acknowledged_at"), (_("Resolved"), "resolved_at")])

@@ -477,7 +477,8 @@ def answer_rows(actor, region: str):
 ARRIVALS_EXPORT = Export("arrivals", _("Arrival register"), arrivals_for, columns=[
     (_("Arrived at"), "arrived_at"), (_("Full name"), "person__name"), (_("ID number"), Masked("id_number")),
     (_("Phone"), Masked("phone")), (_("From (area code)"), "origin_code"), (_("Place of origin"), "origin_name"),
-    (_("Risk at origin"), Choice("origin_risk", RiskLevel.choices)), (_("Travel mode"), Choice("mode", TravelMode.choices)),
+    (_("Risk at origin"), Choice("origin_risk", RiskLevel.choices)),
+    (_("Travel mode"), Choice("mode", TravelMode.choices)),
     (_("Train, flight or plate"), "vehicle"), (_("Category"), Choice("category", ArrivalCategory.choices)),
     (_("Grid"), "grid__code"), (_("Grid name"), "grid__name"), (_("Follow-up"), Choice("follow_up", FollowUp.choices)),
     (_("Follow-up due"), "follow_up_due"), (_("Follow-up done"), "follow_up_done_at"), (_("Entered at"), "entered_at")])
@@ -487,7 +488,8 @@ ASSIST_EXPORT = Export("assist", _("Assist-investigation requests"), assist_requ
     (_("Full name"), "name"), (_("ID number"), Masked("id_number", path="id_number_cipher")),
     (_("Phone"), Masked("phone", path="phone_cipher")), (_("Address (unit code)"), "address_code"),
     (_("Unit"), "unit__code"), (_("Unit name"), "unit__name"), (_("Reason"), "reason"), (_("Answer by"), "deadline"),
-    (_("Status"), Choice("status", AssistStatus.choices)), (_("Answer"), "answer_note"), (_("Answered"), "answered_at")])
+    (_("Status"), Choice("status", AssistStatus.choices)), (_("Answer"), "answer_note"),
+    (_("Answered"), "answered_at")])
 
 RISK_AREAS_EXPORT = Export("risk-areas", _("Risk areas (with their history)"), lambda actor: RiskArea.objects.all(),
                            person=None, columns=[

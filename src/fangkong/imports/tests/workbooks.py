@@ -46,7 +46,8 @@ def workbook(rows, *, header=ARRIVAL_HEADER, sheet="来返人员登记", title: 
         for c, value in enumerate(row):
             if isinstance(value, dt.datetime):
                 sheet_.write_datetime(r, c, value, when)
-            elif isinstance(value, (int, float)) or (numbers_as_numbers and str(value).isdigit() and len(str(value)) <= 15):
+            elif isinstance(value, (int, float)) or (numbers_as_numbers and str(value).isdigit()
+                                                     and len(str(value)) <= 15):
                 sheet_.write_number(r, c, float(value))
             else:
                 sheet_.write_string(r, c, str(value))
