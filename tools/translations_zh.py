@@ -368,3 +368,4 @@ ZH.update({
     "every person exported is recorded.": "辖区内各登记表均可导出为 Excel 或 CSV。个人信息按角色脱敏，每位被导出人员均有记录。",
 })
 ZH.update({"Place of origin": "来源地", "Travel mode": "交通方式"})
+ZH.update({"Which register": "登记表"})

@@ -19,9 +19,12 @@ SHOWN_REFUSALS = 500
 def imports(request):
     """Upload a register file, and the uploader's earlier files."""
     register = request.GET.get("register", "arrivals")
+    jobs = list(services.jobs_for(request.user)[:30])
+    for job in jobs:
+        job.title = REGISTERS[job.register].title
     return render(request, "imports/imports.html", {
         "registers": REGISTERS.values(), "chosen": register if register in REGISTERS else "arrivals",
-        "jobs": services.jobs_for(request.user)[:30], "key": form_key()})
+        "jobs": jobs, "key": form_key()})
 
 
 @login_required
