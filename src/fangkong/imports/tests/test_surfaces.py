@@ -106,6 +106,18 @@ def test_the_command_line_lists_refusals_and_imports_nothing_unless_told(tmp_pat
     assert "1 rows imported" in capsys.readouterr().out and Arrival.objects.count() == 1
 
 
+def test_check_only_lists_and_imports_nothing_and_the_sweep_reports_its_work(tmp_path, grid_worker, capsys):
+    path = tmp_path / "arrivals.xlsx"
+    path.write_bytes(workbook([arrival_row(grid_worker.jurisdiction.code)]))
+    call_command("import_xlsx", "arrivals", str(path), user=grid_worker.username, check_only=True)
+    assert "1 valid, 0 refused" in capsys.readouterr().out and not Arrival.objects.exists()
+    assert ImportJob.objects.get().status == ImportStatus.DISCARDED
+    call_command("sweep_imports")
+    assert "0 import(s) resumed" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="no active user"):
+        call_command("import_xlsx", "arrivals", str(path), user="nobody")
+
+
 def test_assist_requests_arrive_as_a_file_routed_with_the_region_given_at_upload(grid_worker, person):
     unit = grid_worker.jurisdiction.code
     rows = [["BJ-1", "张三", VALID_ID, "13812345678", unit, "密接"],
