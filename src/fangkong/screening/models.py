@@ -1,5 +1,8 @@
 """Screening (M2): the managed list of risk areas, with its history."""
 
+import datetime as dt
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +53,12 @@ class FollowUp(models.TextChoices):
     NONE = "none", _("None needed")
     OBSERVATION = "observation", _("Home medical observation")
     TEST = "test", _("Test")
+
+
+def arrival_fingerprint(person_lookup_hash: str, arrived_at: dt.datetime, origin_code: str) -> str:
+    """One arrival, whatever the channel that reports it: the person, the minute they arrived, where from."""
+    minute = arrived_at.astimezone(dt.timezone.utc).replace(second=0, microsecond=0)
+    return hashlib.sha256(f"{person_lookup_hash}|{minute.isoformat()}|{origin_code}".encode()).hexdigest()
 
 
 class Arrival(models.Model):

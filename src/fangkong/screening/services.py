@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,8 +26,8 @@ from fangkong.people.services import (Choice, CleanPerson, Export, Masked, Perso
 from fangkong.quarantine import services as quarantine
 from fangkong.jurisdictions.codes import county_table, name_in
 
-from .models import (Arrival, ArrivalCategory, AssistRequest, AssistStatus, FollowUp, RiskArea, RiskLevel,
-                     TravelMode)
+from .models import (Arrival, ArrivalCategory, AssistRequest, AssistStatus, FollowUp, RiskArea, RiskLevel, TravelMode,
+                     arrival_fingerprint)
 
 
 def _area_name(code: str, given: str) -> tuple[str | None, tuple[str, str] | None]:
@@ -253,11 +252,9 @@ def _check_arrival(actor, data: ArrivalInput, key: str | None, places: Places, r
         problems += [(p.field, p.message) for p in refused.problems]
     if problems:
         raise InputRefused(*problems)
-    arrived_minute = data.arrived_at.astimezone(dt.timezone.utc).replace(second=0, microsecond=0)
-    fingerprint = hashlib.sha256(f"{person.lookup_hash}|{arrived_minute.isoformat()}|{origin_code}".encode()
-                                 ).hexdigest()
     return _CheckedArrival(data, person, origin_code, origin_name, vehicle,
-                           risks.level_of(origin_code, timezone.localdate(data.arrived_at)) or "", fingerprint,
+                           risks.level_of(origin_code, timezone.localdate(data.arrived_at)) or "",
+                           arrival_fingerprint(person.lookup_hash, data.arrived_at, origin_code),
                            key or None)
 
 

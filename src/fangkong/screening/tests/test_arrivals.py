@@ -104,3 +104,21 @@ def test_a_grid_worker_registers_from_the_page_and_a_double_submit_counts_once(c
     assert "朝阳区" in page and "G1234" in page
     bad = client.post("/arrivals/register/", {**form, "key": "form-2", "vehicle": "马"}, follow=True).content.decode()
     assert "vehicle" in bad or "车次" in bad
+
+
+def test_arrivals_registered_before_fingerprints_get_theirs_and_then_count_once(grid_worker):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("fangkong.screening.migrations.0003_fingerprint_earlier_arrivals")
+    first, _ = services.register_arrival(grid_worker, arrival(grid_worker))
+    copy = Arrival.objects.get(pk=first.pk)
+    copy.pk, copy.idempotency_key, copy.fingerprint = None, None, None
+    copy.save()  # the same arrival typed twice before this release
+    Arrival.objects.update(fingerprint=None)
+    migration.fingerprint_earlier_arrivals(apps, None)
+    assert list(Arrival.objects.order_by("id").values_list("fingerprint", flat=True)) == [first.fingerprint, None]
+    again, created = services.register_arrival(grid_worker, arrival(grid_worker, arrived_at=first.arrived_at))
+    assert (created, again.pk) == (False, first.pk)
+
