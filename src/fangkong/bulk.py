@@ -37,45 +37,62 @@ def reset_sequences(*model_classes: type[models.Model]) -> None:
             cursor.execute(sql)
 
 
-def insert(objects: Sequence[models.Model], batch_size: int = 1000) -> None:
-    """Insert new model instances and give them their ids, as bulk_create does, but on PostgreSQL by COPY
-    with ids drawn from the table's sequence first (safe beside other writers): building one INSERT of
-    thousands of parameters costs more than the rows themselves."""
+def insert(objects: Sequence[models.Model]) -> None:
+    """Insert new model instances and give them their ids, as bulk_create does, faster: building one INSERT of
+    thousands of parameters costs more than the rows themselves. On PostgreSQL by COPY, with the ids drawn
+    from the table's sequence first (safe beside other writers); on SQLite inside a transaction, by one
+    prepared INSERT run for every row (the transaction holds SQLite's only write lock, so the ids it gives
+    are consecutive and end at last_insert_rowid()); elsewhere by bulk_create."""
     if not objects:
         return
     model = type(objects[0])
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objects, batch_size=batch_size)
-        return
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields]
-    values = [_value_of(f) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [meta.db_table, meta.pk.column, len(objects)])
-        for obj, (pk,) in zip(objects, cursor.fetchall()):
+    meta, quote = model._meta, connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        fields = list(meta.concrete_fields)
+        values = [_value_of(f) for f in fields]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [meta.db_table, meta.pk.column, len(objects)])
+            for obj, (pk,) in zip(objects, cursor.fetchall()):
+                obj.pk = pk
+            names = ", ".join(quote(f.column) for f in fields)
+            with connection.wrap_database_errors:  # a clash raises Django's IntegrityError, as bulk_create would
+                with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
+                    for obj in objects:
+                        copy.write_row([value(obj) for value in values])
+    elif connection.vendor == "sqlite" and connection.in_atomic_block:
+        fields = [f for f in meta.concrete_fields if f is not meta.pk]
+        values = [_value_of(f) for f in fields]
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+                               f"VALUES ({', '.join(['%s'] * len(fields))})",
+                               [[value(obj) for value in values] for obj in objects])
+            cursor.execute("SELECT last_insert_rowid()")
+            last = cursor.fetchone()[0]
+        for obj, pk in zip(objects, range(last - len(objects) + 1, last + 1)):
             obj.pk = pk
-        names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        with connection.wrap_database_errors:  # a clash raises Django's IntegrityError, as bulk_create would
-            with cursor.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN") as copy:
-                for obj in objects:
-                    copy.write_row([value(obj) for value in values])
+    else:
+        model.objects.bulk_create(objects, batch_size=1000)
+        return
     for obj in objects:
         obj._state.adding, obj._state.db = False, connection.alias
 
 
 def _value_of(field: models.Field):
-    """How to read one column's value off an instance for COPY: the attribute itself where psycopg takes it as it
-    is (one getattr: the Field's own preparation costs more than the row), else the Field's preparation."""
+    """How to read one column's value off an instance for the database: the attribute itself where the driver
+    takes it as it is (one getattr: the Field's own preparation costs more than the row), else the Field's
+    preparation (SQLite stores times and decimals as Django writes them)."""
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
     if isinstance(field, models.JSONField):
         return lambda obj: json.dumps(getattr(obj, field.attname), cls=field.encoder, ensure_ascii=False)
-    if isinstance(field, (models.CharField, models.TextField, models.IntegerField, models.BooleanField,
-                          models.BinaryField, models.DateTimeField, models.DateField, models.ForeignKey,
-                          models.AutoField, models.BigAutoField, models.DecimalField, models.FloatField)):
+    as_is = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.BinaryField,
+             models.ForeignKey, models.AutoField, models.BigAutoField, models.FloatField)
+    if connection.vendor == "postgresql":
+        as_is += (models.DateTimeField, models.DateField, models.DecimalField)
+    if isinstance(field, as_is):
         return operator.attrgetter(field.attname)
-    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+    return lambda obj: field.get_db_prep_save(getattr(obj, field.attname), connection)
 
 
 def update(objects: Sequence[models.Model], fields: Sequence[str]) -> None:
