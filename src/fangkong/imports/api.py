@@ -58,6 +58,12 @@ def upload(request, register_name: str, file: File[UploadedFile], region: Form[s
     return Status(201 if created else 200, _job(job))
 
 
+@router.get("/imports", response=list[ImportOut], summary="The caller's own uploads, newest first")
+@paginate(PageNumberPagination, page_size=50)
+def list_imports(request):
+    return MappedPage(services.jobs_for(request.auth), _job)
+
+
 @router.get("/imports/{int:job_id}", response=ImportOut)
 def status(request, job_id: int):
     return _job(services.get_job_for(request.auth, job_id))

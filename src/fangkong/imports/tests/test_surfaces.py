@@ -77,6 +77,8 @@ def test_the_api_uploads_once_per_key_steps_and_pages_the_refusals(client, grid_
                          **auth)
     assert chosen.json()["status"] == "importing"
     assert client.post(f"/api/v1/imports/{job_id}/step", **auth).json()["written_rows"] == 1
+    listed = client.get("/api/v1/imports", **auth).json()["items"]
+    assert [(j["id"], j["register_name"], j["status"]) for j in listed] == [(job_id, "arrivals", "imported")]
 
 
 def test_the_api_refuses_an_unknown_register_naming_it(client, grid_worker):
