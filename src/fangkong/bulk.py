@@ -1,4 +1,4 @@
-"""Bulk inserts that bypass per-row ORM saves: COPY on PostgreSQL, executemany on SQLite."""
+"""Bulk writes that bypass per-row ORM saves: COPY on PostgreSQL, executemany on SQLite."""
 
 from __future__ import annotations
 
@@ -11,17 +11,16 @@ from django.db import connection, models
 
 
 def write_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
+    """Plain rows into `model`'s table; a clash raises Django's IntegrityError, as an ORM save would."""
+    quote = connection.ops.quote_name
+    table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
-            names = ", ".join(connection.ops.quote_name(c) for c in columns)
-            with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            names = ", ".join(connection.ops.quote_name(c) for c in columns)
-            cursor.executemany(f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES ({placeholders})",
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})",
                                list(rows))
 
 
@@ -46,34 +45,27 @@ def insert(objects: Sequence[models.Model]) -> None:
     if not objects:
         return
     model = type(objects[0])
-    meta, quote = model._meta, connection.ops.quote_name
+    meta = model._meta
     if connection.vendor == "postgresql":
-        fields = list(meta.concrete_fields)
-        values = [_value_of(f) for f in fields]
         with connection.cursor() as cursor:
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                            [meta.db_table, meta.pk.column, len(objects)])
             for obj, (pk,) in zip(objects, cursor.fetchall()):
                 obj.pk = pk
-            names = ", ".join(quote(f.column) for f in fields)
-            with connection.wrap_database_errors:  # a clash raises Django's IntegrityError, as bulk_create would
-                with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
-                    for obj in objects:
-                        copy.write_row([value(obj) for value in values])
+        fields = list(meta.concrete_fields)
     elif connection.vendor == "sqlite" and connection.in_atomic_block:
         fields = [f for f in meta.concrete_fields if f is not meta.pk]
-        values = [_value_of(f) for f in fields]
+    else:
+        model.objects.bulk_create(objects, batch_size=1000)
+        return
+    values = [_value_of(f) for f in fields]
+    write_rows(model, [f.column for f in fields], ([value(obj) for value in values] for obj in objects))
+    if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-                               f"VALUES ({', '.join(['%s'] * len(fields))})",
-                               [[value(obj) for value in values] for obj in objects])
             cursor.execute("SELECT last_insert_rowid()")
             last = cursor.fetchone()[0]
         for obj, pk in zip(objects, range(last - len(objects) + 1, last + 1)):
             obj.pk = pk
-    else:
-        model.objects.bulk_create(objects, batch_size=1000)
-        return
     for obj in objects:
         obj._state.adding, obj._state.db = False, connection.alias
 
@@ -112,9 +104,10 @@ def update(objects: Sequence[models.Model], fields: Sequence[str]) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {temp}")
         cursor.execute(f"CREATE TEMPORARY TABLE {temp} AS SELECT {quote(meta.pk.column)}, {names} FROM {table} "
                        "WITH NO DATA")
+        values = [_value_of(c) for c in columns]
         with cursor.cursor.copy(f"COPY {temp} ({quote(meta.pk.column)}, {names}) FROM STDIN") as copy:
             for obj in objects:
-                copy.write_row([obj.pk] + [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns])
+                copy.write_row([obj.pk] + [value(obj) for value in values])
         assignments = ", ".join(f"{quote(c.column)} = {temp}.{quote(c.column)}" for c in columns)
         cursor.execute(f"UPDATE {table} SET {assignments} FROM {temp} "
                        f"WHERE {table}.{quote(meta.pk.column)} = {temp}.{quote(meta.pk.column)}")

@@ -4,8 +4,6 @@ from ninja import File, Form, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from fangkong.pagination import MappedPage
-
 from . import services
 
 router = Router(tags=["imports"])
@@ -28,6 +26,10 @@ class ImportOut(Schema):
     uploaded_at: dt.datetime
     finished_at: dt.datetime | None
 
+    @staticmethod
+    def resolve_register_name(job) -> str:
+        return job.register
+
 
 class RefusalOut(Schema):
     row: int
@@ -35,11 +37,6 @@ class RefusalOut(Schema):
     header: str
     message: str
     repeat: bool
-
-
-def _job(job) -> ImportOut:
-    return ImportOut(register_name=job.register, **{f: getattr(job, f) for f in ImportOut.model_fields
-                                                   if f != "register_name"})
 
 
 class ChoiceIn(Schema):
@@ -55,30 +52,30 @@ def upload(request, register_name: str, file: File[UploadedFile], region: Form[s
            idempotency_key: str = Header("", alias="Idempotency-Key")):
     job, created = services.upload(request.auth, register_name, file.name, file.read(), region=region,
                                    idempotency_key=idempotency_key or None)
-    return Status(201 if created else 200, _job(job))
+    return Status(201 if created else 200, job)
 
 
 @router.get("/imports", response=list[ImportOut], summary="The caller's own uploads, newest first")
 @paginate(PageNumberPagination, page_size=50)
 def list_imports(request):
-    return MappedPage(services.jobs_for(request.auth), _job)
+    return services.jobs_for(request.auth)
 
 
 @router.get("/imports/{int:job_id}", response=ImportOut)
 def status(request, job_id: int):
-    return _job(services.get_job_for(request.auth, job_id))
+    return services.get_job_for(request.auth, job_id)
 
 
 @router.post("/imports/{int:job_id}/step", response=ImportOut,
              summary="Advance the check or the import for about a second and a half; returns where it stands")
 def step(request, job_id: int):
-    return _job(services.step(request.auth, job_id))
+    return services.step(request.auth, job_id)
 
 
 @router.post("/imports/{int:job_id}/choice", response=ImportOut,
              summary="Once checked: import the valid rows (then call /step until 'imported'), or nothing at all")
 def choose(request, job_id: int, payload: ChoiceIn):
-    return _job(services.choose(request.auth, job_id, import_valid=payload.import_valid))
+    return services.choose(request.auth, job_id, import_valid=payload.import_valid)
 
 
 @router.get("/imports/{int:job_id}/refusals", response=list[RefusalOut],
@@ -86,4 +83,4 @@ def choose(request, job_id: int, payload: ChoiceIn):
 @paginate(PageNumberPagination, page_size=100)
 def refusals(request, job_id: int):
     job = services.get_job_for(request.auth, job_id)
-    return MappedPage(job.refusals.order_by("row", "id"), lambda r: r)
+    return job.refusals.order_by("row", "id")

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from io import BytesIO
 
 import xlsxwriter
@@ -50,9 +51,9 @@ class Column:
 class Cells:
     """One row's values by field, turned into what the services take; each problem names its field."""
 
-    def __init__(self, columns: Sequence[Column], values: Sequence):
-        self.columns = {c.field: c for c in columns}
-        self.values = dict(zip((c.field for c in columns), values))
+    def __init__(self, columns: dict[str, Column], values: Sequence):
+        self.columns = columns  # by field, in the order the staged values come
+        self.values = dict(zip(columns, values))
         self.problems: list[tuple[str, str]] = []
 
     def text(self, name: str) -> str:
@@ -116,20 +117,24 @@ class Register:
     submit: Callable  # (actor, inputs, write) -> [screening.Outcome]
     may_import: Callable = access.may_see_persons
 
-    @property
+    @cached_property
+    def by_field(self) -> dict[str, Column]:
+        return {c.field: c for c in self.columns}
+
+    @cached_property
     def spec(self) -> HeaderSpec:
         return HeaderSpec(str(self.title), [(c.field, c.headers, c.required) for c in self.columns])
 
     def entry(self, values: Sequence, options: dict):
         """The service's input from one row, or InputRefused naming every field that cannot be read."""
-        cells = Cells(self.columns, values)
+        cells = Cells(self.by_field, values)
         entry = self.convert(cells, options)
         if cells.problems:
             raise InputRefused(*cells.problems)
         return entry
 
     def same_entry_key(self, values: Sequence) -> tuple:
-        return self.repeat_key(Cells(self.columns, values))
+        return self.repeat_key(Cells(self.by_field, values))
 
     def template(self) -> bytes:
         """An empty register to fill in: the header row (required columns starred in red), ID, phone and

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
-from fangkong.errors import Conflict, InputRefused
+from fangkong.errors import Conflict, FieldProblem, InputRefused
 from fangkong.people import crypto
 
 from . import sheets
@@ -93,7 +93,7 @@ def upload(actor, register_name: str, filename: str, data: bytes, *, region: str
             if refused:
                 job.status, job.finished_at = ImportStatus.REFUSED, timezone.now()
                 job.save()
-                ImportRefusal.objects.bulk_create(_refusals(job, register, [(0, p) for p in refused.problems]))
+                ImportRefusal.objects.bulk_create(_refusals(job, register, [(0, p, False) for p in refused.problems]))
             else:
                 _stage(job, register, sheet)
             audit.record(actor, Action.IMPORT, register=job.register, file=job.filename, job=job.pk,
@@ -120,31 +120,27 @@ def _stage(job: ImportJob, register: Register, sheet: sheets.Sheet) -> None:
     job.save(update_fields=["refused_rows", "repeated_rows"])
 
 
-def _file_level_findings(register: Register, sheet: sheets.Sheet) -> list:
+def _file_level_findings(register: Register, sheet: sheets.Sheet) -> list[tuple[int, FieldProblem, bool]]:
     """Merged cells under the header, and rows that repeat one above them, found with the whole file in hand."""
-    findings = [(row, (name, _("part of the merged cells %(r)s: unmerge them and fill in every row")
-                       % {"r": span}), False) for row, name, span in sheet.merged]
+    findings = [(row, FieldProblem(name, _("part of the merged cells %(r)s: unmerge them and fill in every row")
+                                   % {"r": span}), False) for row, name, span in sheet.merged]
     first_of: dict[tuple, int] = {}
     for row, values in sheet.rows:
         key = register.same_entry_key(values)
         if key in first_of:
-            findings.append((row, ("", _("the same entry as row %(n)d") % {"n": first_of[key]}), True))
+            findings.append((row, FieldProblem("", _("the same entry as row %(n)d") % {"n": first_of[key]}), True))
         else:
             first_of[key] = row
     return findings
 
 
 def _refusals(job: ImportJob, register: Register, findings) -> list[ImportRefusal]:
-    """ImportRefusal rows from (row, problem[, repeat]): the problem's field becomes the column and header."""
-    headers = job.options.get("headers", {})
-    rows = []
-    for finding in findings:
-        row, problem, repeat = (*finding, False)[:3]
-        name, message = (problem.field, problem.message) if hasattr(problem, "field") else problem
-        header = headers.get(name) or next((c.header for c in register.columns if c.field == name), "")
-        rows.append(ImportRefusal(job=job, row=row, column=job.columns.get(name, ""), header=header[:60],
-                                  message=force_str(message)[:300], repeat=repeat))
-    return rows
+    """ImportRefusal rows from (row, problem, repeat): the problem's field becomes the column and its header."""
+    headers = {**{name: c.header for name, c in register.by_field.items()}, **job.options.get("headers", {})}
+    return [ImportRefusal(job=job, row=row, column=job.columns.get(problem.field, ""),
+                          header=headers.get(problem.field, "")[:60],
+                          message=force_str(problem.message)[:300], repeat=repeat)
+            for row, problem, repeat in findings]
 
 
 def _count(job: ImportJob) -> None:
@@ -173,9 +169,7 @@ def advance(job: ImportJob, *, seconds: float = STEP_SECONDS) -> ImportJob:
                 chunk = ImportChunk.objects.filter(job=job, number=job.next_chunk).first()
                 if chunk is None:
                     _end_phase(job)
-                elif job.status == ImportStatus.CHECKING:
-                    _check_chunk(job, register, chunk)
-                elif not _import_chunk(job, register, chunk):
+                elif not _work_chunk(job, register, chunk):
                     break
                 if time.monotonic() - started >= seconds:
                     break
@@ -190,66 +184,47 @@ def _rows(chunk: ImportChunk) -> list[tuple[int, list]]:
     return [tuple(r) for r in json.loads(crypto.decrypt(chunk.rows_cipher))]
 
 
-def _check_chunk(job: ImportJob, register: Register, chunk: ImportChunk) -> None:
-    rows = _rows(chunk)
-    copies = set(ImportRefusal.objects.filter(job=job, repeat=True, row__gte=rows[0][0], row__lte=rows[-1][0])
-                 .values_list("row", flat=True))
-    findings, entries = _entries(register, job, [r for r in rows if r[0] not in copies])
-    outcomes = register.submit(job.uploaded_by, list(entries.values()), False)
-    findings += _outcome_findings(entries, outcomes)
-    with transaction.atomic():
-        ImportRefusal.objects.bulk_create(_refusals(job, register, findings), batch_size=1000)
-        job.checked_rows += len(rows)
-        job.next_chunk += 1
-        job.stepped_at = timezone.now()
-        _count(job)
-        job.save(update_fields=["checked_rows", "next_chunk", "stepped_at", "refused_rows", "repeated_rows"])
-
-
-def _import_chunk(job: ImportJob, register: Register, chunk: ImportChunk) -> bool:
-    """Store the chunk's rows that passed the check; those that fail now (the register changed since) are
-    refused like the others. False when the chunk must wait for a later step."""
-    rows = _rows(chunk)
-    refused = set(ImportRefusal.objects.filter(job=job, row__gte=rows[0][0], row__lte=rows[-1][0])
-                  .values_list("row", flat=True))
-    findings, entries = _entries(register, job, [r for r in rows if r[0] not in refused])
+def _work_chunk(job: ImportJob, register: Register, chunk: ImportChunk) -> bool:
+    """Check the chunk's rows (writing nothing), or import those that passed; rows that fail at the import (the
+    register changed since the check) are refused like the others. False when the chunk must wait for a later
+    step: someone stored one of its entries at the same moment."""
+    rows, importing = _rows(chunk), job.status == ImportStatus.IMPORTING
+    passed_over = ImportRefusal.objects.filter(job=job, row__gte=rows[0][0], row__lte=rows[-1][0])
+    if not importing:
+        passed_over = passed_over.filter(repeat=True)  # the check judges every row but the copies of a row above
+    passed_over = set(passed_over.values_list("row", flat=True))
+    findings, entries = [], {}
+    for row, values in rows:
+        if row not in passed_over:
+            try:
+                entries[row] = register.entry(values, job.options)
+            except InputRefused as refused:
+                findings += [(row, p, False) for p in refused.problems]
     try:
         with transaction.atomic():
-            outcomes = register.submit(job.uploaded_by, list(entries.values()), True)
-            findings += _outcome_findings(entries, outcomes)
+            outcomes = register.submit(job.uploaded_by, list(entries.values()), importing)
+            for row, outcome in zip(entries, outcomes):
+                if outcome.refused:
+                    findings += [(row, p, False) for p in outcome.refused.problems]
+                elif outcome.repeated:
+                    findings.append((row, FieldProblem("", _("already in the register") if outcome.record is not None
+                                                       else _("the same entry as a row above")), True))
             ImportRefusal.objects.bulk_create(_refusals(job, register, findings), batch_size=1000)
-            job.written_rows += sum(1 for o in outcomes if o.created)
+            if importing:
+                job.written_rows += sum(1 for o in outcomes if o.created)
+            else:
+                job.checked_rows += len(rows)
             job.next_chunk += 1
             job.stepped_at = timezone.now()
             _count(job)
-            job.save(update_fields=["written_rows", "next_chunk", "stepped_at", "refused_rows", "repeated_rows"])
-    except IntegrityError:  # someone stored one of these entries at the same moment: the next step sees it
+            job.save(update_fields=["checked_rows", "written_rows", "next_chunk", "stepped_at", "refused_rows",
+                                    "repeated_rows"])
+    except IntegrityError:
         log.warning("import %s: chunk %s clashed with a concurrent write; retried on the next step", job.pk,
                     chunk.number)
         job.refresh_from_db()
         return False
     return True
-
-
-def _entries(register: Register, job: ImportJob, rows) -> tuple[list, dict]:
-    findings, entries = [], {}
-    for row, values in rows:
-        try:
-            entries[row] = register.entry(values, job.options)
-        except InputRefused as refused:
-            findings += [(row, p) for p in refused.problems]
-    return findings, entries
-
-
-def _outcome_findings(entries: dict, outcomes) -> list:
-    findings = []
-    for row, outcome in zip(entries, outcomes):
-        if outcome.refused:
-            findings += [(row, p) for p in outcome.refused.problems]
-        elif outcome.repeated:
-            message = _("already in the register") if outcome.record is not None else _("the same entry as a row above")
-            findings.append((row, ("", message), True))
-    return findings
 
 
 def _end_phase(job: ImportJob) -> None:
@@ -349,7 +324,7 @@ def refused_entries(actor, job_id) -> tuple[list[str], Iterator[list]]:
         reasons.setdefault(r.row, []).append(f"{r.header or ''}{'：' if r.header else ''}{r.message}")
     headers = job.options.get("headers", {})
     in_file = sorted(job.columns, key=lambda name: (len(job.columns[name]), job.columns[name]))  # the file's order
-    positions = [[c.field for c in register.columns].index(name) for name in in_file]
+    positions = [list(register.by_field).index(name) for name in in_file]
     header = [headers[name] for name in in_file] + [force_str(_("Reason"))]
     audit.record(actor, Action.IMPORT, register=job.register, file=job.filename, job=job.pk,
                  refused_rows_downloaded=len(reasons))

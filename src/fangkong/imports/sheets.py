@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from io import BytesIO
 
 import python_calamine
@@ -40,14 +41,22 @@ class HeaderSpec:
     title: str
     fields: Sequence[tuple[str, Sequence[str], bool]]  # (field, accepted headers, column required)
 
-    def find(self, cells: Sequence) -> dict[str, int]:
-        wanted = {normalise_header(h): f for f, headers, _required in self.fields for h in (*headers, f)}
+    @cached_property
+    def _wanted(self) -> dict[str, str]:
+        return {normalise_header(h): f for f, headers, _required in self.fields for h in (*headers, f)}
+
+    def find(self, cells: Sequence) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
+        """The fields a row's cells name, by column; and (field, first, again) for a field headed twice."""
         found: dict[str, int] = {}
+        again: list[tuple[str, int, int]] = []
         for index, cell in enumerate(cells):
-            name = wanted.get(normalise_header(cell)) if cell not in ("", None) else None
-            if name is not None and name not in found:
-                found[name] = index
-        return found
+            name = self._wanted.get(normalise_header(cell)) if cell not in ("", None) else None
+            if name is not None:
+                if name in found:
+                    again.append((name, found[name], index))
+                else:
+                    found[name] = index
+        return found, again
 
     @property
     def required(self) -> list[str]:
@@ -78,9 +87,9 @@ def read(data: bytes, spec: HeaderSpec, *, max_rows: int) -> Sheet:
         sheet = book.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)
         for number, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-            columns = spec.find(cells)
+            columns, again = spec.find(cells)
             if all(f in columns for f in spec.required):
-                candidates.append((name, sheet, rows, number, columns))
+                candidates.append((name, sheet, rows, number, columns, again))
                 break
             if len(columns) > best[0]:
                 best = (len(columns), name, [spec.header_of(f) for f in spec.required if f not in columns])
@@ -94,8 +103,12 @@ def read(data: bytes, spec: HeaderSpec, *, max_rows: int) -> Sheet:
     if len(candidates) > 1:
         raise InputRefused(("sheet", _("the %(r)s is on several sheets (%(s)s): keep it on one sheet")
                             % {"r": spec.title, "s": "、".join(c[0] for c in candidates)}))
-    name, sheet, rows, header_index, columns = candidates[0]
-    _refuse_repeated_headers(rows[header_index], spec)
+    name, sheet, rows, header_index, columns, again = candidates[0]
+    if again:
+        field_name, first, second = again[0]
+        raise InputRefused((field_name, _("two columns (%(a)s and %(b)s) are headed %(h)s: keep one")
+                            % {"a": column_letter(first), "b": column_letter(second),
+                               "h": rows[header_index][second]}))
     result = Sheet(name=name, header_row=header_index + 1, columns=columns,
                    headers={f: str(rows[header_index][i]).strip() for f, i in columns.items()})
     order = [(f, columns.get(f)) for f, _headers, _required in spec.fields]
@@ -109,8 +122,9 @@ def read(data: bytes, spec: HeaderSpec, *, max_rows: int) -> Sheet:
                             % {"n": len(result.rows), "m": max_rows}))
     if not result.rows:
         raise InputRefused(("file", _("sheet “%(s)s” has a header row but no rows under it") % {"s": name}))
+    position = {f: i for i, (f, _column) in enumerate(order)}
     for f in spec.required:
-        if all(values[[o[0] for o in order].index(f)] == "" for _row, values in result.rows):
+        if all(values[position[f]] == "" for _row, values in result.rows):
             raise InputRefused((f, _("column %(c)s (%(h)s) is empty in every row")
                                 % {"c": column_letter(columns[f]), "h": result.headers[f]}))
     by_column = {i: f for f, i in columns.items()}
@@ -121,17 +135,6 @@ def read(data: bytes, spec: HeaderSpec, *, max_rows: int) -> Sheet:
                 if index in by_column:
                     result.merged.append((number + 1, by_column[index], span))
     return result
-
-
-def _refuse_repeated_headers(cells: Sequence, spec: HeaderSpec) -> None:
-    seen: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        found = spec.find([cell])
-        for name in found:
-            if name in seen:
-                raise InputRefused((name, _("two columns (%(a)s and %(b)s) are headed %(h)s: keep one")
-                                    % {"a": column_letter(seen[name]), "b": column_letter(index), "h": cell}))
-            seen[name] = index
 
 
 def _json_value(cell):

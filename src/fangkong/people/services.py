@@ -204,10 +204,11 @@ def register_clean(actor, cleans: Sequence[CleanPerson], *, source: str, source_
         else:
             changed.setdefault(clean.lookup_hash, set()).update(_merge(person, clean, moves=moves))
     bulk.insert(list(new.values()))
+    now = timezone.now()
     for fields in {frozenset(f) for f in changed.values() if f}:  # one bulk update per set of changed fields
         people = [known[lookup] for lookup, f in changed.items() if f == fields]
         for person in people:
-            person.updated_at = timezone.now()
+            person.updated_at = now
         bulk.update(people, sorted(fields) + ["updated_at"])
     people = [(known[c.lookup_hash], False) if c.lookup_hash in known else (new[c.lookup_hash], True) for c in cleans]
     bulk.insert([Registration(person=person, source=source, source_ref=ref, registered_by=actor, details=details or {})
@@ -315,11 +316,13 @@ _MASKS = {"id_number": identity.mask_id_number, "phone": identity.mask_phone, "a
 
 class RegisterRows:
     """The rows of one register as they stood when the export began: `total` of them, read `chunk_size` records
-    at a time in id order as plain values (a million rows in flat memory). Every person in a chunk is audited,
-    in bulk, before the chunk's rows leave, and masked for the viewer's role."""
+    at a time in id order as plain values (a million rows in flat memory). Columns are (header, source): a
+    values() path, a Masked person field or a Choice. `person` is the path from a record to its person ("" when
+    the records are people, None when they name none): every person in a chunk is audited, in bulk, before the
+    chunk's rows leave, and masked for the viewer's role."""
 
     def __init__(self, actor, records: QuerySet, columns: Sequence[tuple[str, str | Masked | Choice]], *,
-                 person: str | None, channel: str, ip: str | None, chunk_size: int, details: dict):
+                 person: str | None, channel: str = "web", ip: str | None = None, chunk_size: int = 5000, **details):
         prefix = None if person is None else (f"{person}__" if person else "")
         clear, readers, paths = access.unmasked_fields(actor), [], ["pk"]
         zone, cipher = timezone.get_current_timezone(), crypto.FieldCipher()
@@ -359,16 +362,6 @@ class RegisterRows:
             last = chunk[-1][0]
 
 
-def export_register(actor, records: QuerySet, columns: Sequence[tuple[str, str | Masked | Choice]], *,
-                    person: str | None, channel: str = "web", ip: str | None = None, chunk_size: int = 5000,
-                    **details) -> RegisterRows:
-    """The rows of any register. Columns are (header, source): a values() path, a Masked person field or a
-    Choice. `person` is the path from a record to its person ("" when the records are people, None when they
-    name none)."""
-    return RegisterRows(actor, records, columns, person=person, channel=channel, ip=ip, chunk_size=chunk_size,
-                        details=details)
-
-
 def _masked_reader(index: int, field: str, in_clear: bool, cipher: crypto.FieldCipher):
     mask, encrypted = _MASKS[field], field != "address"
 
@@ -404,9 +397,10 @@ class Export:
     def header(self) -> list[str]:
         return [force_str(header) for header, _source in self.columns]
 
-    def rows(self, actor, *, channel: str = "web", ip: str | None = None, **details) -> RegisterRows:
-        return export_register(actor, self.records(actor), self.columns, person=self.person, channel=channel, ip=ip,
-                               register=self.name, **details)
+    def rows(self, actor, records: QuerySet | None = None, **audit_details) -> RegisterRows:
+        """The register's rows for `actor`: all they may see, or `records`, a part of those."""
+        records = self.records(actor) if records is None else records
+        return RegisterRows(actor, records, self.columns, person=self.person, register=self.name, **audit_details)
 
 
 PERSONS_EXPORT = Export("persons", _("Residents"), access.persons_for, person="", columns=[
@@ -419,5 +413,5 @@ PERSONS_EXPORT = Export("persons", _("Residents"), access.persons_for, person=""
 
 def export_persons(actor, jurisdiction: Jurisdiction, *, channel: str = "web", ip: str | None = None):
     """Everyone under `jurisdiction`, masked for the viewer and audited person by person."""
-    return export_register(actor, access.persons_for(actor).filter(jurisdiction_path__startswith=jurisdiction.path),
-                           PERSONS_EXPORT.columns, person="", channel=channel, ip=ip, jurisdiction=jurisdiction.code)
+    return PERSONS_EXPORT.rows(actor, access.persons_for(actor).filter(jurisdiction_path__startswith=jurisdiction.path),
+                               channel=channel, ip=ip, jurisdiction=jurisdiction.code)

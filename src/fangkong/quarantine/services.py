@@ -120,6 +120,8 @@ def _open_orders(actor, starts: list[tuple], *, kind: str, reason: str, room: Ro
                  owner_path: str | None, case) -> list[Order]:
     """Orders, their reading windows and their audit rows, written in bulk; the planned end comes from the
     disease settings unless `days` is given."""
+    if not starts:
+        return []
     disease = diseases.current()
     if days is None:
         days = disease.post_discharge_observation_days if reason == Reason.POST_DISCHARGE else disease.observation_days

@@ -191,36 +191,54 @@ def register_arrivals(actor, entries: Sequence[ArrivalInput], *, keys: Sequence[
     in one transaction. With `write=False` nothing is stored: the outcomes say what would be."""
     keys = list(keys) if keys is not None else [None] * len(entries)
     places, risks, now = Places(actor, [e.person for e in entries]), RiskBook(), timezone.now()
-    outcomes, checked = [], {}
-    for index, (data, key) in enumerate(zip(entries, keys)):
-        try:
-            checked[index] = _check_arrival(actor, data, key, places, risks, now)
-            outcomes.append(Outcome())
-        except InputRefused as refused:
-            outcomes.append(Outcome(refused=refused))
+    outcomes, checked = _check_each(
+        zip(entries, keys), lambda entry: _check_arrival(actor, *entry, places, risks, now))
     earlier = _earlier_arrivals(checked.values())
-    first_of: dict[str, int] = {}  # fingerprint -> the entry of this batch that carries it first
-    repeats: dict[int, int] = {}
-    for index, item in list(checked.items()):
-        found = (earlier.get(item.key) if item.key else None) or earlier.get(item.fingerprint)
-        if found is not None or item.fingerprint in first_of:
-            outcomes[index].record, outcomes[index].repeated = found, True
-            if found is None:
-                repeats[index] = first_of[item.fingerprint]
-            del checked[index]
-        else:
-            first_of[item.fingerprint] = index
-    if not write or not checked:
-        return outcomes
+
+    def stored_before(item: _CheckedArrival) -> Arrival | None:
+        return (earlier.get(item.key) if item.key else None) or earlier.get(item.fingerprint)
+
     try:
-        with transaction.atomic():
-            stored = _store_arrivals(actor, list(checked.values()), now)
+        return _settle(outcomes, checked, same=lambda item: item.fingerprint, earlier=stored_before,
+                       store=(lambda items: _store_arrivals(actor, items, now)) if write else None)
     except IntegrityError:
         if len(entries) > 1 or retrying:
             raise
         return register_arrivals(actor, entries, keys=keys, retrying=True)  # stored a moment ago: a repeat
-    for index, arrival in zip(checked, stored):
-        outcomes[index].record, outcomes[index].created = arrival, True
+
+
+def _check_each(entries, check) -> tuple[list[Outcome], dict]:
+    """Every entry checked on its own: an Outcome per entry (refused, or pending), and the checked ones by index."""
+    outcomes, checked = [], {}
+    for index, entry in enumerate(entries):
+        try:
+            checked[index] = check(entry)
+            outcomes.append(Outcome())
+        except InputRefused as refused:
+            outcomes.append(Outcome(refused=refused))
+    return outcomes, checked
+
+
+def _settle(outcomes: list[Outcome], checked: dict, *, same, earlier, store) -> list[Outcome]:
+    """Mark the entries already stored (`earlier(item)`) or repeating one above them (`same(item)` alike) as
+    repeats, then store the others in one transaction (`store(items)` returns their records in order; None
+    for a dry run). A clash with a concurrent writer raises IntegrityError."""
+    first_of, repeats = {}, {}
+    for index, item in list(checked.items()):
+        found = earlier(item)
+        if found is not None or same(item) in first_of:
+            outcomes[index].record, outcomes[index].repeated = found, True
+            if found is None:
+                repeats[index] = first_of[same(item)]
+            del checked[index]
+        else:
+            first_of[same(item)] = index
+    if store is None or not checked:
+        return outcomes
+    with transaction.atomic():
+        stored = store(list(checked.values()))
+    for index, record in zip(checked, stored):
+        outcomes[index].record, outcomes[index].created = record, True
     for index, first in repeats.items():
         outcomes[index].record = outcomes[first].record
     return outcomes
@@ -354,50 +372,33 @@ def receive_assist_requests(actor, entries: Sequence[AssistInput], *, write: boo
     scope = access.scope_path(actor)
     units = {u.code: u for u in access.jurisdictions_for(actor).filter(
         code__in={(e.address_code or "").strip() for e in entries})}
-    outcomes, checked = [], {}
-    for index, data in enumerate(entries):
-        try:
-            checked[index] = _check_assist(data, units)
-            outcomes.append(Outcome())
-        except InputRefused as refused:
-            outcomes.append(Outcome(refused=refused))
-    references = {(c["region"], c["reference"]) for c in checked.values()}
-    earlier = {(r.region, r.reference): r for r in AssistRequest.objects.filter(
-        reference__in={ref for _region, ref in references}) if (r.region, r.reference) in references}
+    outcomes, checked = _check_each(entries, lambda data: _check_assist(data, units))
     known = {p.id_number_hash: p for p in Person.objects.select_related("grid").filter(
         id_number_hash__in={c["id_number_hash"] for c in checked.values()} - {""},
         jurisdiction_path__startswith=scope if scope is not None else "\x00")}
-    first_of: dict[tuple[str, str], int] = {}
-    repeats: dict[int, int] = {}
-    for index, item in list(checked.items()):
-        reference = (item["region"], item["reference"])
-        if reference in earlier or reference in first_of:
-            outcomes[index].record, outcomes[index].repeated = earlier.get(reference), True
-            if reference not in earlier:
-                repeats[index] = first_of[reference]
-            del checked[index]
-            continue
-        first_of[reference] = index
+    for item in checked.values():
         person = known.get(item["id_number_hash"])
         if person is not None:  # we know where they live: straight to their grid
             item["person"], item["unit"] = person, person.grid
-    if not write or not checked:
-        return outcomes
-    now = timezone.now()
-    requests = [AssistRequest(**item, owner_path=item["unit"].path, received_at=now,
-                              deadline=now + dt.timedelta(hours=settings.ASSIST_HOURS)) for item in checked.values()]
+    references = {(c["region"], c["reference"]) for c in checked.values()}
+    earlier = {(r.region, r.reference): r for r in AssistRequest.objects.filter(
+        reference__in={ref for _region, ref in references}) if (r.region, r.reference) in references}
     try:
-        with transaction.atomic():
-            AssistRequest.objects.bulk_create(requests, batch_size=1000)
+        return _settle(outcomes, checked, same=lambda item: (item["region"], item["reference"]),
+                       earlier=lambda item: earlier.get((item["region"], item["reference"])),
+                       store=_store_assist_requests if write else None)
     except IntegrityError:
         if len(entries) > 1 or retrying:
             raise
         return receive_assist_requests(actor, entries, retrying=True)  # received a moment ago: a repeat
-    for index, request in zip(checked, requests):
-        outcomes[index].record, outcomes[index].created = request, True
-    for index, first in repeats.items():
-        outcomes[index].record = outcomes[first].record
-    return outcomes
+
+
+def _store_assist_requests(items: list[dict]) -> list[AssistRequest]:
+    now = timezone.now()
+    requests = [AssistRequest(**item, owner_path=item["unit"].path, received_at=now,
+                              deadline=now + dt.timedelta(hours=settings.ASSIST_HOURS)) for item in items]
+    AssistRequest.objects.bulk_create(requests, batch_size=1000)
+    return requests
 
 
 def _optional(normalise, raw: str, problems: list) -> str:

@@ -141,12 +141,14 @@ def _stage_import(actor, county, now: dt.datetime, rng: random.Random) -> None:
     from fangkong.web.exports import write_xlsx
 
     people = Person.objects.filter(jurisdiction_path__startswith=county.path).select_related("grid").order_by("-id")
-    rows = [[p.name, p.id_number, rng.choice(["440106", "330106", "310115"]),
-             timezone.localtime(now - dt.timedelta(hours=rng.randint(2, 90))).strftime("%Y-%m-%d %H:%M"),
-             rng.choice(["火车", "飞机", "自驾"]), "", rng.choice(["返岗务工", "返校学生", "返乡居民"]), p.grid.code]
-            for p in people[:30]]
-    for row in rows:
-        row[5] = {"火车": f"G{rng.randint(1, 999)}", "飞机": f"CZ{rng.randint(100, 999)}", "自驾": "鄂A12345"}[row[4]]
+    vehicles = {"火车": lambda: f"G{rng.randint(1, 999)}", "飞机": lambda: f"CZ{rng.randint(100, 999)}",
+                "自驾": lambda: "鄂A12345"}
+    rows = []
+    for p in people[:30]:
+        mode = rng.choice(list(vehicles))
+        rows.append([p.name, p.id_number, rng.choice(["440106", "330106", "310115"]),
+                     timezone.localtime(now - dt.timedelta(hours=rng.randint(2, 90))).strftime("%Y-%m-%d %H:%M"),
+                     mode, vehicles[mode](), rng.choice(["返岗务工", "返校学生", "返乡居民"]), p.grid.code])
     rows[7][1] = rows[7][1][:-1] + ("0" if rows[7][1][-1] != "0" else "1")  # a mistyped check digit
     rows[19][3] = (now + dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M")  # a date still to come
     data = BytesIO()

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 
 import rustpy_xlsxwriter
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 
 XLSX_MAX_ROWS = 1_048_576
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -80,8 +80,13 @@ def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+FORMATS = ("xlsx", "csv")
+
+
 def register_response(fmt: str, filename: str, header: Sequence[str], rows: Iterable[Sequence], sheet: str = "Sheet1"):
-    """The register as the user asked for it: .xlsx, or CSV for anything else."""
+    """The register in the format the address asks for (.xlsx or .csv; any other is not found)."""
+    if fmt not in FORMATS:
+        raise Http404("No such format")
     if fmt == "xlsx":
         return xlsx_response(filename, header, rows, sheet)
     return csv_response(filename, header, rows)

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from fangkong.accounts.services import create_token
 from fangkong.conftest import VALID_ID, login_client, xlsx_rows
+from fangkong.errors import InputRefused
 from fangkong.imports import services
 from fangkong.imports.models import ImportJob, ImportStatus
 from fangkong.imports.registers import ARRIVALS, ASSIST
@@ -92,7 +93,7 @@ def test_a_role_that_does_not_register_people_cannot_import(tree):
     from fangkong.conftest import make_user
 
     logistics = make_user("stores", Role.LOGISTICS, tree["city"])
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(InputRefused) as refused:
         services.upload(logistics, "arrivals", "a.xlsx", workbook([]))
     assert refused.value.problems[0].field == "role"
 
