@@ -6,7 +6,7 @@ reference numbers (../shared/validation).
 
 from .aberration import cusum, ears, farrington_flexible, farrington_threshold, noufaily_threshold
 from .errors import BadSeries
-from .growth import growth_rate, reproduction_number_from_growth
+from .growth import growth_rate, r0_generation_time, reproduction_number_from_growth
 from .pooling import best_pool_size, dorfman_tests_per_person
 from .rt import RtMatrix, discretised_si, estimate_rt, estimate_rt_many
 from .sir import Disposition, SirParameters, project
@@ -15,5 +15,5 @@ __all__ = [
     "BadSeries", "Disposition", "RtMatrix", "SirParameters", "best_pool_size", "cusum", "discretised_si",
     "dorfman_tests_per_person", "ears", "estimate_rt", "estimate_rt_many", "farrington_flexible", "farrington_threshold",
     "growth_rate",
-    "noufaily_threshold", "project", "reproduction_number_from_growth",
+    "noufaily_threshold", "project", "r0_generation_time", "reproduction_number_from_growth",
 ]

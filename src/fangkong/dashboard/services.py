@@ -126,7 +126,8 @@ MIN_CASES_FOR_RT = 12
 
 
 def judgement(curve: dict[str, list], disease) -> dict:
-    """R_t by report date with its 95 % interval, and the last 14 days' growth rate and doubling time.
+    """R_t by report date with its 95 % interval, and the last 14 days' growth rate, doubling time and the R
+    that growth implies (Wallinga & Lipsitch, as R0's est.R0.EG computes it).
 
     R_t is shown for windows ending once 12 cases have been reported, as Cori et al. advise.
     """
@@ -148,8 +149,13 @@ def judgement(curve: dict[str, list], disease) -> dict:
     recent = counts[-14:]
     if sum(recent) >= MIN_CASES_FOR_RT:
         growth = analytics.growth_rate(recent)
+        # The generation time is taken to be the serial interval, discretised as the R package R0 does.
+        gt = {"gt_mean": float(disease.serial_interval_mean), "gt_sd": float(disease.serial_interval_sd),
+              "discretisation": "R0"}
         result["growth"] = {"rate": growth.rate, "low": growth.rate_low, "high": growth.rate_high,
-                            "doubling_time": growth.doubling_time}
+                            "doubling_time": growth.doubling_time, "generation_time": gt,
+                            **{name: analytics.reproduction_number_from_growth(rate, **gt) for name, rate in (
+                                ("r", growth.rate), ("r_low", growth.rate_low), ("r_high", growth.rate_high))}}
     return result
 
 

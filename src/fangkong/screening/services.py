@@ -24,7 +24,7 @@ from fangkong.people.models import IdType, Person, RegistrationSource
 from fangkong.people.services import (Choice, CleanPerson, Export, Masked, PersonInput, Places, clean_person,
                                       identity_hash, register_clean)
 from fangkong.quarantine import services as quarantine
-from fangkong.jurisdictions.codes import county_table, name_in
+from fangkong.jurisdictions.codes import county_codes, latest_name
 
 from .models import (Arrival, ArrivalCategory, AssistRequest, AssistStatus, FollowUp, RiskArea, RiskLevel, TravelMode,
                      arrival_fingerprint)
@@ -35,10 +35,10 @@ def _area_name(code: str, given: str) -> tuple[str | None, tuple[str, str] | Non
     if not code.isdigit() or len(code) not in (6, 12):
         return None, ("code", _("an area code is 6 digits (GB/T 2260 county) or 12 (township or community)"))
     county = code[:6]
-    if county not in county_table():
+    if county not in county_codes():
         return None, ("code", _("%(c)s is not a county code in GB/T 2260") % {"c": county})
     if len(code) == 6:
-        return given.strip() or name_in(county) or county_table()[county][-1][2], None
+        return given.strip() or latest_name(county), None
     if not given.strip():
         return None, ("name", _("give the township's or community's name: only county names are in the code table"))
     return given.strip(), None

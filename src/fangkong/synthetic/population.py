@@ -19,6 +19,9 @@ from .vocabulary import (AGE_BANDS, FEMALE_GIVEN, HOUSEHOLD_SIZES, MALE_GIVEN, M
 # Ages are counted at a fixed date so the same seed gives the same people on any day.
 REFERENCE_DATE = dt.date(2025, 12, 31)
 BORN_LOCALLY = 0.8
+# Resident ID numbers were first given out in 1984-85; people born earlier received theirs then or later,
+# up to the second-generation cards of 2004, from the office of wherever they lived at the time.
+FIRST_ISSUE_YEAR, LAST_ISSUE_YEAR = 1984, 2004
 
 
 @dataclass(slots=True)
@@ -86,11 +89,14 @@ class PopulationGenerator:
         return SyntheticPerson(name, pinyin, initials, sex, birth, self.resident_id(birth, sex), phone)
 
     def resident_id(self, birth: dt.date, sex: str) -> str:
-        """A valid ID: an area code in use in the birth year, a unique sequence (odd for men), the check digit."""
+        """A valid ID: the area code of the office that issued it, in force in the year of issue (which for
+        people born before numbers existed is years after the birth, and may since have been abolished),
+        a unique sequence (odd for men), the check digit."""
         date = birth.strftime("%Y%m%d")
+        issued = birth.year if birth.year >= FIRST_ISSUE_YEAR else self.rng.randint(FIRST_ISSUE_YEAR, LAST_ISSUE_YEAR)
         while True:
             prefix = self.home_prefix if self.rng.random() < BORN_LOCALLY else self.province_prefix
-            codes = self._codes(prefix, birth.year) or self._codes(self.province_prefix, birth.year)
+            codes = self._codes(prefix, issued) or self._codes(self.province_prefix, issued)
             area = self.rng.choice(codes)
             counter = self.next_sequence[(area, date)]
             self.next_sequence[(area, date)] = counter + 1

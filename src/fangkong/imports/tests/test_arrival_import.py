@@ -67,7 +67,7 @@ def test_every_kind_of_bad_cell_is_named_by_row_column_and_reason(grid_worker):
     ]
     job = checked(grid_worker, workbook(rows))
     found = {(row, column): (header, message) for row, column, header, message, _repeat in refusals(job)}
-    assert found[(3, "B")] == ("身份证号", "the check digit of this resident ID is wrong")
+    assert found[(3, "B")] == ("身份证号", "the check digit of this resident ID should be 2")
     assert found[(4, "D")][0] == "来源地代码" and "990101 is not a county code" in found[(4, "D")][1]
     assert found[(5, "F")] == ("抵达时间", "the arrival is dated in the future")
     assert found[(6, "A")] == ("姓名", "this cell is empty; the column is required")

@@ -32,7 +32,7 @@ def test_the_page_uploads_steps_and_imports_only_the_valid_rows(client, grid_wor
     assert 'hx-post="/imports/%d/step/"' % job.pk in page  # the page asks for steps while it checks
     panel = client.post(f"/imports/{job.pk}/step/").content.decode()
     assert 'data-status="checked"' in panel and "hx-post" not in panel
-    assert "身份证号码校验位错误" in panel  # in the worker's language, with its row
+    assert "身份证号码的校验码应为 2" in panel  # in the worker's language, with its row
     assert client.get(f"/imports/{job.pk}/refused-rows.xlsx").status_code == 200
     client.post(f"/imports/{job.pk}/choice/", {"choice": "import"})
     panel = client.post(f"/imports/{job.pk}/step/").content.decode()
@@ -46,9 +46,9 @@ def test_the_refusals_download_lists_row_column_and_reason(client, grid_worker):
             [arrival_row(grid), arrival_row(grid, id_number="420102199003071233")]))[0])
     login_client(client, grid_worker)
     rows = xlsx_rows(b"".join(client.get(f"/imports/{job.pk}/refusals.xlsx").streaming_content))
-    assert rows[1][:4] == [3, "B", "身份证号", "身份证号码校验位错误"]
+    assert rows[1][:4] == [3, "B", "身份证号", "身份证号码的校验码应为 2"]
     fixable = xlsx_rows(b"".join(client.get(f"/imports/{job.pk}/refused-rows.xlsx").streaming_content))
-    assert fixable[0][1] == "身份证号" and fixable[1][1] == "420102199003071233" and "校验位" in fixable[1][-1]
+    assert fixable[0][1] == "身份证号" and fixable[1][1] == "420102199003071233" and "校验码应为 2" in fixable[1][-1]
 
 
 def test_another_worker_cannot_see_or_step_the_job(client, grid_worker, sibling_worker):

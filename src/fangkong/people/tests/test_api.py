@@ -90,3 +90,16 @@ def test_a_registration_onto_someone_elses_person_does_not_reveal_them(client, p
 def test_the_interactive_docs_load_nothing_from_a_cdn(client):
     html = client.get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+
+
+def test_a_real_id_with_an_area_code_newer_than_its_holder_registers_and_a_bad_date_is_named(api, grid_worker):
+    # 新洲区 420117 exists since 1998; its holder was born in 1970 (python-stdnum's birth-year rule refuses it).
+    response = api.post("/api/v1/persons/", {"id_number": "42011719700416003x", "name": "李四",
+                                             "grid_code": grid_worker.jurisdiction.code}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = api.get(f"/api/v1/persons/{response.json()['id']}").json()
+    assert (body["birth_date"], body["sex"]) == ("1970-04-16", "M")
+    feb_31 = api.post("/api/v1/persons/", {"id_number": "420102197502312011", "name": "王五",
+                                           "grid_code": grid_worker.jurisdiction.code}, content_type="application/json")
+    assert feb_31.status_code == 400
+    assert feb_31.json()["errors"] == [{"field": "id_number", "message": "身份证号码中的出生日期 19750231 不存在"}]

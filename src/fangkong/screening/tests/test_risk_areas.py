@@ -33,9 +33,20 @@ def test_a_township_is_at_its_own_level_and_otherwise_at_its_countys(commander):
     assert services.level_of("420111", DAY) is None
 
 
+@pytest.mark.parametrize("code, name", [
+    ("441900", "东莞市"),  # a prefecture-level city with no counties: its townships sit right under it
+    ("412723", "商水县"),  # abolished in 2000 (now 411623), still how people name where they come from
+    ("420117", "新洲区"),
+])
+def test_any_county_level_code_that_ever_existed_is_declared_under_its_name(commander, code, name):
+    assert services.declare(commander, code=code, level="high", valid_from=DAY).name == name
+
+
 @pytest.mark.parametrize("kwargs, field", [
     ({"code": "12345"}, "code"),
     ({"code": "999999"}, "code"),
+    ({"code": "420108"}, "code"),  # never a code
+    ({"code": "420100"}, "code"),  # Wuhan is a prefecture divided into districts: declare those
     ({"code": "420106002000"}, "name"),
     ({"level": "purple"}, "level"),
     ({"valid_to": DAY - dt.timedelta(days=1)}, "valid_to"),

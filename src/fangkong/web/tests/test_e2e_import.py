@@ -38,7 +38,7 @@ def test_a_grid_worker_imports_the_valid_rows_of_a_register_and_downloads_it_bac
     figures = page.get_by_test_id("import-figures").inner_text().split()
     assert figures[figures.index("有效") + 1] == "3"
     refusal = page.get_by_test_id("import-refusals").locator("tbody tr").first.inner_text()
-    assert refusal.split("\t")[:2] == ["6", "B 身份证号"] and "校验位" in refusal
+    assert refusal.split("\t")[:2] == ["6", "B 身份证号"] and "校验码应为 2" in refusal
     assert not Arrival.objects.exists()
 
     page.get_by_test_id("import-valid").click()
