@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "fangkong.reporting",
     "fangkong.checkpoints",
     "fangkong.imports",
+    "fangkong.idempotency",
     "fangkong.web",
 ]
 

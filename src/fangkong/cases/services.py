@@ -16,6 +16,7 @@ from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused
+from fangkong.idempotency import services as idempotency
 from fangkong.people.services import Choice, Export, Masked
 
 from . import disease as diseases
@@ -40,10 +41,6 @@ def report_symptoms(actor, person_id: int, *, source: str, symptoms: str, temper
                     onset_date: dt.date | None = None, reported_at: dt.datetime | None = None,
                     idempotency_key: str | None = None) -> tuple[SymptomReport, bool]:
     """Enter a person into the ledger with a deadline; the same idempotency key twice counts once."""
-    if idempotency_key:
-        earlier = SymptomReport.objects.filter(idempotency_key=idempotency_key).first()
-        if earlier:
-            return earlier, False
     person = access.get_person_for(actor, person_id)
     disease = diseases.current()
     problems = []
@@ -59,12 +56,16 @@ def report_symptoms(actor, person_id: int, *, source: str, symptoms: str, temper
     if problems:
         raise InputRefused(*problems)
     reported_at = _not_future(reported_at, "reported_at")
-    entry = SymptomReport.objects.create(
-        person=person, source=source, symptoms=symptoms.strip(), temperature=temperature, onset_date=onset_date,
-        reported_at=reported_at, deadline=reported_at + dt.timedelta(hours=disease.ledger_deadline_hours),
-        owner_path=person.jurisdiction_path, reported_by=actor, idempotency_key=idempotency_key or None,
-    )
-    return entry, True
+    submitted = {"person": person.pk, "source": source, "symptoms": symptoms, "temperature": temperature,
+                 "onset_date": onset_date}
+
+    def store() -> SymptomReport:
+        return SymptomReport.objects.create(
+            person=person, source=source, symptoms=symptoms.strip(), temperature=temperature, onset_date=onset_date,
+            reported_at=reported_at, deadline=reported_at + dt.timedelta(hours=disease.ledger_deadline_hours),
+            owner_path=person.jurisdiction_path, reported_by=actor)
+
+    return idempotency.once(actor, "symptom_report", ledger_for(actor), idempotency_key, submitted, store)
 
 
 def ledger_for(actor) -> QuerySet[SymptomReport]:

@@ -49,7 +49,6 @@ class Entry(models.Model):
     destination = models.CharField(_("destination"), max_length=120, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     entered_at = models.DateTimeField()
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-entered_at"]

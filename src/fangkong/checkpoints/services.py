@@ -3,13 +3,14 @@ confirm the arrival (closing the loop), and raise an alert for a handover left u
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -21,6 +22,7 @@ from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases
 from fangkong.errors import InputRefused
+from fangkong.idempotency import services as idempotency
 from fangkong.people import crypto
 from fangkong.people.models import Person, RegistrationSource
 from fangkong.people.services import Choice, Export, Masked, PersonInput, clean_person, register_from_source
@@ -89,11 +91,13 @@ def record_entry(actor, checkpoint_id: int, data: EntryInput, *, idempotency_key
     The destination grid must lie in the staff's own subtree: staff of a city's checkpoints belong to
     the city, so they can hand travellers to any of its grids.
     """
-    if idempotency_key:
-        earlier = Entry.objects.filter(idempotency_key=idempotency_key).first()
-        if earlier:
-            return earlier
     checkpoint = _checkpoint_for_entry(actor, checkpoint_id)
+    return idempotency.once(actor, "checkpoint_entry", entries_for(actor), idempotency_key,
+                            {"checkpoint": checkpoint.pk, **dataclasses.asdict(data)},
+                            lambda: _record_entry(actor, checkpoint, data))[0]
+
+
+def _record_entry(actor, checkpoint: Checkpoint, data: EntryInput) -> Entry:
     disease, problems = diseases.current(), []
     if data.subject not in Subject.values:
         problems.append(("subject", _("the subject is a person, a vehicle or a vessel")))
@@ -128,32 +132,27 @@ def record_entry(actor, checkpoint_id: int, data: EntryInput, *, idempotency_key
     if problems:
         raise InputRefused(*problems)
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            person, passing = None, {}
-            if traveller and inbound:
-                person, _created = register_from_source(actor, data.person, source=RegistrationSource.CHECKPOINT,
-                                                        source_ref=idempotency_key or uuid.uuid4().hex)
-            elif traveller:
-                person = Person.objects.filter(id_number_hash=traveller.lookup_hash).first()
-                if person is None:
-                    passing = {"traveller_name": traveller.name, "traveller_id_hash": traveller.lookup_hash,
-                               "traveller_id_cipher": crypto.encrypt(traveller.id_number)}
-            entry = Entry.objects.create(
-                **passing,
-                checkpoint=checkpoint, subject=data.subject, person=person, plate=plate, temperature=temperature,
-                fever=temperature is not None and temperature >= disease.fever_threshold,
-                travel_history=data.travel_history.strip()[:300], contact_history=data.contact_history.strip()[:300],
-                destination="" if inbound else data.destination.strip()[:120],
-                entered_by=actor, entered_at=now, idempotency_key=idempotency_key or None)
-            if person is not None and inbound:
-                Handover.objects.create(entry=entry, person=person, grid=person.grid,
-                                        owner_path=person.jurisdiction_path,
-                                        due_at=now + dt.timedelta(hours=settings.HANDOVER_HOURS))
-    except IntegrityError:
-        if not idempotency_key:
-            raise
-        return Entry.objects.get(idempotency_key=idempotency_key)
+    with transaction.atomic():
+        person, passing = None, {}
+        if traveller and inbound:
+            person, _created = register_from_source(actor, data.person, source=RegistrationSource.CHECKPOINT,
+                                                    source_ref=uuid.uuid4().hex)
+        elif traveller:
+            person = Person.objects.filter(id_number_hash=traveller.lookup_hash).first()
+            if person is None:
+                passing = {"traveller_name": traveller.name, "traveller_id_hash": traveller.lookup_hash,
+                           "traveller_id_cipher": crypto.encrypt(traveller.id_number)}
+        entry = Entry.objects.create(
+            **passing,
+            checkpoint=checkpoint, subject=data.subject, person=person, plate=plate, temperature=temperature,
+            fever=temperature is not None and temperature >= disease.fever_threshold,
+            travel_history=data.travel_history.strip()[:300], contact_history=data.contact_history.strip()[:300],
+            destination="" if inbound else data.destination.strip()[:120],
+            entered_by=actor, entered_at=now)
+        if person is not None and inbound:
+            Handover.objects.create(entry=entry, person=person, grid=person.grid,
+                                    owner_path=person.jurisdiction_path,
+                                    due_at=now + dt.timedelta(hours=settings.HANDOVER_HOURS))
     return entry
 
 

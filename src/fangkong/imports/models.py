@@ -28,7 +28,6 @@ class ImportJob(models.Model):
     sha256 = models.CharField(max_length=64, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)  # an upload sent twice
     language = models.CharField(max_length=10, default="zh-hans")  # refusals are written in the uploader's
     options = models.JSONField(default=dict, blank=True)  # e.g. the requesting region of an assist file
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)

@@ -123,7 +123,8 @@ class Register:
 
     @cached_property
     def spec(self) -> HeaderSpec:
-        return HeaderSpec(str(self.title), [(c.field, c.headers, c.required) for c in self.columns])
+        # The title stays lazy: the spec is cached for the process, the language is each request's.
+        return HeaderSpec(self.title, [(c.field, c.headers, c.required) for c in self.columns])
 
     def entry(self, values: Sequence, options: dict):
         """The service's input from one row, or InputRefused naming every field that cannot be read."""

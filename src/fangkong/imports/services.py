@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, FieldProblem, InputRefused
+from fangkong.idempotency import services as idempotency
 from fangkong.people import crypto
 
 from . import sheets
@@ -69,18 +70,19 @@ def upload(actor, register_name: str, filename: str, data: bytes, *, region: str
     (not a workbook, no sheet with its header row, too many rows) is refused as a whole: the job says why.
     `region` is the region that sent an assist file, for rows that do not name it.
     The same key twice is one upload; returns (job, created)."""
-    if idempotency_key:
-        earlier = jobs_for(actor).filter(idempotency_key=idempotency_key).first()
-        if earlier:
-            return earlier, False
     register = register_of(register_name)
     if not register.may_import(actor):
         raise InputRefused(("role", _("your role does not register people, so it cannot import them")))
+    sha256 = hashlib.sha256(data).hexdigest()
+    return idempotency.once(actor, "import_upload", jobs_for(actor), idempotency_key,
+                            {"register": register.name, "sha256": sha256, "region": region},
+                            lambda: _upload(actor, register, filename, data, sha256, region))
+
+
+def _upload(actor, register: Register, filename: str, data: bytes, sha256: str, region: str) -> ImportJob:
     options = {"region": region.strip()[:120]} if (region or "").strip() else {}
-    job = ImportJob(register=register.name, filename=(filename or "upload.xlsx")[:200],
-                    sha256=hashlib.sha256(data).hexdigest(), uploaded_by=actor, options=options,
-                    language=translation.get_language() or settings.LANGUAGE_CODE,
-                    idempotency_key=idempotency_key or None)
+    job = ImportJob(register=register.name, filename=(filename or "upload.xlsx")[:200], sha256=sha256,
+                    uploaded_by=actor, options=options, language=translation.get_language() or settings.LANGUAGE_CODE)
     try:
         if len(data) > settings.IMPORT_MAX_MB * 1024 * 1024:
             raise InputRefused(("file", _("the file is larger than %(m)d MB: split it")
@@ -88,21 +90,16 @@ def upload(actor, register_name: str, filename: str, data: bytes, *, region: str
         sheet, refused = sheets.read(data, register.spec, max_rows=settings.IMPORT_MAX_ROWS), None
     except InputRefused as problems:
         sheet, refused = None, problems
-    try:
-        with transaction.atomic():
-            if refused:
-                job.status, job.finished_at = ImportStatus.REFUSED, timezone.now()
-                job.save()
-                ImportRefusal.objects.bulk_create(_refusals(job, register, [(0, p, False) for p in refused.problems]))
-            else:
-                _stage(job, register, sheet)
-            audit.record(actor, Action.IMPORT, register=job.register, file=job.filename, job=job.pk,
-                         rows=job.total_rows, refused=bool(refused))
-    except IntegrityError:
-        if not idempotency_key:
-            raise
-        return ImportJob.objects.get(idempotency_key=idempotency_key), False  # the same upload, a moment ago
-    return job, True
+    with transaction.atomic():
+        if refused:
+            job.status, job.finished_at = ImportStatus.REFUSED, timezone.now()
+            job.save()
+            ImportRefusal.objects.bulk_create(_refusals(job, register, [(0, p, False) for p in refused.problems]))
+        else:
+            _stage(job, register, sheet)
+        audit.record(actor, Action.IMPORT, register=job.register, file=job.filename, job=job.pk,
+                     rows=job.total_rows, refused=bool(refused))
+    return job
 
 
 def _stage(job: ImportJob, register: Register, sheet: sheets.Sheet) -> None:

@@ -12,6 +12,7 @@ from functools import cached_property
 from io import BytesIO
 
 import python_calamine
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.errors import InputRefused
@@ -38,7 +39,7 @@ def normalise_header(text) -> str:
 class HeaderSpec:
     """What a register's sheet must look like: each field's accepted headers, and which are required."""
 
-    title: str
+    title: Promise | str  # a lazy translation, shown in the language of whoever reads the refusal
     fields: Sequence[tuple[str, Sequence[str], bool]]  # (field, accepted headers, column required)
 
     @cached_property

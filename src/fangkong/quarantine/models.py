@@ -90,8 +90,6 @@ class Reading(models.Model):
     fever = models.BooleanField(_("fever"), default=False)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
-    # A phone that resubmits sends the same key: the reading is stored once.
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-taken_at"]

@@ -20,6 +20,7 @@ from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases
 from fangkong.errors import Conflict, InputRefused
+from fangkong.idempotency import services as idempotency
 from fangkong.people.services import Choice, Export, Masked
 
 from .models import (OPEN_STATUSES, Alert, AlertKind, AlertStatus, Kind, Order, OrderStatus, Reading, ReadingSlot, Reason, Room,
@@ -263,24 +264,28 @@ def record_readings(actor, entries: list[ReadingEntry], *, retried: bool = False
     """
     disease, now = diseases.current(), timezone.now()
     outcomes = [ReadingOutcome() for _ in entries]
-    keys = {e.idempotency_key for e in entries if e.idempotency_key}
-    earlier = {r.idempotency_key: r for r in Reading.objects.filter(idempotency_key__in=keys)} if keys else {}
+    keys = [_entry_key(entry, outcome) for entry, outcome in zip(entries, outcomes)]
+    ledger = idempotency.Ledger.read(actor, "reading", Reading.objects.filter(order__in=_scoped(Order.objects, actor)),
+                                     keys)
     checked = []
-    for outcome, entry in zip(outcomes, entries):
-        if entry.idempotency_key in earlier:
-            outcome.reading = earlier[entry.idempotency_key]
+    for outcome, entry, key in zip(outcomes, entries, keys):
+        if outcome.refused:
             continue
         try:
-            checked.append((outcome, entry, *_checked_reading(entry, disease, now)))
+            outcome.reading = ledger.earlier(key, _submitted(entry))
+            if outcome.reading is None:
+                checked.append((outcome, entry, key, *_checked_reading(entry, disease, now)))
+        except Http404:
+            outcome.not_found = True
         except InputRefused as refusal:
             outcome.refused = refusal
     # The order's owner (the grid, or the site holding the person) decides who may record.
     orders = {o.person_id: o for o in _scoped(Order.objects.select_related("person"), actor)
-              .filter(person_id__in={e.person_id for _, e, _, _ in checked}, status=OrderStatus.ACTIVE)}
+              .filter(person_id__in={e.person_id for _, e, _, _, _ in checked}, status=OrderStatus.ACTIVE)}
     unwatched = {p.pk: p.name for p in access.persons_for(actor).filter(
-        pk__in={e.person_id for _, e, _, _ in checked if e.person_id not in orders}).only("pk", "name")}
-    to_store, first_by_key = [], {}
-    for outcome, entry, temperature, taken_at in checked:
+        pk__in={e.person_id for _, e, _, _, _ in checked if e.person_id not in orders}).only("pk", "name")}
+    to_store, first_by_key, repeats, remembered = [], {}, [], []
+    for outcome, entry, key, temperature, taken_at in checked:
         order = orders.get(entry.person_id)
         if order is None and entry.person_id in unwatched:
             outcome.refused = InputRefused(("person", _("%(name)s is not under observation")
@@ -289,17 +294,21 @@ def record_readings(actor, entries: list[ReadingEntry], *, retried: bool = False
             outcome.not_found = True
         elif taken_at < order.starts_at:
             outcome.refused = InputRefused(("taken_at", _("this reading is older than the observation order")))
-        elif entry.idempotency_key and entry.idempotency_key in first_by_key:
-            first_by_key[entry.idempotency_key].append(outcome)
+        elif key in first_by_key:  # the same key twice in one batch: the first entry answers for both
+            first, first_submitted = first_by_key[key]
+            if first_submitted != _submitted(entry):
+                outcome.refused = idempotency.KeyReused((idempotency.HEADER, idempotency.REUSED_MESSAGE))
+            else:
+                repeats.append((outcome, first))
         else:
             outcome.reading = Reading(order=order, taken_at=taken_at, temperature=temperature,
                                       symptoms=entry.symptoms.strip(), entered_by=actor,
-                                      fever=temperature >= disease.fever_threshold,
-                                      idempotency_key=entry.idempotency_key or None)
+                                      fever=temperature >= disease.fever_threshold)
             outcome.created = True
             to_store.append(outcome.reading)
-            if entry.idempotency_key:
-                first_by_key[entry.idempotency_key] = []
+            if key:
+                first_by_key[key] = (outcome, _submitted(entry))
+                remembered.append((key, _submitted(entry), outcome.reading))
     try:
         with transaction.atomic():
             Reading.objects.bulk_create(to_store)
@@ -307,15 +316,29 @@ def record_readings(actor, entries: list[ReadingEntry], *, retried: bool = False
             Alert.objects.bulk_create([Alert(kind=AlertKind.FEVER, order=r.order, person_id=r.order.person_id,
                                              reading=r, owner_path=r.order.owner_path, raised_at=now)
                                        for r in to_store if r.fever])
+            ledger.remember(remembered)
     except IntegrityError:
-        if retried or not keys:
+        if retried or not remembered:
             raise
         # The same key sent at the same moment by another request, which stored it: answer as a resubmission.
         return record_readings(actor, entries, retried=True)
-    for first_key, repeats in first_by_key.items():
-        for repeat in repeats:
-            repeat.reading = next(o.reading for o in outcomes if o.created and o.reading.idempotency_key == first_key)
+    for repeat, first in repeats:
+        repeat.reading = first.reading
     return outcomes
+
+
+def _entry_key(entry: ReadingEntry, outcome: ReadingOutcome) -> str | None:
+    try:
+        return idempotency.clean_key(entry.idempotency_key)
+    except InputRefused as refusal:
+        outcome.refused = refusal
+        return None
+
+
+def _submitted(entry: ReadingEntry) -> dict:
+    """What a resubmission under the same key must repeat."""
+    return {"person": entry.person_id, "temperature": str(entry.temperature), "taken_at": entry.taken_at,
+            "symptoms": entry.symptoms}
 
 
 def _checked_reading(entry: ReadingEntry, disease, now: dt.datetime) -> tuple[Decimal, dt.datetime]:

@@ -17,7 +17,6 @@ class DailyReport(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField()
     superseded_at = models.DateTimeField(null=True, blank=True)
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-day", "-version"]

@@ -17,6 +17,7 @@ from fangkong.cases import disease as diseases
 from fangkong.cases.models import Case, SymptomReport
 from fangkong.checkpoints.models import Handover, HandoverStatus
 from fangkong.errors import Conflict, InputRefused
+from fangkong.idempotency import services as idempotency
 from fangkong.jurisdictions.models import Jurisdiction, Level
 from fangkong.quarantine.models import OPEN_STATUSES, Alert, Order, OrderStatus
 from fangkong.screening.models import Arrival
@@ -51,11 +52,13 @@ def submit(actor, code: str, day: dt.date, *, note: str = "", idempotency_key: s
     A second submission for the same day is a correction: a new version, with a note saying why;
     the earlier version stays, marked superseded. The same idempotency key counts once.
     """
-    if idempotency_key:
-        earlier = DailyReport.objects.filter(idempotency_key=idempotency_key).first()
-        if earlier:
-            return earlier
     node = access.get_jurisdiction_for(actor, code)
+    submitted = {"unit": node.code, "day": day, "note": note}
+    return idempotency.once(actor, "zero_report", reports_for(actor), idempotency_key, submitted,
+                            lambda: _submit(actor, node, day, note))[0]
+
+
+def _submit(actor, node, day: dt.date, note: str) -> DailyReport:
     if day > timezone.localdate():
         raise InputRefused(("day", _("a report cannot be submitted for a day that has not come")))
     current = DailyReport.objects.filter(jurisdiction=node, day=day, superseded_at=None).first()
@@ -70,8 +73,7 @@ def submit(actor, code: str, day: dt.date, *, note: str = "", idempotency_key: s
                     raise IntegrityError
             return DailyReport.objects.create(
                 jurisdiction=node, path=node.path, day=day, version=current.version + 1 if current else 1,
-                figures=figures_for(node, day), note=note.strip()[:300], submitted_by=actor, submitted_at=now,
-                idempotency_key=idempotency_key or None)
+                figures=figures_for(node, day), note=note.strip()[:300], submitted_by=actor, submitted_at=now)
     except IntegrityError:
         raise Conflict(("day", _("another report for this day came in at the same moment; reload"))) from None
 

@@ -80,7 +80,6 @@ class Arrival(models.Model):
     order = models.ForeignKey("quarantine.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     # The same person arriving at the same minute from the same place, whatever the channel: one arrival.
     fingerprint = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 

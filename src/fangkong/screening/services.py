@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused
+from fangkong.idempotency import services as idempotency
 from fangkong.people import crypto, identity
 from fangkong.people.models import IdType, Person, RegistrationSource
 from fangkong.people.services import (Choice, CleanPerson, Export, Masked, PersonInput, Places, clean_person,
@@ -173,6 +175,7 @@ class _CheckedArrival:
     risk: str
     fingerprint: str
     key: str | None
+    under_key: Arrival | None  # stored before under the same idempotency key
 
 
 def register_arrival(actor, data: ArrivalInput, *, idempotency_key: str | None = None) -> tuple[Arrival, bool]:
@@ -191,16 +194,17 @@ def register_arrivals(actor, entries: Sequence[ArrivalInput], *, keys: Sequence[
     in one transaction. With `write=False` nothing is stored: the outcomes say what would be."""
     keys = list(keys) if keys is not None else [None] * len(entries)
     places, risks, now = Places(actor, [e.person for e in entries]), RiskBook(), timezone.now()
+    ledger = idempotency.Ledger.read(actor, "arrival", arrivals_for(actor), _clean_keys(keys))
     outcomes, checked = _check_each(
-        zip(entries, keys), lambda entry: _check_arrival(actor, *entry, places, risks, now))
+        zip(entries, keys), lambda entry: _check_arrival(actor, *entry, places, risks, now, ledger))
     earlier = _earlier_arrivals(checked.values())
 
     def stored_before(item: _CheckedArrival) -> Arrival | None:
-        return (earlier.get(item.key) if item.key else None) or earlier.get(item.fingerprint)
+        return item.under_key or earlier.get(item.fingerprint)
 
     try:
         return _settle(outcomes, checked, same=lambda item: item.fingerprint, earlier=stored_before,
-                       store=(lambda items: _store_arrivals(actor, items, now)) if write else None)
+                       store=(lambda items: _store_arrivals(actor, items, now, ledger)) if write else None)
     except IntegrityError:
         if len(entries) > 1 or retrying:
             raise
@@ -244,8 +248,21 @@ def _settle(outcomes: list[Outcome], checked: dict, *, same, earlier, store) -> 
     return outcomes
 
 
+def _clean_keys(keys: Sequence[str | None]) -> list[str | None]:
+    """The keys a batch can look up; a malformed one is refused with its own entry."""
+    cleaned = []
+    for key in keys:
+        try:
+            cleaned.append(idempotency.clean_key(key))
+        except InputRefused:
+            cleaned.append(None)
+    return cleaned
+
+
 def _check_arrival(actor, data: ArrivalInput, key: str | None, places: Places, risks: RiskBook,
-                   now: dt.datetime) -> _CheckedArrival:
+                   now: dt.datetime, ledger: idempotency.Ledger) -> _CheckedArrival:
+    key = idempotency.clean_key(key)
+    under_key = ledger.earlier(key, dataclasses.asdict(data))
     problems = []
     origin_code = (data.origin_code or "").strip()
     origin_name, problem = _area_name(origin_code, data.origin_name or "")
@@ -273,27 +290,19 @@ def _check_arrival(actor, data: ArrivalInput, key: str | None, places: Places, r
     return _CheckedArrival(data, person, origin_code, origin_name, vehicle,
                            risks.level_of(origin_code, timezone.localdate(data.arrived_at)) or "",
                            arrival_fingerprint(person.lookup_hash, data.arrived_at, origin_code),
-                           key or None)
+                           key, under_key)
 
 
 def _earlier_arrivals(checked) -> dict[str, Arrival]:
-    """Arrivals already stored under one of these keys or fingerprints, by key and by fingerprint."""
-    checked = list(checked)
-    keys = {c.key for c in checked if c.key}
-    found = list(Arrival.objects.filter(fingerprint__in={c.fingerprint for c in checked})) if checked else []
-    found += Arrival.objects.filter(idempotency_key__in=keys) if keys else []  # two index scans, not one OR
-    by: dict[str, Arrival] = {}
-    for arrival in found:
-        if arrival.idempotency_key:
-            by[arrival.idempotency_key] = arrival
-        if arrival.fingerprint:
-            by[arrival.fingerprint] = arrival
-    return by
+    """Arrivals already stored with one of these fingerprints, by fingerprint."""
+    fingerprints = {c.fingerprint for c in checked}
+    return {a.fingerprint: a for a in Arrival.objects.filter(fingerprint__in=fingerprints)} if fingerprints else {}
 
 
-def _store_arrivals(actor, checked: list[_CheckedArrival], now: dt.datetime) -> list[Arrival]:
+def _store_arrivals(actor, checked: list[_CheckedArrival], now: dt.datetime, ledger: idempotency.Ledger
+                    ) -> list[Arrival]:
     people = register_clean(actor, [c.person for c in checked], source=RegistrationSource.ARRIVAL,
-                            source_refs=[c.key or f"arrival:{c.fingerprint}" for c in checked])
+                            source_refs=[f"arrival:{c.fingerprint}" for c in checked])
     arrivals = []
     for item, (person, _created) in zip(checked, people):
         follow_up = FOLLOW_UP_BY_RISK.get(item.risk, FollowUp.NONE)
@@ -302,8 +311,9 @@ def _store_arrivals(actor, checked: list[_CheckedArrival], now: dt.datetime) -> 
             arrived_at=item.data.arrived_at, mode=item.data.mode, vehicle=item.vehicle, category=item.data.category,
             grid_id=person.grid_id, owner_path=person.jurisdiction_path, origin_risk=item.risk, follow_up=follow_up,
             follow_up_due=now + dt.timedelta(hours=FOLLOW_UP_HOURS[follow_up]) if follow_up != FollowUp.NONE
-            else None, entered_by=actor, idempotency_key=item.key, fingerprint=item.fingerprint))
+            else None, entered_by=actor, fingerprint=item.fingerprint))
     bulk.insert(arrivals)
+    ledger.remember((item.key, dataclasses.asdict(item.data), arrival) for item, arrival in zip(checked, arrivals))
     observing = [a for a in arrivals if a.follow_up == FollowUp.OBSERVATION]
     starts: dict[int, dt.datetime] = {}
     for arrival in observing:  # a person arriving twice is watched from the first arrival

@@ -4,6 +4,7 @@ and reason, and the uploader imports nothing or only the valid rows, once."""
 import datetime as dt
 
 import pytest
+from django.utils import translation
 from django.http import Http404
 from django.utils import timezone
 
@@ -120,6 +121,14 @@ def test_a_file_that_is_not_the_register_is_refused_as_a_whole(grid_worker, buil
     assert job.status == ImportStatus.REFUSED
     assert [r.row for r in job.refusals.all()] == [0] and job.refusals.get().message.startswith(message)
     assert not ImportChunk.objects.filter(job=job).exists()
+
+
+def test_a_refusal_names_the_register_in_each_uploaders_language(grid_worker):
+    wrong = workbook([["说明"]], header=["填表说明"], sheet="说明")
+    with translation.override("zh-hans"):
+        chinese = upload(grid_worker, wrong).refusals.get().message
+    english = upload(grid_worker, wrong).refusals.get().message
+    assert "来返人员登记表" in chinese and english.startswith("no sheet has the header row of the arrival register")
 
 
 def test_an_id_typed_into_a_number_cell_is_refused_for_its_lost_digits(grid_worker):

@@ -33,7 +33,7 @@ def test_from_a_high_risk_area_the_person_is_put_under_home_observation(grid_wor
 
 
 def test_from_a_medium_risk_area_a_test_is_due_and_rises_when_overdue(grid_worker, commander):
-    # from yesterday: the arrival an hour ago falls on yesterday in the first hour after local midnight
+    # From yesterday: the arrival an hour ago may fall on yesterday's local date just after midnight.
     services.declare(commander, code="110105", level="medium", valid_from=timezone.localdate() - dt.timedelta(days=1))
     registered, _ = services.register_arrival(grid_worker, arrival(grid_worker))
     assert registered.follow_up == "test" and registered.follow_up_done_at is None
@@ -46,8 +46,9 @@ def test_from_a_medium_risk_area_a_test_is_due_and_rises_when_overdue(grid_worke
 
 
 def test_from_anywhere_else_nothing_is_due_and_the_same_key_counts_once(grid_worker):
-    first, created = services.register_arrival(grid_worker, arrival(grid_worker), idempotency_key="k-1")
-    again, created_again = services.register_arrival(grid_worker, arrival(grid_worker), idempotency_key="k-1")
+    sent = arrival(grid_worker)
+    first, created = services.register_arrival(grid_worker, sent, idempotency_key="k-1")
+    again, created_again = services.register_arrival(grid_worker, sent, idempotency_key="k-1")
     assert (created, created_again, first.pk == again.pk) == (True, False, True)
     assert first.follow_up == "none" and Arrival.objects.count() == 1
 

@@ -1,0 +1,117 @@
+"""One mechanism for every write that takes an `Idempotency-Key` (a form's hidden key, the API header, a batch
+entry's key): the key is unique per actor and operation, it is looked up only after the caller's access check
+(the lookup reads through the caller's scoped queryset), and a replay whose body differs is refused."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.errors import InputRefused
+
+from .models import IdempotencyKey
+
+HEADER = "Idempotency-Key"
+MAX_LENGTH = IdempotencyKey._meta.get_field("key").max_length
+REUSED_MESSAGE = _("this key was already used for a different submission: send a new key")
+
+
+class KeyReused(InputRefused):
+    """The key came back with a different body: answering with the first record would be a lie."""
+
+    status = 422
+
+
+def clean_key(raw: str | None) -> str | None:
+    key = (raw or "").strip()
+    if not key:
+        return None
+    if len(key) > MAX_LENGTH or not key.isprintable():
+        raise InputRefused((HEADER, _("an idempotency key is at most %(n)d printable characters") % {"n": MAX_LENGTH}))
+    return key
+
+
+def fingerprint(payload) -> str:
+    """A keyed hash of what was submitted: bodies carry ID numbers, which a plain hash would let anyone guess."""
+    text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass
+class Ledger:
+    """The keys one actor already used for one operation, read once for a whole batch.
+
+    `records` is the caller's scoped queryset of the operation's records: a key answers only with a record
+    its sender may still see."""
+
+    actor: Model
+    operation: str
+    records: QuerySet
+    seen: dict[str, tuple[str, int]] = field(default_factory=dict)
+    found: dict[int, Model] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, actor, operation: str, records: QuerySet, keys: Iterable[str | None]) -> Ledger:
+        ledger = cls(actor, operation, records)
+        wanted = {k for k in keys if k}
+        if wanted and getattr(actor, "pk", None):
+            rows = IdempotencyKey.objects.filter(actor=actor, operation=operation, key__in=wanted)
+            ledger.seen = {r.key: (r.fingerprint, r.record_id) for r in rows}
+            ids = {record_id for _, record_id in ledger.seen.values()}
+            ledger.found = records.in_bulk(ids) if ids else {}
+        return ledger
+
+    def earlier(self, key: str | None, payload) -> Model | None:
+        """The record stored under this key before, or None; a changed body is refused."""
+        if not key or key not in self.seen:
+            return None
+        stored_fingerprint, record_id = self.seen[key]
+        if stored_fingerprint != fingerprint(payload):
+            raise KeyReused((HEADER, REUSED_MESSAGE))
+        record = self.found.get(record_id)
+        if record is None:  # deleted since, or no longer in the sender's subtree: the same answer as missing
+            raise Http404("No such record")
+        return record
+
+    def remember(self, entries: Iterable[tuple[str | None, object, Model]]) -> None:
+        """Write the keys of records just stored, inside the caller's transaction. A key stored a moment ago by a
+        concurrent request raises IntegrityError, so the caller's transaction rolls back and it can answer with
+        the record that request stored."""
+        if not getattr(self.actor, "pk", None):
+            return
+        IdempotencyKey.objects.bulk_create([
+            IdempotencyKey(actor=self.actor, operation=self.operation, key=key, fingerprint=fingerprint(payload),
+                           record_id=record.pk)
+            for key, payload, record in entries if key])
+
+
+def once(actor, operation: str, records: QuerySet, key: str | None, payload, make: Callable[[], Model]
+         ) -> tuple[Model, bool]:
+    """Run `make` (which stores and returns one record) unless this actor sent this key for this operation
+    before: then answer with that record. Returns (record, created)."""
+    key = clean_key(key)
+    if not key:
+        return make(), True
+    earlier = Ledger.read(actor, operation, records, [key]).earlier(key, payload)
+    if earlier is not None:
+        return earlier, False
+    try:
+        with transaction.atomic():
+            record = make()
+            Ledger(actor, operation, records).remember([(key, payload, record)])
+    except IntegrityError:
+        # The same key sent at the same moment by another request of this actor, which stored it first.
+        earlier = Ledger.read(actor, operation, records, [key]).earlier(key, payload)
+        if earlier is None:
+            raise
+        return earlier, False
+    return record, True
