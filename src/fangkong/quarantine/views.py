@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from fangkong.web.forms import form_key, run
 
 from . import services
-from .models import OPEN_STATUSES, AlertStatus, Kind, OrderStatus, Reason, ReadingSlot
+from .models import OPEN_STATUSES, Kind, OrderStatus, Reason, ReadingSlot
 
 
 @login_required
