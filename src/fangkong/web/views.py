@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.encoding import force_str
 
@@ -8,6 +9,11 @@ from fangkong.accounts import access
 
 from .exports import register_response
 from .registers import EXPORTS
+
+
+def favicon(request):
+    """Browsers and bookmark tools ask for /favicon.ico whatever the page links: send them to the static icon."""
+    return redirect(static("fangkong/favicon.ico"), permanent=True)
 
 
 @login_required
