@@ -185,7 +185,8 @@ class Register:
 
     @cached_property
     def spec(self) -> HeaderSpec:
-        return HeaderSpec(str(self.title), [(c.field, c.headers, c.required) for c in self.columns])
+        # the title stays lazy: the spec is built once, its refusals speak the language of each upload
+        return HeaderSpec(self.title, [(c.field, c.headers, c.required) for c in self.columns])
 
     def entry(self, values: Sequence, options: dict):
         """The service's input from one row, or InputRefused naming every field that cannot be read."""
