@@ -55,10 +55,6 @@ def unauthenticated(request, exc):
     return _errors(request, 401, [{"field": "Authorization", "message": _("a valid Bearer token is required")}])
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 from fangkong.cases.api import router as cases_router  # noqa: E402
 from fangkong.checkpoints.api import router as checkpoints_router  # noqa: E402
 from fangkong.imports.api import router as imports_router  # noqa: E402

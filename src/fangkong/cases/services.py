@@ -93,11 +93,6 @@ def resolve_symptom_report(actor, report_id: int, resolution: str, note: str = "
     return entry
 
 
-def overdue_symptom_reports(path: str, now: dt.datetime | None = None) -> QuerySet[SymptomReport]:
-    return SymptomReport.objects.filter(owner_path__startswith=path, resolved_at=None,
-                                        deadline__lt=now or timezone.now())
-
-
 # --- cases -------------------------------------------------------------------------------------
 
 def cases_for(actor) -> QuerySet[Case]:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.web.forms import run
+from fangkong.web.registers import register_page
 
 from . import services
 from .models import Resolution, SymptomReport
@@ -13,6 +14,7 @@ from .transitions import TRANSITIONS, actions_from
 
 
 @login_required
+@register_page(services.CASES_EXPORT)
 def case_list(request):
     cases = services.cases_for(request.user).filter(closed_at=None).order_by("-detected_at", "-id")
     page = Paginator(cases, 30).get_page(request.GET.get("page"))
@@ -48,6 +50,7 @@ def open_case(request, person_id):
 
 
 @login_required
+@register_page(services.LEDGER_EXPORT)
 def ledger(request):
     entries = services.ledger_for(request.user).filter(resolved_at=None).order_by("deadline")
     page = Paginator(entries, 30).get_page(request.GET.get("page"))

@@ -9,12 +9,14 @@ from fangkong.accounts.models import Role
 from fangkong.jurisdictions.models import Level
 from fangkong.people.services import PersonInput
 from fangkong.web.forms import form_key, run
+from fangkong.web.registers import register_page
 
 from . import services
 from .models import HandoverStatus, Subject
 
 
 @login_required
+@register_page(services.ENTRIES_EXPORT)
 def checkpoint(request):
     """The fast entry form of the checkpoints the user staffs (or, for a command centre, oversees)."""
     posts = services.checkpoints_for(request.user)
@@ -44,6 +46,7 @@ def record_entry(request, checkpoint_id):
 
 
 @login_required
+@register_page(services.HANDOVERS_EXPORT)
 def handovers(request):
     status = request.GET.get("status") or "open"
     rows = services.handovers_for(request.user)

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from fangkong.accounts import access
 
@@ -22,6 +22,7 @@ class SummaryOut(Schema):
     figures: dict[str, int]
     direct: dict[str, int]
     children: list[FiguresOut]
+    withheld: list[str] = Field(description="figures the caller's role may not see, left out above (not zeros)")
 
 
 @router.get("/{code}/summary", response=SummaryOut,
@@ -29,8 +30,14 @@ class SummaryOut(Schema):
 def jurisdiction_summary(request, code: str, date: dt.date | None = None):
     node = access.get_jurisdiction_for(request.auth, code)
     result = services.summary(node, today=date)
+    shown = [f for f in services.FIGURES if services.may_see_figure(request.auth, f)]
+
+    def visible(figures: dict[str, int]) -> dict[str, int]:
+        return {f: figures[f] for f in shown}
+
     return {
-        "code": node.code, "name": node.name, "date": result.today, "figures": result.totals,
-        "direct": result.direct,
-        "children": [{"code": c.code, "name": c.name, "figures": f} for c, f in result.children],
+        "code": node.code, "name": node.name, "date": result.today, "figures": visible(result.totals),
+        "direct": visible(result.direct),
+        "children": [{"code": c.code, "name": c.name, "figures": visible(f)} for c, f in result.children],
+        "withheld": [f for f in services.FIGURES if f not in shown],
     }

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong import analytics
+from fangkong.accounts import access
 from fangkong.cases.disease import current as disease_settings
 from fangkong.cases.models import Case, Classification, Placement, Severity, SymptomReport
 from fangkong.errors import InputRefused
@@ -32,6 +33,47 @@ FIGURES = [
     "central_quarantine", "readings_due", "readings_done", "readings_missed", "fever_alerts", "missed_alerts",
     "overdue_ledger", "overdue_assist", "overdue_handovers", "overdue_follow_ups",
 ]
+FIGURE_LABELS = {
+    "suspected": _("Suspected"), "confirmed": _("Confirmed"), "asymptomatic": _("Asymptomatic"),
+    "severe": _("Severe"), "critical": _("Critical"), "new_cases_today": _("New cases today"),
+    "home_observation": _("Home observation"), "central_quarantine": _("Central quarantine"),
+    "readings_due": _("Readings due today"), "readings_done": _("Readings done"),
+    "readings_missed": _("Readings missed"), "fever_alerts": _("Fever alerts"), "missed_alerts": _("Missed-reading alerts"),
+    "overdue_ledger": _("Overdue symptom reports"), "overdue_assist": _("Overdue assist requests"),
+    "overdue_handovers": _("Unconfirmed handovers"), "overdue_follow_ups": _("Overdue arrival follow-ups"),
+}
+# The counts the daily bulletin publishes are for every role; the work queues behind them (readings, alerts,
+# what is overdue) are about named people's care and follow-up, for the roles that work with people.
+PUBLISHED_FIGURES = frozenset({"suspected", "confirmed", "asymptomatic", "severe", "critical", "new_cases_today",
+                               "home_observation", "central_quarantine"})
+
+
+def may_see_figure(actor, name: str) -> bool:
+    return name in PUBLISHED_FIGURES or access.may_see_persons(actor)
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One figure as `actor` sees it: its value, or withheld from their role (never shown as a zero)."""
+
+    name: str
+    label: str
+    allowed: bool
+    value: int | None = None
+    change: int | None = None  # against the day before, for the figures counted per day
+
+
+def tiles(actor, result: Summary, curve: dict[str, list]) -> list[Tile]:
+    """The dashboard's tiles; today's new cases carry their change from yesterday's (the report-date curve)."""
+    shown = []
+    for name in FIGURES:
+        if not may_see_figure(actor, name):
+            shown.append(Tile(name, FIGURE_LABELS[name], allowed=False))
+            continue
+        value = result.totals[name]
+        change = value - curve["report"][-2] if name == "new_cases_today" else None
+        shown.append(Tile(name, FIGURE_LABELS[name], allowed=True, value=value, change=change))
+    return shown
 
 
 def _sources(today: dt.date, now: dt.datetime) -> list[tuple[QuerySet, dict[str, Q]]]:

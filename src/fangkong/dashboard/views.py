@@ -13,33 +13,25 @@ from fangkong.warning import services as warning
 
 from . import services
 
-FIGURE_LABELS = {
-    "suspected": _("Suspected"), "confirmed": _("Confirmed"), "asymptomatic": _("Asymptomatic"),
-    "severe": _("Severe"), "critical": _("Critical"), "new_cases_today": _("New cases today"),
-    "home_observation": _("Home observation"), "central_quarantine": _("Central quarantine"),
-    "readings_due": _("Readings due today"), "readings_done": _("Readings done"),
-    "readings_missed": _("Readings missed"), "fever_alerts": _("Fever alerts"), "missed_alerts": _("Missed-reading alerts"),
-    "overdue_ledger": _("Overdue symptom reports"), "overdue_assist": _("Overdue assist requests"),
-    "overdue_handovers": _("Unconfirmed handovers"), "overdue_follow_ups": _("Overdue arrival follow-ups"),
-}
-
-
 @login_required
 def dashboard(request, code=None):
     node = access.get_jurisdiction_for(request.user, code) if code else access.root_for(request.user)
     result = services.summary(node)
     curve = services.epidemic_curve(node)
     judgement = services.judgement(curve, diseases.current())
-    figure = request.GET.get("figure") if request.GET.get("figure") in services.FIGURES else "fever_alerts"
+    tiles = services.tiles(request.user, result, curve)
+    shown = [t.name for t in tiles if t.allowed]  # the map and the table offer only what the role may see
+    figure = request.GET.get("figure") if request.GET.get("figure") in shown else (
+        "fever_alerts" if "fever_alerts" in shown else shown[0])
     children = [c for c, _f in result.children]
     values = {c.code: f[figure] for c, f in result.children}
     context = {
-        "node": node, "summary": result, "figure": figure,
-        "tiles": [(name, FIGURE_LABELS[name], result.totals[name]) for name in services.FIGURES],
-        "figure_choices": list(FIGURE_LABELS.items()),
-        "rows": [(c, [f[name] for name in services.FIGURES]) for c, f in result.children],
-        "direct": [result.direct[name] for name in services.FIGURES] if any(result.direct.values()) else None,
-        "columns": [FIGURE_LABELS[name] for name in services.FIGURES],
+        "node": node, "summary": result, "figure": figure, "tiles": tiles,
+        "figure_choices": [(name, services.FIGURE_LABELS[name]) for name in shown],
+        "rows": [(c, [f[name] for name in shown]) for c, f in result.children],
+        "direct": [result.direct[name] for name in shown] if any(result.direct[n] for n in shown) else None,
+        "columns": [services.FIGURE_LABELS[name] for name in shown],
+        "withheld": len(tiles) > len(shown),
         "map_json": json.dumps(jurisdictions.boundary_feature_collection(children, values)),
         "curve_json": json.dumps(curve),
         "judgement": judgement, "rt_json": json.dumps(judgement), "warning": warning.situation(node),

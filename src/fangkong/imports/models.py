@@ -15,7 +15,6 @@ class ImportStatus(models.TextChoices):
 
 
 ACTIVE = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
-ENDED = (ImportStatus.IMPORTED, ImportStatus.DISCARDED, ImportStatus.REFUSED)
 
 
 class ImportJob(models.Model):

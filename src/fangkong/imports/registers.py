@@ -34,11 +34,53 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 
 @dataclass(frozen=True)
+class RequiredWhen:
+    """A column that must be filled in some rows only: those where column `field` holds one of `values`
+    (stored values), or, with no values, where `field` is empty; an upload `option` can stand in for the cell."""
+
+    field: str = ""
+    values: tuple[str, ...] = ()
+    option: str = ""
+
+    def holds(self, cells: Cells) -> bool:
+        if self.option and cells.options.get(self.option):
+            return False
+        if not self.field:
+            return True
+        given = cells.raw(self.field)
+        if not self.values:
+            return not given
+        words = cells.columns[self.field].words
+        return (words.get(given) or given.lower()) in self.values
+
+    def rule(self, columns: dict[str, Column]) -> str:
+        """The condition in words, as the template's header comment and input prompt say it."""
+        if self.option:
+            return _("required unless the region is named when uploading")
+        other = columns[self.field]
+        if not self.values:
+            return _("required when %(other)s is empty") % {"other": other.header}
+        return _("required when %(other)s is %(words)s") % {"other": other.header, "words": other.words_for(self.values)}
+
+    def refusal(self, column: Column, columns: dict[str, Column]) -> str:
+        """What an empty cell is told, naming the column and the condition that makes it required."""
+        if self.option:
+            return _("say which region asked: fill the column, or name the region when uploading")
+        other = columns[self.field]
+        if not self.values:
+            return _("%(column)s is required when %(other)s is empty") % {"column": column.header,
+                                                                           "other": other.header}
+        return _("%(column)s is required when %(other)s is %(words)s") % {
+            "column": column.header, "other": other.header, "words": other.words_for(self.values)}
+
+
+@dataclass(frozen=True)
 class Column:
     field: str
     header: str  # as the template writes it
     aliases: tuple[str, ...] = ()
-    required: bool = False
+    required: bool = False  # in every row; `required_when` for some rows only
+    required_when: RequiredWhen | None = None
     kind: str = "text"  # text | digits (IDs, codes, phones: kept as typed) | datetime | date | choice
     words: dict[str, str] = field(default_factory=dict)  # for a choice: the words a sheet uses -> value
     width: int = 14
@@ -47,14 +89,32 @@ class Column:
     def headers(self) -> tuple[str, ...]:
         return (self.header, *self.aliases)
 
+    @property
+    def starred(self) -> bool:
+        """Whether the template marks the column as one that may not be left empty (in every row or in some)."""
+        return self.required or self.required_when is not None
+
+    def words_for(self, values: Sequence[str]) -> str:
+        """A choice's stored values as the sheet's first word for each: 火车/飞机/自驾."""
+        first = {}
+        for word, value in self.words.items():
+            first.setdefault(value, word)
+        return "/".join(first[v] for v in values)
+
 
 class Cells:
     """One row's values by field, turned into what the services take; each problem names its field."""
 
-    def __init__(self, columns: dict[str, Column], values: Sequence):
+    def __init__(self, columns: dict[str, Column], values: Sequence, options: dict | None = None):
         self.columns = columns  # by field, in the order the staged values come
         self.values = dict(zip(columns, values))
+        self.options = options or {}
         self.problems: list[tuple[str, str]] = []
+
+    def raw(self, name: str) -> str:
+        """The cell as typed, trimmed, without any check."""
+        value = self.values.get(name, "")
+        return str(int(value) if isinstance(value, float) and value.is_integer() else value).strip()
 
     def text(self, name: str) -> str:
         column, value = self.columns[name], self.values.get(name, "")
@@ -65,8 +125,10 @@ class Cells:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         text = str(value).strip()
-        if column.required and not text:
+        if not text and column.required:
             self.problems.append((name, _("this cell is empty; the column is required")))
+        elif not text and column.required_when and column.required_when.holds(self):
+            self.problems.append((name, column.required_when.refusal(column, self.columns)))
         return text
 
     def choice(self, name: str, default: str = "") -> str:
@@ -128,7 +190,7 @@ class Register:
 
     def entry(self, values: Sequence, options: dict):
         """The service's input from one row, or InputRefused naming every field that cannot be read."""
-        cells = Cells(self.by_field, values)
+        cells = Cells(self.by_field, values, options)
         entry = self.convert(cells, options)
         if cells.problems:
             raise InputRefused(*cells.problems)
@@ -138,8 +200,10 @@ class Register:
         return self.repeat_key(Cells(self.by_field, values))
 
     def template(self) -> bytes:
-        """An empty register to fill in: the header row (required columns starred in red), ID, phone and
-        code columns formatted as text so Excel keeps every digit, and the choices as drop-down lists."""
+        """An empty register to fill in: the header row (columns that may not be left empty starred, in red
+        when required in every row; the condition of the others in the header's comment and in the prompt
+        shown when a cell is chosen), ID, phone and code columns formatted as text so Excel keeps every digit,
+        and the choices as drop-down lists."""
         out = BytesIO()
         book = xlsxwriter.Workbook(out, {"in_memory": True})
         sheet = book.add_worksheet(self.sheet_title)
@@ -148,13 +212,22 @@ class Register:
         style = {"digits": book.add_format({"num_format": "@"}),
                  "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
                  "date": book.add_format({"num_format": "yyyy-mm-dd"})}
+        conditional = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "font_color": "#B45309"})
         for index, column in enumerate(self.columns):
             sheet.set_column(index, index, column.width, style.get(column.kind))
-            sheet.write_string(0, index, f"*{column.header}" if column.required else column.header,
-                               required if column.required else bold)
+            header_format = required if column.required else conditional if column.required_when else bold
+            sheet.write_string(0, index, f"*{column.header}" if column.starred else column.header, header_format)
+            rule = (str(_("required")) if column.required
+                    else str(column.required_when.rule(self.by_field)) if column.required_when else "")
+            if rule:
+                sheet.write_comment(0, index, f"{column.header}: {rule}", {"x_scale": 2})
+            validation = {"validate": "any"}
             if column.kind == "choice":
-                sheet.data_validation(1, index, 100_000, index, {"validate": "list",
-                                                                 "source": list(dict.fromkeys(column.words))})
+                validation = {"validate": "list", "source": list(dict.fromkeys(column.words))}
+            if rule:  # Excel's prompts are at most 32 (title) and 255 (message) characters
+                validation |= {"input_title": column.header[:32], "input_message": rule[:255]}
+            if validation["validate"] != "any" or rule:
+                sheet.data_validation(1, index, 100_000, index, validation)
         sheet.freeze_panes(1, 0)
         book.close()
         return out.getvalue()
@@ -163,7 +236,7 @@ class Register:
 # The words grid sheets use for each choice (the stored values, in English, are accepted too).
 MODES = {"火车": TravelMode.TRAIN, "高铁": TravelMode.TRAIN, "动车": TravelMode.TRAIN, "铁路": TravelMode.TRAIN,
          "飞机": TravelMode.FLIGHT, "航班": TravelMode.FLIGHT, "民航": TravelMode.FLIGHT,
-         "汽车": TravelMode.CAR, "自驾": TravelMode.CAR, "大巴": TravelMode.CAR, "客车": TravelMode.CAR,
+         "自驾": TravelMode.CAR, "汽车": TravelMode.CAR, "大巴": TravelMode.CAR, "客车": TravelMode.CAR,
          "私家车": TravelMode.CAR, "轮船": TravelMode.SHIP, "船舶": TravelMode.SHIP, "船": TravelMode.SHIP,
          "其他": TravelMode.OTHER}
 CATEGORIES = {"返岗务工": ArrivalCategory.RETURNING_WORKER, "务工人员": ArrivalCategory.RETURNING_WORKER,
@@ -197,13 +270,13 @@ def _arrival_key(cells: Cells) -> tuple:
 
 def _assist(cells: Cells, options: dict) -> screening.AssistInput:
     region = cells.text("region") or options.get("region", "")
-    if not region:
-        cells.problems.append(("region", _("say which region asked: fill the column, or name the region when "
-                                           "uploading")))
     return screening.AssistInput(region=region, reference=cells.text("reference"), name=cells.text("name"),
                                  address_code=cells.text("address_code"), id_number=cells.text("id_number"),
                                  phone=cells.text("phone"), reason=cells.text("reason"))
 
+
+# A passport carries no birth date or sex to read them from, as a resident ID does (people.services.clean_person).
+PASSPORT_ONLY = RequiredWhen("id_type", (IdType.PASSPORT,))
 
 ARRIVALS = Register(
     name="arrivals", title=_("arrival register"), sheet_title="来返人员登记",
@@ -213,8 +286,8 @@ ARRIVALS = Register(
         Column("id_number", "证件号码", ("身份证号", "身份证号码", "公民身份号码", "证件号"), required=True,
                kind="digits", width=22),
         Column("nationality", "国籍", ("国籍代码",), width=8),
-        Column("sex", "性别", (), kind="choice", words=SEXES, width=6),
-        Column("birth_date", "出生日期", (), kind="date", width=12),
+        Column("sex", "性别", (), kind="choice", words=SEXES, width=6, required_when=PASSPORT_ONLY),
+        Column("birth_date", "出生日期", (), kind="date", width=12, required_when=PASSPORT_ONLY),
         Column("phone", "联系电话", ("手机号", "手机号码", "电话", "联系方式"), kind="digits", width=14),
         Column("origin_code", "来源地代码", ("来源地区划代码", "出发地代码", "来源地编码"), required=True,
                kind="digits", width=14),
@@ -224,10 +297,12 @@ ARRIVALS = Register(
         Column("mode", "交通方式", ("交通工具", "出行方式"), required=True, kind="choice",
                words=MODES, width=10),
         Column("vehicle", "车次/航班/车牌", ("车次航班车牌", "车次/航班号/车牌号", "车次", "航班号", "车牌号",
-                                              "班次"), width=14),
+                                              "班次"), width=14,
+               required_when=RequiredWhen("mode", tuple(screening.VEHICLE_PATTERNS))),
         Column("category", "人员类别", ("人员类型", "类别"), required=True, kind="choice",
                words=CATEGORIES, width=12),
-        Column("grid_code", "网格编码", ("所属网格编码", "网格代码", "网格"), kind="digits", width=18),
+        Column("grid_code", "网格编码", ("所属网格编码", "网格代码", "网格"), kind="digits", width=18,
+               required_when=RequiredWhen("household_code")),  # the household names its grid
         Column("household_code", "户编码", ("住户编码", "家庭户编码"), kind="digits", width=22),
     ),
     convert=_arrival, repeat_key=_arrival_key,
@@ -237,7 +312,8 @@ ASSIST = Register(
     name="assist", title=_("assist-investigation requests"), sheet_title="协查名单",
     columns=(
         Column("reference", "协查编号", ("协查函编号", "编号", "函号", "序号"), required=True),
-        Column("region", "发函地区", ("协查发起地", "发起单位", "来函单位", "发函单位"), width=18),
+        Column("region", "发函地区", ("协查发起地", "发起单位", "来函单位", "发函单位"), width=18,
+               required_when=RequiredWhen(option="region")),
         Column("name", "姓名", ("名字",), required=True, width=10),
         Column("id_number", "身份证号", ("证件号码", "身份证号码", "公民身份号码"), kind="digits", width=22),
         Column("phone", "联系电话", ("手机号", "手机号码", "电话"), kind="digits", width=14),

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.db.models.functions import Left
 from django.utils.translation import gettext_lazy as _
 
@@ -85,17 +85,6 @@ def add_jurisdiction(*, code: str, name: str, level: str, parent: Jurisdiction |
         code=code, name=name, level=level, parent=parent, boundary=boundary,
         path=Jurisdiction.path_for(parent, code), depth=LEVEL_ORDER.index(level),
     )
-
-
-def get_by_code(code: str, field: str = "jurisdiction") -> Jurisdiction:
-    try:
-        return Jurisdiction.objects.get(code=code)
-    except Jurisdiction.DoesNotExist:
-        raise InputRefused((field, _("unknown jurisdiction code %(code)s") % {"code": code})) from None
-
-
-def subtree(path_prefix: str) -> QuerySet[Jurisdiction]:
-    return Jurisdiction.objects.filter(path__startswith=path_prefix)
 
 
 def ancestors(node: Jurisdiction) -> list[Jurisdiction]:

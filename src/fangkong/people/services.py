@@ -397,6 +397,11 @@ class Export:
     def header(self) -> list[str]:
         return [force_str(header) for header, _source in self.columns]
 
+    def allowed(self, actor) -> bool:
+        """Whether `actor`'s role may see the register at all: one that names people is for the roles that
+        work with people; the others are told so rather than shown an empty register."""
+        return self.person is None or access.may_see_persons(actor)
+
     def rows(self, actor, records: QuerySet | None = None, **audit_details) -> RegisterRows:
         """The register's rows for `actor`: all they may see, or `records`, a part of those."""
         records = self.records(actor) if records is None else records

@@ -437,14 +437,6 @@ def handle_alert(actor, alert_id: int, step: str, note: str = "") -> Alert:
     return alert
 
 
-def under_observation(path: str) -> QuerySet[Order]:
-    return Order.objects.filter(owner_path__startswith=path, status=OrderStatus.ACTIVE)
-
-
-def open_alerts(path: str) -> QuerySet[Alert]:
-    return Alert.objects.filter(owner_path__startswith=path).filter(status__in=OPEN_STATUSES)
-
-
 # --- the registers as downloads ------------------------------------------------------------------
 
 ORDERS_EXPORT = Export("observation-orders", _("Observation orders"), orders_for, columns=[

@@ -7,12 +7,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.web.forms import form_key, run
+from fangkong.web.registers import register_page
 
 from . import services
-from .models import OPEN_STATUSES, AlertStatus, Kind, OrderStatus, Reason, ReadingSlot
+from .models import OPEN_STATUSES, Kind, OrderStatus, Reason, ReadingSlot
 
 
 @login_required
+@register_page(services.ORDERS_EXPORT)
 def observation(request):
     orders = services.orders_for(request.user).filter(status=OrderStatus.ACTIVE).order_by("person__grid__path", "id")
     page = Paginator(orders, 30).get_page(request.GET.get("page"))
@@ -56,6 +58,7 @@ def end_order(request, order_id):
 
 
 @login_required
+@register_page(services.ALERTS_EXPORT)
 def alerts(request):
     status = request.GET.get("status", "open")
     alerts = services.alerts_for(request.user).select_related("reading", "slot")

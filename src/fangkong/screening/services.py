@@ -272,7 +272,9 @@ def _check_arrival(actor, data: ArrivalInput, key: str | None, places: Places, r
         problems.append(("mode", _("travel is by train, flight, car, ship or other")))
     vehicle = (data.vehicle or "").strip().upper().replace(" ", "")
     pattern = VEHICLE_PATTERNS.get(data.mode)
-    if pattern and not pattern.match(vehicle):
+    if pattern and not vehicle:
+        problems.append(("vehicle", _("give the train number, flight number or plate of the journey")))
+    elif pattern and not pattern.match(vehicle):
         problems.append(("vehicle", _("“%(v)s” is not a train number, flight number or plate of that kind")
                          % {"v": data.vehicle}))
     if data.category not in ArrivalCategory.values:

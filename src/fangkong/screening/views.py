@@ -15,6 +15,7 @@ from fangkong.jurisdictions.models import Level
 from fangkong.people.services import PersonInput
 from fangkong.web.exports import csv_response, xlsx_response
 from fangkong.web.forms import form_key, run
+from fangkong.web.registers import register_page
 
 from . import services
 from .models import ArrivalCategory, AssistStatus, RiskLevel, TravelMode
@@ -55,6 +56,7 @@ def declare(request):
 
 
 @login_required
+@register_page(services.ARRIVALS_EXPORT)
 def arrivals(request):
     arrivals = services.arrivals_for(request.user)
     if request.GET.get("overdue") == "1":
@@ -96,6 +98,7 @@ def follow_up_done(request, arrival_id):
 
 
 @login_required
+@register_page(services.ASSIST_EXPORT)
 def assist_requests(request):
     rows = services.assist_requests_for(request.user)
     if request.GET.get("status", "open") == "open":

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from fangkong.accounts import access
 
@@ -42,9 +42,15 @@ class DoneIn(Schema):
     note: str = ""
 
 
+class LevelBelowOut(Schema):
+    level: Level
+    codes: list[str]
+
+
 class SituationOut(Schema):
     code: str
     level: Level
+    below: LevelBelowOut | None = Field(None, description="the most severe level in force below, when more severe")
     open_tasks: int
     overdue_tasks: int
 
@@ -80,4 +86,6 @@ def complete_task(request, task_id: int, payload: DoneIn):
 @router.get("/jurisdictions/{code}/warning", response=SituationOut)
 def situation(request, code: str):
     node = access.get_jurisdiction_for(request.auth, code)
-    return {"code": node.code, **services.situation(node)}
+    result = services.situation(node)
+    below = result["below"] and {"level": result["below"].level, "codes": [p.code for p in result["below"].places]}
+    return {"code": node.code, **result, "below": below}

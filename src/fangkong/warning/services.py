@@ -247,8 +247,36 @@ def timings(playbook: Playbook, now: dt.datetime | None = None) -> list[TaskTimi
                        late=(t.done_at or now) > t.due_at) for t in playbook.tasks.all()]
 
 
+@dataclass(frozen=True)
+class LevelBelow:
+    """The most severe response in force under a jurisdiction, and the places that declared it."""
+
+    level: Level
+    places: list[Jurisdiction]
+
+    @property
+    def names(self) -> str:
+        shown = "、".join(p.name for p in self.places[:3])
+        return shown + ("…" if len(self.places) > 3 else "")
+
+
+def level_below(node: Jurisdiction) -> LevelBelow | None:
+    """The most severe level in force anywhere in `node`'s subtree below it, None when none is."""
+    latest: dict[int, LevelChange] = {}
+    for change in (LevelChange.objects.filter(jurisdiction__path__startswith=node.path).exclude(jurisdiction=node)
+                   .select_related("jurisdiction").order_by("-changed_at", "-id")):
+        latest.setdefault(change.jurisdiction_id, change)
+    in_force = [c for c in latest.values() if c.level != Level.NONE]
+    if not in_force:
+        return None
+    top = min(c.level for c in in_force)  # I (1) is the most severe
+    return LevelBelow(Level(top), sorted((c.jurisdiction for c in in_force if c.level == top), key=lambda j: j.code))
+
+
 def situation(node: Jurisdiction) -> dict:
-    """What the dashboard shows: the level in force and the open tasks owned in the subtree."""
+    """What the dashboard shows: the level in force, the most severe one below it when that is more severe
+    (a city with no response of its own whose districts are at level IV), and the open tasks of the subtree."""
     open_tasks = Task.objects.filter(owner_path__startswith=node.path, done_at=None, playbook__exercise=False)
-    return {"level": Level(level_of(node)), "open_tasks": open_tasks.count(),
-            "overdue_tasks": open_tasks.filter(due_at__lt=timezone.now()).count()}
+    level, below = Level(level_of(node)), level_below(node)
+    return {"level": level, "below": below if below and below.level < level else None,
+            "open_tasks": open_tasks.count(), "overdue_tasks": open_tasks.filter(due_at__lt=timezone.now()).count()}

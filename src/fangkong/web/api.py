@@ -10,7 +10,7 @@ router = Router(tags=["exports"])
 
 @router.get("/exports", summary="The registers that can be downloaded")
 def list_exports(request) -> list[dict]:
-    return [{"name": e.name, "title": str(e.title)} for e in EXPORTS.values()]
+    return [{"name": e.name, "title": str(e.title), "allowed": e.allowed(request.auth)} for e in EXPORTS.values()]
 
 
 @router.get("/exports/{name}", summary="A whole register as a streamed download (format=xlsx or csv), scoped to "

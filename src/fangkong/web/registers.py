@@ -1,5 +1,12 @@
 """Every register a user can download, as Excel or CSV: each domain describes its own (an `Export` in its
-services); this is the list the pages and the API offer."""
+services); this is the list the pages and the API offer. `register_page` guards the page that lists one."""
+
+from functools import wraps
+
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.errors import InputRefused
 
 from fangkong.cases.services import CASES_EXPORT, LEDGER_EXPORT
 from fangkong.checkpoints.services import ENTRIES_EXPORT, HANDOVERS_EXPORT
@@ -11,3 +18,31 @@ from fangkong.screening.services import ARRIVALS_EXPORT, ASSIST_EXPORT, RISK_ARE
 EXPORTS = {e.name: e for e in (PERSONS_EXPORT, ARRIVALS_EXPORT, ASSIST_EXPORT, ENTRIES_EXPORT, HANDOVERS_EXPORT,
                                REPORTS_EXPORT, LEDGER_EXPORT, CASES_EXPORT, ORDERS_EXPORT, ALERTS_EXPORT,
                                RISK_AREAS_EXPORT)}
+
+
+class Withheld(InputRefused):
+    """A register the caller's role may not see, refused as such (403) rather than served empty."""
+
+    status = 403
+
+
+def withheld_message(export) -> str:
+    return _("Your role may not see %(register)s.") % {"register": export.title}
+
+
+def withheld(request, export):
+    """The page a role that may not see a register gets instead of an empty one: it says so (403)."""
+    return render(request, "withheld.html", {"export": export, "message": withheld_message(export)},
+                  status=403)
+
+
+def register_page(export):
+    """A page listing `export`'s records: a role that may not see them is told so, not shown an empty list."""
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not export.allowed(request.user):
+                return withheld(request, export)
+            return view(request, *args, **kwargs)
+        return guarded
+    return decorate

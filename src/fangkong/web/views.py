@@ -1,13 +1,19 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.encoding import force_str
 
 from fangkong.accounts import access
 
 from .exports import register_response
-from .registers import EXPORTS
+from .registers import EXPORTS, Withheld, withheld, withheld_message
+
+
+def favicon(request):
+    """Browsers and bookmark tools ask for /favicon.ico whatever the page links: send them to the static icon."""
+    return redirect(static("fangkong/favicon.ico"), permanent=True)
 
 
 @login_required
@@ -17,7 +23,7 @@ def home(request):
 
 @login_required
 def exports(request):
-    return render(request, "exports.html", {"exports": EXPORTS.values()})
+    return render(request, "exports.html", {"exports": [(e, e.allowed(request.user)) for e in EXPORTS.values()]})
 
 
 def register_download(request, name: str, fmt: str, *, channel: str = "web"):
@@ -25,6 +31,10 @@ def register_download(request, name: str, fmt: str, *, channel: str = "web"):
     export = EXPORTS.get(name)
     if export is None:
         raise Http404("No such register")
+    if not export.allowed(request.user):
+        if channel == "api":
+            raise Withheld(("role", withheld_message(export)))
+        return withheld(request, export)
     rows = export.rows(request.user, channel=channel, ip=request.META.get("REMOTE_ADDR"))
     return register_response(fmt, f"{name}-{timezone.localdate().isoformat()}", export.header(), rows,
                              sheet=force_str(export.title))

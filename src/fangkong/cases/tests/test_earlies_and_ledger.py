@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from fangkong.cases import services
 from fangkong.cases.models import Case
+from fangkong.dashboard.services import summary
 from fangkong.errors import InputRefused
 
 
@@ -46,10 +47,10 @@ def test_a_ledger_entry_is_overdue_past_its_deadline_and_resolving_it_can_open_a
                                               temperature=Decimal("38.2"),
                                               reported_at=timezone.now() - dt.timedelta(hours=30))
     assert created
-    assert list(services.overdue_symptom_reports(tree["county_a"].path)) == [entry]
-    assert not services.overdue_symptom_reports(tree["county_b"].path).exists()
+    assert summary(tree["county_a"]).totals["overdue_ledger"] == 1
+    assert summary(tree["county_b"]).totals["overdue_ledger"] == 0
     services.resolve_symptom_report(grid_worker, entry.pk, "case_opened")
-    assert not services.overdue_symptom_reports(tree["city"].path).exists()
+    assert summary(tree["city"]).totals["overdue_ledger"] == 0
     case = Case.objects.get(person=person)
     assert case.symptom_report == entry and case.detected_at == entry.reported_at
 

@@ -1,51 +1,83 @@
-"""On a seeded city with cases, orders, readings and alerts: every level equals the sum of its children."""
+"""On a seeded city with an outbreak staged at every level, each figure the dashboard shows, for every
+jurisdiction, its children and what it holds itself, equals a recount of the rows made here with plain
+ORM counts over the path prefix, independently of how `summary()` groups them."""
 
 import datetime as dt
 import random
 
+from django.db.models import Q
 from django.utils import timezone
 
 from fangkong.accounts.models import Role, User
 from fangkong.cases import services as cases
+from fangkong.cases.models import Case, SymptomReport
+from fangkong.checkpoints.models import Handover
 from fangkong.dashboard.services import FIGURES, summary
 from fangkong.jurisdictions.models import Jurisdiction, Level
 from fangkong.people.models import Person
-from fangkong.quarantine import services as quarantine
+from fangkong.quarantine.models import Alert, Order, ReadingSlot
+from fangkong.screening.models import Arrival, AssistRequest
+from fangkong.synthetic.outbreak import stage_outbreak
 from fangkong.synthetic.seed import seed_city
 
 
-def test_every_level_is_the_sum_of_its_children_plus_what_it_owns(db):
-    root = seed_city(6_000, seed=9)
-    chief = User.objects.create(username="chief", role=Role.COMMAND, jurisdiction=root)
-    county = Jurisdiction.objects.filter(level=Level.COUNTY).first()
-    site = quarantine.add_site(chief, name="隔离点", jurisdiction_code=county.code, rooms=5)
-    rng = random.Random(1)
-    people = list(Person.objects.order_by("id"))
-    rng.shuffle(people)
-    now = timezone.now()
-    for person in people[:40]:
-        case = cases.open_case(chief, person.pk, detected_at=now - dt.timedelta(hours=rng.randint(1, 90)))
-        if rng.random() < 0.5:
-            cases.transition(chief, case.pk, "confirm")
-        if rng.random() < 0.2:
-            cases.set_severity(chief, case.pk, rng.choice(["severe", "critical"]))
-    for person in people[40:100]:
-        quarantine.place_order(chief, person.pk, kind="home", reason="close_contact",
-                               starts_at=now - dt.timedelta(days=2))
-        quarantine.record_reading(chief, person.pk, temperature=rng.choice(["36.5", "38.2"]))
-    for person, room in zip(people[100:105], site.rooms.all()):
-        quarantine.place_order(chief, person.pk, kind="central", reason="risk_area", room_id=room.pk,
-                               starts_at=now - dt.timedelta(days=1))
-        quarantine.record_reading(chief, person.pk, temperature="38.5")
-    quarantine.sweep_missed_readings()
+def recount(owned: Q, now: dt.datetime) -> dict[str, int]:
+    """Every figure counted afresh from its table, for the rows whose owner path matches `owned`."""
+    today = timezone.localdate(now)
+    midnight = dt.datetime.combine(today, dt.time.min, tzinfo=timezone.get_current_timezone())
+    open_cases = Case.objects.filter(owned, closed_at=None).exclude(classification="excluded")
+    active = Order.objects.filter(owned, status="active")
+    slots = ReadingSlot.objects.filter(owned, day=today)
+    alerts = Alert.objects.filter(owned, status__in=["open", "acknowledged"])
+    return {
+        "suspected": open_cases.filter(classification="suspected").count(),
+        "confirmed": open_cases.filter(classification="confirmed").count(),
+        "asymptomatic": open_cases.filter(classification="asymptomatic").count(),
+        "severe": open_cases.filter(severity="severe").count(),
+        "critical": open_cases.filter(severity="critical").count(),
+        "new_cases_today": open_cases.filter(detected_at__gte=midnight).count(),
+        "home_observation": active.filter(kind="home").count(),
+        "central_quarantine": active.filter(kind="central").count(),
+        "readings_due": slots.count(),
+        "readings_done": slots.filter(status="done").count(),
+        "readings_missed": slots.filter(status="missed").count(),
+        "fever_alerts": alerts.filter(kind="fever").count(),
+        "missed_alerts": alerts.filter(kind="missed").count(),
+        "overdue_ledger": SymptomReport.objects.filter(owned, resolved_at=None, deadline__lt=now).count(),
+        "overdue_assist": AssistRequest.objects.filter(owned, status="open", deadline__lt=now).count(),
+        "overdue_handovers": Handover.objects.filter(owned, due_at__lt=now).exclude(status="confirmed").count(),
+        "overdue_follow_ups": Arrival.objects.filter(owned, follow_up_done_at=None, follow_up_due__lt=now)
+        .exclude(follow_up="none").count(),
+    }
 
-    top = summary(root)
-    assert top.totals["home_observation"] == 60 and top.totals["central_quarantine"] == 5
-    assert top.totals["suspected"] + top.totals["confirmed"] == 40
-    assert top.totals["fever_alerts"] >= 5 and top.totals["missed_alerts"] > 0
-    for node in Jurisdiction.objects.exclude(level=Level.GRID):
-        result = summary(node)
-        for figure in FIGURES:
-            children = sum(f[figure] for _, f in result.children)
-            assert result.totals[figure] == children + result.direct[figure], (node.code, figure)
-    assert summary(county).direct["central_quarantine"] == 5  # the county's own site
+
+def test_every_figure_at_every_level_equals_a_recount_of_the_rows(db):
+    root = seed_city(3_000, seed=9)
+    chief = User.objects.create(username="chief", role=Role.COMMAND, jurisdiction=root)
+    stage_outbreak(chief, random.Random(7), observed=60, cases_count=30)
+    newcomer = Person.objects.filter(cases=None).order_by("id").first()
+    cases.open_case(chief, newcomer.pk, detected_at=timezone.now())  # a suspected case found today
+    # Now, and tomorrow afternoon: when the ledger, assist requests, handovers and follow-ups have gone overdue.
+    moments = [timezone.now(), timezone.now() + dt.timedelta(hours=30)]
+    for moment in moments:  # whatever the hour the test runs at, some of that day's windows read, some missed
+        day = ReadingSlot.objects.filter(day=timezone.localdate(moment), status="due").order_by("id")
+        ids = list(day.values_list("id", flat=True)[:20])
+        ReadingSlot.objects.filter(id__in=ids[:12]).update(status="done")
+        ReadingSlot.objects.filter(id__in=ids[12:]).update(status="missed")
+    nodes = list(Jurisdiction.objects.order_by("path"))
+    seen = dict.fromkeys(FIGURES, 0)
+    for now in moments:
+        subtree = {n.path: recount(Q(owner_path__startswith=n.path), now) for n in nodes}
+        for node in nodes:
+            if node.level == Level.GRID:
+                continue
+            result = summary(node, now=now)
+            assert result.totals == subtree[node.path], node.code
+            assert result.direct == recount(Q(owner_path=node.path), now), node.code
+            assert {c.code: f for c, f in result.children} == {
+                c.code: subtree[c.path] for c in node.children.all()}, node.code
+        for figure, value in subtree[root.path].items():
+            seen[figure] += value
+    assert [f for f, n in seen.items() if n == 0] == []  # the city has rows behind every figure
+    site_owner = Order.objects.filter(kind="central").values_list("owner_path", flat=True).first()
+    assert Jurisdiction.objects.get(path=site_owner).level == Level.COUNTY  # a level that holds rows itself

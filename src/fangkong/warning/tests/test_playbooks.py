@@ -53,4 +53,4 @@ def test_the_api_names_an_unknown_signal_and_serves_the_situation(client, comman
                                                     "level": 4}, content_type="application/json")
     assert created.status_code == 201 and created.json()["signal"] == "new_cases"
     body = client.get(f"/api/v1/jurisdictions/{tree['county_a'].code}/warning").json()
-    assert body == {"code": "420102", "level": 5, "open_tasks": 0, "overdue_tasks": 0}
+    assert body == {"code": "420102", "level": 5, "below": None, "open_tasks": 0, "overdue_tasks": 0}
