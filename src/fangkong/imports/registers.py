@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
-from fangkong.errors import InputRefused
+from fangkong.errors import FieldProblem
 from fangkong.people.models import IdType, Sex
 from fangkong.people.services import PersonInput
 from fangkong.screening import services as screening
@@ -125,13 +125,12 @@ class Register:
     def spec(self) -> HeaderSpec:
         return HeaderSpec(str(self.title), [(c.field, c.headers, c.required) for c in self.columns])
 
-    def entry(self, values: Sequence, options: dict):
-        """The service's input from one row, or InputRefused naming every field that cannot be read."""
+    def entry(self, values: Sequence, options: dict) -> tuple[object, list[FieldProblem]]:
+        """The service's input from one row, and a problem for every cell that cannot be read (its field reaches
+        the service empty), so the row's refusal can list those together with what the service finds."""
         cells = Cells(self.by_field, values)
         entry = self.convert(cells, options)
-        if cells.problems:
-            raise InputRefused(*cells.problems)
-        return entry
+        return entry, [FieldProblem(*p) for p in cells.problems]
 
     def same_entry_key(self, values: Sequence) -> tuple:
         return self.repeat_key(Cells(self.by_field, values))
