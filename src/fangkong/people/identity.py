@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
-from fangkong.errors import InputRefused
+from fangkong.errors import InputRefused, Problems
 
 RESIDENT_ID = "ric"
 PASSPORT = "passport"
@@ -73,13 +73,12 @@ def birth_date_and_sex(resident_id: str) -> tuple[dt.date, str]:
 def normalise_passport(raw: str, nationality: str) -> tuple[str, str]:
     number = (raw or "").strip().upper().replace(" ", "")
     country = (nationality or "").strip().upper()
-    problems = []
+    problems = Problems()
     if not PASSPORT_RE.match(number):
-        problems.append(("id_number", _("a passport number is 5 to 17 letters or digits")))
+        problems.add("id_number", _("a passport number is 5 to 17 letters or digits"))
     if not NATIONALITY_RE.match(country):
-        problems.append(("nationality", _("nationality is a three-letter ISO 3166 code, e.g. USA")))
-    if problems:
-        raise InputRefused(*problems)
+        problems.add("nationality", _("nationality is a three-letter ISO 3166 code, e.g. USA"))
+    problems.refuse_if_any()
     return number, country
 
 

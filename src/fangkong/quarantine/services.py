@@ -19,7 +19,7 @@ from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases
-from fangkong.errors import Conflict, InputRefused
+from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.people.services import Choice, Export, Masked
 
 from .models import (OPEN_STATUSES, Alert, AlertKind, AlertStatus, Kind, Order, OrderStatus, Reading, ReadingSlot, Reason, Room,
@@ -74,21 +74,20 @@ def place_order(actor, person_id: int, *, kind: str, reason: str, starts_at: dt.
                 room_id: int | None = None, days: int | None = None, case=None) -> Order:
     """Put a person under observation; the planned end comes from the disease settings."""
     person = access.get_person_for(actor, person_id)
-    problems = []
+    problems = Problems()
     if kind not in Kind.values:
-        problems.append(("kind", _("kind is home or central")))
+        problems.add("kind", _("kind is home or central"))
     if reason not in Reason.values:
-        problems.append(("reason", _("unknown reason %(r)s") % {"r": reason}))
+        problems.add("reason", _("unknown reason %(r)s") % {"r": reason})
     if kind == Kind.CENTRAL and not room_id:
-        problems.append(("room", _("central quarantine needs a room")))
+        problems.add("room", _("central quarantine needs a room"))
     if days is not None and not 1 <= days <= 60:
-        problems.append(("days", _("observation lasts 1 to 60 days")))
+        problems.add("days", _("observation lasts 1 to 60 days"))
     now = timezone.now()
     starts_at = starts_at or now
     if starts_at > now + FUTURE_TOLERANCE:
-        problems.append(("starts_at", _("this time is in the future")))
-    if problems:
-        raise InputRefused(*problems)
+        problems.add("starts_at", _("this time is in the future"))
+    problems.refuse_if_any()
     with transaction.atomic():
         room, owner_path = None, person.jurisdiction_path
         if kind == Kind.CENTRAL:
@@ -182,15 +181,17 @@ def extend_order(actor, order_id: int, days: int) -> Order:
 
 def end_order(actor, order_id: int, *, status: str, note: str = "") -> Order:
     """Release (at or before the planned end) or transfer; watch windows not yet closed are dropped."""
+    problems = Problems()
     if status not in {OrderStatus.RELEASED, OrderStatus.RELEASED_EARLY, OrderStatus.TRANSFERRED}:
-        raise InputRefused(("status", _("an order ends as released, released early or transferred")))
+        problems.add("status", _("an order ends as released, released early or transferred"))
+    if status == OrderStatus.RELEASED_EARLY and not note.strip():
+        problems.add("note", _("say why the order is released early"))
     with transaction.atomic():
         order = _active_order(actor, order_id)
         now = timezone.now()
         if status == OrderStatus.RELEASED and now < order.planned_end_at:
-            raise InputRefused(("status", _("the observation period has not ended: release it early, with a note")))
-        if status == OrderStatus.RELEASED_EARLY and not note.strip():
-            raise InputRefused(("note", _("say why the order is released early")))
+            problems.add("status", _("the observation period has not ended: release it early, with a note"))
+        problems.refuse_if_any()
         order.status, order.ended_at = status, now
         order.save(update_fields=["status", "ended_at"])
         order.slots.filter(status=SlotStatus.DUE, closes_at__gt=now).delete()
@@ -319,21 +320,21 @@ def record_readings(actor, entries: list[ReadingEntry], *, retried: bool = False
 
 
 def _checked_reading(entry: ReadingEntry, disease, now: dt.datetime) -> tuple[Decimal, dt.datetime]:
+    problems = Problems()
     try:
         temperature = Decimal(str(entry.temperature)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
-        raise InputRefused(("temperature", _("a temperature is a number in °C, e.g. 36.8"))) from None
-    problems = []
-    if not disease.temperature_min <= temperature <= disease.temperature_max:
-        problems.append(("temperature", _("%(t)s °C is implausible: expected %(lo)s to %(hi)s")
-                         % {"t": temperature, "lo": disease.temperature_min, "hi": disease.temperature_max}))
+        temperature = None
+        problems.add("temperature", _("a temperature is a number in °C, e.g. 36.8"))
+    if temperature is not None and not disease.temperature_min <= temperature <= disease.temperature_max:
+        problems.add("temperature", _("%(t)s °C is implausible: expected %(lo)s to %(hi)s")
+                     % {"t": temperature, "lo": disease.temperature_min, "hi": disease.temperature_max})
     taken_at = entry.taken_at or now
     if timezone.is_naive(taken_at):
-        problems.append(("taken_at", _("give the time with its time zone")))
+        problems.add("taken_at", _("give the time with its time zone"))
     elif taken_at > now + FUTURE_TOLERANCE:
-        problems.append(("taken_at", _("this reading is dated in the future")))
-    if problems:
-        raise InputRefused(*problems)
+        problems.add("taken_at", _("this reading is dated in the future"))
+    problems.refuse_if_any()
     return temperature, taken_at
 
 
