@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.accounts import access
 from fangkong.audit import services as audit
@@ -39,7 +40,7 @@ def _not_future(value: dt.datetime | None, field: str, problems: Problems) -> dt
 
 # --- the suspicious-symptom ledger -------------------------------------------------------------
 
-def report_symptoms(actor, person_id: int, *, source: str, symptoms: str, temperature: Decimal | None = None,
+def report_symptoms(actor, person_id: int, *, source: str, symptoms: str, temperature: Decimal | str | None = None,
                     onset_date: dt.date | None = None, reported_at: dt.datetime | None = None,
                     idempotency_key: str | None = None) -> tuple[SymptomReport, bool]:
     """Enter a person into the ledger with a deadline; the same idempotency key twice counts once."""
@@ -54,9 +55,8 @@ def report_symptoms(actor, person_id: int, *, source: str, symptoms: str, temper
         problems.add("source", _("unknown source %(s)s") % {"s": source})
     if not (symptoms or "").strip():
         problems.add("symptoms", _("describe the symptoms"))
-    if temperature is not None and not disease.temperature_min <= temperature <= disease.temperature_max:
-        problems.add("temperature", _("%(t)s °C is implausible: expected %(lo)s to %(hi)s")
-                         % {"t": temperature, "lo": disease.temperature_min, "hi": disease.temperature_max})
+    if temperature not in (None, ""):
+        temperature = diseases.temperature(disease, temperature, problems)
     if onset_date and onset_date > timezone.localdate():
         problems.add("onset_date", _("the onset date is in the future"))
     reported_at = _not_future(reported_at, "reported_at", problems)
@@ -292,4 +292,4 @@ CASES_EXPORT = Export("cases", _("Cases"), cases_for, columns=[
     (_("Severity"), Choice("severity", Severity.choices)), (_("Where"), Choice("placement", Placement.choices)),
     (_("Hospital"), "hospital"), (_("Onset"), "onset_date"), (_("Discovered"), "detected_at"),
     (_("Reported"), "reported_at"), (_("Isolated"), "isolated_at"), (_("Diagnosed"), "diagnosed_at"),
-    (_("Treatment began"), "treated_at"), (_("Closed"), "closed_at")])
+    (_("Treatment began"), "treated_at"), (pgettext_lazy("case", "Closed"), "closed_at")])

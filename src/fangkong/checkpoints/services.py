@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -98,13 +97,7 @@ def record_entry(actor, checkpoint_id: int, data: EntryInput, *, idempotency_key
         problems.add("subject", _("the subject is a person, a vehicle or a vessel"))
     temperature = None
     if data.temperature not in (None, ""):
-        try:
-            temperature = Decimal(str(data.temperature)).quantize(Decimal("0.1"))
-            if not disease.temperature_min <= temperature <= disease.temperature_max:
-                problems.add("temperature", _("%(t)s °C is implausible: expected %(lo)s to %(hi)s")
-                                 % {"t": temperature, "lo": disease.temperature_min, "hi": disease.temperature_max})
-        except (InvalidOperation, ValueError):
-            problems.add("temperature", _("a temperature is a number in °C, e.g. 36.8"))
+        temperature = diseases.temperature(disease, data.temperature, problems)
     elif data.subject == Subject.PERSON:
         problems.add("temperature", _("take the person's temperature"))
     plate = (data.plate or "").strip().upper().replace(" ", "")

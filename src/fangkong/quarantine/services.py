@@ -6,13 +6,14 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong import bulk
 from fangkong.accounts import access
@@ -321,14 +322,7 @@ def record_readings(actor, entries: list[ReadingEntry], *, retried: bool = False
 
 def _checked_reading(entry: ReadingEntry, disease, now: dt.datetime) -> tuple[Decimal, dt.datetime]:
     problems = Problems()
-    try:
-        temperature = Decimal(str(entry.temperature)).quantize(Decimal("0.1"))
-    except (InvalidOperation, ValueError):
-        temperature = None
-        problems.add("temperature", _("a temperature is a number in °C, e.g. 36.8"))
-    if temperature is not None and not disease.temperature_min <= temperature <= disease.temperature_max:
-        problems.add("temperature", _("%(t)s °C is implausible: expected %(lo)s to %(hi)s")
-                     % {"t": temperature, "lo": disease.temperature_min, "hi": disease.temperature_max})
+    temperature = diseases.temperature(disease, entry.temperature, problems)
     taken_at = entry.taken_at or now
     if timezone.is_naive(taken_at):
         problems.add("taken_at", _("give the time with its time zone"))
@@ -427,14 +421,14 @@ def open_alerts(path: str) -> QuerySet[Alert]:
 
 ORDERS_EXPORT = Export("observation-orders", _("Observation orders"), orders_for, columns=[
     (_("Order"), "pk"), (_("Full name"), "person__name"), (_("ID number"), Masked("id_number")),
-    (_("Phone"), Masked("phone")), (_("Address"), Masked("address")), (_("Kind"), Choice("kind", Kind.choices)),
-    (_("Reason"), Choice("reason", Reason.choices)), (_("Site"), "room__site__name"), (_("Room"), "room__number"),
+    (_("Phone"), Masked("phone")), (_("Address"), Masked("address")), (pgettext_lazy("observation order", "Kind"), Choice("kind", Kind.choices)),
+    (pgettext_lazy("observation order", "Reason"), Choice("reason", Reason.choices)), (_("Site"), "room__site__name"), (_("Room"), "room__number"),
     (_("Start"), "starts_at"), (_("Planned end"), "planned_end_at"),
     (_("Status"), Choice("status", OrderStatus.choices)),
     (_("Ended"), "ended_at")])
 
 ALERTS_EXPORT = Export("alerts", _("Alerts"), alerts_for, columns=[
-    (_("Raised"), "raised_at"), (_("Kind"), Choice("kind", AlertKind.choices)), (_("Full name"), "person__name"),
+    (_("Raised"), "raised_at"), (pgettext_lazy("alert", "Kind"), Choice("kind", AlertKind.choices)), (_("Full name"), "person__name"),
     (_("Phone"), Masked("phone")), (_("Grid"), "person__grid__code"),
     (_("Status"), Choice("status", AlertStatus.choices)),
     (_("Acknowledged"), "acknowledged_at"), (_("Resolved"), "resolved_at")])

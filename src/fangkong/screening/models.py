@@ -6,6 +6,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RiskLevel(models.TextChoices):
@@ -90,7 +91,7 @@ class Arrival(models.Model):
 
 
 class AssistStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("assist request", "Open")
     FOUND = "found", _("Found")
     NOT_FOUND = "not_found", _("Not found")
     MOVED = "moved", _("Moved away")

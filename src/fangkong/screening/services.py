@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong import bulk
 from fangkong.accounts import access
@@ -482,7 +483,7 @@ ASSIST_EXPORT = Export("assist", _("Assist-investigation requests"), assist_requ
     (_("Received"), "received_at"), (_("Requesting region"), "region"), (_("Their reference"), "reference"),
     (_("Full name"), "name"), (_("ID number"), Masked("id_number", path="id_number_cipher")),
     (_("Phone"), Masked("phone", path="phone_cipher")), (_("Address (unit code)"), "address_code"),
-    (_("Unit"), "unit__code"), (_("Unit name"), "unit__name"), (_("Reason"), "reason"), (_("Answer by"), "deadline"),
+    (_("Unit"), "unit__code"), (_("Unit name"), "unit__name"), (pgettext_lazy("assist request", "Reason"), "reason"), (_("Answer by"), "deadline"),
     (_("Status"), Choice("status", AssistStatus.choices)), (_("Answer"), "answer_note"),
     (_("Answered"), "answered_at")])
 

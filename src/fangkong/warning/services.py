@@ -87,7 +87,7 @@ def add_rule(actor, *, name: str, signal: str, threshold, level, tier: str = Tie
         problems.add("tier", _("a rule applies to provinces, cities, counties or townships"))
     if signal not in SignalKind.values:
         problems.add("signal", _("unknown signal %(s)s; the signals are %(all)s")
-                         % {"s": signal, "all": ", ".join(SignalKind.values)})
+                     % {"s": signal, "all": ", ".join(str(label) for label in SignalKind.labels)})
     try:
         threshold = float(threshold)
         if threshold < 0:

@@ -41,6 +41,7 @@ class Submitted:
 
     def __init__(self, action: str, values: QueryDict, problems: list[FieldProblem]):
         self.action, self.values, self.problems = action, values, problems
+        self.shown = False  # set when the page renders the form again
 
     def problems_of(self, name: str) -> list[str]:
         return [problem_text(p) for p in self.problems if p.field == name]
@@ -90,10 +91,12 @@ def _show_again(request, refused: InputRefused, page: str) -> HttpResponse:
     request.form_page = page
     request.method, request.GET = "GET", QueryDict(parts.query)
     response = match.func(request, *match.args, **match.kwargs)
-    if response.status_code != 200:  # the page is gone (e.g. redirects elsewhere): say why here rather than lose it
-        for problem in refused.problems:
-            messages.error(request, problem_text(problem))
-    return response
+    if response.status_code == 200 and request.submitted.shown:
+        return response
+    # The form is no longer on its page (the alert was resolved meanwhile): say why at the top of the page instead.
+    for problem in refused.problems:
+        messages.error(request, problem_text(problem))
+    return response if response.status_code != 200 else match.func(request, *match.args, **match.kwargs)
 
 
 def grid_choices(user, limit: int = 500) -> list[tuple[str, str]]:

@@ -57,6 +57,8 @@ class FormNode(template.Node):
         action = reverse(self.url_name.resolve(context), args=[a.resolve(context) for a in self.url_args])
         attributes = {k: v.resolve(context) for k, v in self.attributes.items()}
         state = FormState(submitted_for(request, action))
+        if state.submitted is not None:
+            state.submitted.shown = True
         with context.push(form=state):
             body = self.nodelist.render(context)
         problems = format_html_join("", '<p class="error problem" role="alert">{}</p>',
