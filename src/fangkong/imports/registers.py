@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from io import BytesIO
 
@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
 from fangkong.errors import FieldProblem
-from fangkong.people.models import IdType, Sex
+from fangkong.choices import Words
+from fangkong.people.models import ID_TYPES, SEXES, IdType
 from fangkong.people.services import PersonInput
 from fangkong.screening import services as screening
-from fangkong.screening.models import ArrivalCategory, TravelMode
+from fangkong.screening.models import ARRIVAL_CATEGORIES, TRAVEL_MODES
 
 from .sheets import HeaderSpec
 
@@ -40,7 +41,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     required: bool = False
     kind: str = "text"  # text | digits (IDs, codes, phones: kept as typed) | datetime | date | choice
-    words: dict[str, str] = field(default_factory=dict)  # for a choice: the words a sheet uses -> value
+    words: Words | None = None  # for a choice: the words people use for each of its values
     width: int = 14
 
     @property
@@ -74,10 +75,9 @@ class Cells:
         if not text:
             return default
         words = self.columns[name].words
-        value = words.get(text) or (text.lower() if text.lower() in words.values() else None)
+        value = words.value(text)
         if value is None:
-            self.problems.append((name, _("“%(v)s” is not one of: %(w)s")
-                                  % {"v": text, "w": "、".join(dict.fromkeys(words))}))
+            self.problems.append((name, _("“%(v)s” is not one of: %(w)s") % {"v": text, "w": "、".join(words.words)}))
             return ""
         return value
 
@@ -123,7 +123,8 @@ class Register:
 
     @cached_property
     def spec(self) -> HeaderSpec:
-        return HeaderSpec(str(self.title), [(c.field, c.headers, c.required) for c in self.columns])
+        # the title stays lazy: the spec is built once, its refusals are written in each uploader's language
+        return HeaderSpec(self.title, [(c.field, c.headers, c.required) for c in self.columns])
 
     def entry(self, values: Sequence, options: dict) -> tuple[object, list[FieldProblem]]:
         """The service's input from one row, and a problem for every cell that cannot be read (its field reaches
@@ -151,27 +152,10 @@ class Register:
             sheet.write_string(0, index, f"*{column.header}" if column.required else column.header,
                                required if column.required else bold)
             if column.kind == "choice":
-                sheet.data_validation(1, index, 100_000, index, {"validate": "list",
-                                                                 "source": list(dict.fromkeys(column.words))})
+                sheet.data_validation(1, index, 100_000, index, {"validate": "list", "source": column.words.main_words})
         sheet.freeze_panes(1, 0)
         book.close()
         return out.getvalue()
-
-
-# The words grid sheets use for each choice (the stored values, in English, are accepted too).
-MODES = {"火车": TravelMode.TRAIN, "高铁": TravelMode.TRAIN, "动车": TravelMode.TRAIN, "铁路": TravelMode.TRAIN,
-         "飞机": TravelMode.FLIGHT, "航班": TravelMode.FLIGHT, "民航": TravelMode.FLIGHT,
-         "汽车": TravelMode.CAR, "自驾": TravelMode.CAR, "大巴": TravelMode.CAR, "客车": TravelMode.CAR,
-         "私家车": TravelMode.CAR, "轮船": TravelMode.SHIP, "船舶": TravelMode.SHIP, "船": TravelMode.SHIP,
-         "其他": TravelMode.OTHER}
-CATEGORIES = {"返岗务工": ArrivalCategory.RETURNING_WORKER, "务工人员": ArrivalCategory.RETURNING_WORKER,
-              "返岗人员": ArrivalCategory.RETURNING_WORKER, "返校学生": ArrivalCategory.STUDENT,
-              "学生": ArrivalCategory.STUDENT, "返乡居民": ArrivalCategory.RESIDENT,
-              "本地居民": ArrivalCategory.RESIDENT, "居民": ArrivalCategory.RESIDENT,
-              "外来访客": ArrivalCategory.VISITOR, "访客": ArrivalCategory.VISITOR,
-              "外来人员": ArrivalCategory.VISITOR}
-ID_TYPES = {"居民身份证": IdType.RESIDENT_ID, "身份证": IdType.RESIDENT_ID, "护照": IdType.PASSPORT}
-SEXES = {"男": Sex.MALE, "女": Sex.FEMALE}
 
 
 def _arrival(cells: Cells, options: dict) -> screening.ArrivalInput:
@@ -220,11 +204,11 @@ ARRIVALS = Register(
         Column("arrived_at", "抵达时间", ("到达时间", "抵达日期", "返回时间", "来(返)时间", "来返时间"),
                required=True, kind="datetime", width=18),
         Column("mode", "交通方式", ("交通工具", "出行方式"), required=True, kind="choice",
-               words=MODES, width=10),
+               words=TRAVEL_MODES, width=10),
         Column("vehicle", "车次/航班/车牌", ("车次航班车牌", "车次/航班号/车牌号", "车次", "航班号", "车牌号",
                                               "班次"), width=14),
         Column("category", "人员类别", ("人员类型", "类别"), required=True, kind="choice",
-               words=CATEGORIES, width=12),
+               words=ARRIVAL_CATEGORIES, width=12),
         Column("grid_code", "网格编码", ("所属网格编码", "网格代码", "网格"), kind="digits", width=18),
         Column("household_code", "户编码", ("住户编码", "家庭户编码"), kind="digits", width=22),
     ),

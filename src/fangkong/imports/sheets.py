@@ -38,7 +38,7 @@ def normalise_header(text) -> str:
 class HeaderSpec:
     """What a register's sheet must look like: each field's accepted headers, and which are required."""
 
-    title: str
+    title: str  # or a lazy translation
     fields: Sequence[tuple[str, Sequence[str], bool]]  # (field, accepted headers, column required)
 
     @cached_property

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.choices import Words
 from fangkong.jurisdictions.models import Household, Jurisdiction
 
 from . import crypto
@@ -18,6 +19,10 @@ class IdType(models.TextChoices):
 class Sex(models.TextChoices):
     MALE = "M", _("Male")
     FEMALE = "F", _("Female")
+
+
+ID_TYPES = Words(IdType, {IdType.RESIDENT_ID: ("居民身份证", "身份证"), IdType.PASSPORT: ("护照",)})
+SEXES = Words(Sex, {Sex.MALE: ("男",), Sex.FEMALE: ("女",)})
 
 
 class Person(models.Model):

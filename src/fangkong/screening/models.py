@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.choices import Words
+
 
 class RiskLevel(models.TextChoices):
     HIGH = "high", _("High risk")
@@ -48,6 +50,18 @@ class ArrivalCategory(models.TextChoices):
     STUDENT = "student", _("Returning student")
     RESIDENT = "resident", _("Resident back from travel")
     VISITOR = "visitor", _("Visitor")
+
+
+# The words grid sheets, checkpoint staff and other systems use for each choice (the stored values are accepted too).
+TRAVEL_MODES = Words(TravelMode, {
+    TravelMode.TRAIN: ("火车", "高铁", "动车", "铁路"), TravelMode.FLIGHT: ("飞机", "航班", "民航"),
+    TravelMode.CAR: ("汽车", "自驾", "自驾车", "大巴", "客车", "私家车"), TravelMode.SHIP: ("轮船", "船舶", "船"),
+    TravelMode.OTHER: ("其他",)})
+ARRIVAL_CATEGORIES = Words(ArrivalCategory, {
+    ArrivalCategory.RETURNING_WORKER: ("返岗务工", "务工人员", "返岗人员"),
+    ArrivalCategory.STUDENT: ("返校学生", "学生"),
+    ArrivalCategory.RESIDENT: ("返乡居民", "返乡人员", "本地居民", "居民"),
+    ArrivalCategory.VISITOR: ("外来访客", "访客", "外来人员")})
 
 
 class FollowUp(models.TextChoices):

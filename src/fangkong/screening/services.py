@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -27,8 +28,8 @@ from fangkong.people.services import (Choice, CleanPerson, Export, Masked, Perso
 from fangkong.quarantine import services as quarantine
 from fangkong.jurisdictions.codes import county_table, name_in
 
-from .models import (Arrival, ArrivalCategory, AssistRequest, AssistStatus, FollowUp, RiskArea, RiskLevel, TravelMode,
-                     arrival_fingerprint)
+from .models import (ARRIVAL_CATEGORIES, TRAVEL_MODES, Arrival, ArrivalCategory, AssistRequest, AssistStatus,
+                     FollowUp, RiskArea, RiskLevel, TravelMode, arrival_fingerprint)
 
 
 def _area_name(code: str, given: str) -> tuple[str | None, tuple[str, str] | None]:
@@ -249,6 +250,9 @@ def _settle(outcomes: list[Outcome], checked: dict, *, same, earlier, store) -> 
 def _check_arrival(actor, data: ArrivalInput, key: str | None, places: Places, risks: RiskBook,
                    now: dt.datetime) -> _CheckedArrival:
     problems = Problems()
+    # the words people use (高铁, 返乡人员, …) mean the stored choices, however the entry came
+    data = dataclasses.replace(data, mode=TRAVEL_MODES.value(data.mode) or data.mode,
+                               category=ARRIVAL_CATEGORIES.value(data.category) or data.category)
     origin_code = (data.origin_code or "").strip()
     origin_name, problem = _area_name(origin_code, data.origin_name or "")
     if problem:
