@@ -103,6 +103,11 @@ class Arrival(models.Model):
         ordering = ["-arrived_at"]
         indexes = [models.Index(fields=["follow_up", "follow_up_done_at", "follow_up_due"])]
 
+    @property
+    def origin_risk_label(self) -> str:
+        """The risk level at the place of origin in the user's language ("" for an area at no risk)."""
+        return RiskLevel(self.origin_risk).label if self.origin_risk in RiskLevel.values else ""
+
 
 class AssistStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("assist request", "Open")

@@ -11,33 +11,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from fangkong import fields
-from fangkong.checkpoints import services as checkpoints
 from fangkong.conftest import PASSWORD, login_client
-from fangkong.people.services import PersonInput, create_person
-from fangkong.cases import services as cases
-from fangkong.quarantine import services as quarantine
-from fangkong.reporting import services as reporting
-from fangkong.screening import services as screening
 
 BAD_ID = "420102199003071233"  # the check digit is wrong
-OTHER_ID = "420102198506150018"
 TEMPLATES = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def world(commander, person, tree):
-    """One record of each kind a form acts on, in the commander's city."""
-    order = quarantine.place_order(commander, person.pk, kind="home", reason="close_contact")
-    quarantine.record_reading(commander, person.pk, temperature="39.1")  # a fever alert, open
-    entry, _created = cases.report_symptoms(commander, person.pk, source="grid", symptoms="咳嗽")
-    case = cases.open_case(commander, person.pk)
-    post = checkpoints.add_checkpoint(commander, name="汉口站", kind="station", jurisdiction_code=tree["city"].code)
-    [request] = screening.receive_assist_requests(commander, [screening.AssistInput(
-        region="北京市", reference="BJ-1", name="李四", address_code=tree["grid_a1"].code)])
-    reporting.submit(commander, tree["grid_a1"].code, timezone.localdate())
-    return {"order": order, "entry": entry, "case": case, "post": post, "request": request.record,
-            "alert": quarantine.alerts_for(commander).get(), "grid": tree["grid_a1"].code, "person": person,
-            "free": create_person(commander, PersonInput(id_number=OTHER_ID, name="王五", grid_code=tree["grid_a1"].code))}
 
 
 TOMORROW = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
