@@ -16,6 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
+
+from fangkong import fields
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,11 @@ class FieldProblem:
 
     def as_dict(self) -> dict[str, str]:
         return {"field": self.field, "message": force_str(self.message)}
+
+    @property
+    def text(self) -> str:
+        """The problem for a person to read: the field's name in their language, then what is wrong with it."""
+        return _("%(field)s: %(problem)s") % {"field": fields.label(self.field), "problem": self.message}
 
 
 class InputRefused(Exception):

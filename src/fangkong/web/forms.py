@@ -16,9 +16,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 
-from fangkong import fields
 from fangkong.accounts import access
 from fangkong.errors import FieldProblem, InputRefused
 from fangkong.jurisdictions.models import Level
@@ -44,11 +42,7 @@ class Submitted:
         self.shown = False  # set when the page renders the form again
 
     def problems_of(self, name: str) -> list[str]:
-        return [problem_text(p) for p in self.problems if p.field == name]
-
-
-def problem_text(problem: FieldProblem) -> str:
-    return _("%(field)s: %(problem)s") % {"field": fields.label(problem.field), "problem": problem.message}
+        return [p.text for p in self.problems if p.field == name]
 
 
 def submitted_for(request, action: str) -> Submitted | None:
@@ -95,7 +89,7 @@ def _show_again(request, refused: InputRefused, page: str) -> HttpResponse:
         return response
     # The form is no longer on its page (the alert was resolved meanwhile): say why at the top of the page instead.
     for problem in refused.problems:
-        messages.error(request, problem_text(problem))
+        messages.error(request, problem.text)
     return response if response.status_code != 200 else match.func(request, *match.args, **match.kwargs)
 
 

@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from fangkong import fields
-from fangkong.web.forms import page_path, problem_text, submitted_for
+from fangkong.web.forms import page_path, submitted_for
 
 register = template.Library()
 
@@ -45,7 +45,7 @@ class FormState:
     def unshown_problems(self) -> list[str]:
         if self.submitted is None:
             return []
-        return [problem_text(p) for p in self.submitted.problems if p.field not in self.shown]
+        return [p.text for p in self.submitted.problems if p.field not in self.shown]
 
 
 class FormNode(template.Node):

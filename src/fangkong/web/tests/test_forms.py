@@ -179,3 +179,13 @@ def test_a_form_returns_to_the_page_it_was_on(client, world, commander):
     person_page = reverse("person", args=[world["person"].pk])
     done = client.post(reverse("reading-add", args=[world["person"].pk]), {"temperature": "36.6", "next": person_page})
     assert done.url == person_page
+
+
+def test_every_field_a_service_refuses_has_its_name_for_people():
+    """A refusal names its field by id; the id always has a label (fangkong/fields.py), so no page shows `plate:`."""
+    refused = set()
+    pattern = re.compile(r'(?:problems\.add\(|InputRefused\(\(|Conflict\(\(|FieldProblem\()\s*"([a-z_]+)"')
+    for source in TEMPLATES.glob("**/*.py"):
+        if "tests" not in source.parts and "migrations" not in source.parts:
+            refused |= set(pattern.findall(source.read_text()))
+    assert refused and refused - set(fields.LABELS) == set()
