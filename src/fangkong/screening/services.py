@@ -494,5 +494,5 @@ ASSIST_EXPORT = Export("assist", _("Assist-investigation requests"), assist_requ
 RISK_AREAS_EXPORT = Export("risk-areas", _("Risk areas (with their history)"), lambda actor: RiskArea.objects.all(),
                            person=None, columns=[
     (_("Area code"), "code"), (_("Area"), "name"), (_("Risk level"), Choice("level", RiskLevel.choices)),
-    (_("From"), "valid_from"), (_("Until"), "valid_to"), (_("Declared"), "declared_at"),
+    (pgettext_lazy("risk area", "From"), "valid_from"), (pgettext_lazy("risk area", "Until"), "valid_to"), (_("Declared"), "declared_at"),
     (_("Superseded"), "superseded_at"), (_("Note"), "note")])
