@@ -31,8 +31,12 @@ class FieldProblem:
 
     @property
     def text(self) -> str:
-        """The problem for a person to read: the field's name in their language, then what is wrong with it."""
-        return _("%(field)s: %(problem)s") % {"field": fields.label(self.field), "problem": self.message}
+        return self.text_on(None)
+
+    def text_on(self, form: str | None) -> str:
+        """The problem for a person to read: the field's name (as the form `form` calls it) in their language, then
+        what is wrong with it."""
+        return _("%(field)s: %(problem)s") % {"field": fields.label(self.field, form), "problem": self.message}
 
 
 class InputRefused(Exception):

@@ -36,7 +36,7 @@ LABELS = {
     "length_of_stay": pgettext_lazy("field", "Length of stay (days)"),
     "level": pgettext_lazy("field", "Level"),
     "mode": pgettext_lazy("field", "Travel mode"),
-    "name": pgettext_lazy("field", "Name"),
+    "name": pgettext_lazy("field", "Full name"),
     "nationality": pgettext_lazy("field", "Nationality"),
     "note": pgettext_lazy("field", "Note"),
     "onset_date": pgettext_lazy("field", "Onset date"),
@@ -83,6 +83,15 @@ LABELS = {
 }
 
 
-def label(field: str):
-    """The field's name for people; an id without a label is shown as it is, and a test keeps that from happening."""
-    return LABELS.get(field, field)
+# On these forms an id means something else: a rule's name is not a person's, a rule's level is a response level.
+FORM_LABELS = {
+    "warning-rule-add": {"name": pgettext_lazy("field", "Rule name"), "level": pgettext_lazy("field", "Response level")},
+    "warning-level": {"level": pgettext_lazy("field", "Response level")},
+    "risk-area-declare": {"name": pgettext_lazy("field", "Area name"), "level": pgettext_lazy("field", "Risk level")},
+}
+
+
+def label(field: str, form: str | None = None):
+    """The field's name for people, on the form of that URL name; an id without a label is shown as it is, and a
+    test keeps that from happening."""
+    return FORM_LABELS.get(form, {}).get(field) or LABELS.get(field, field)

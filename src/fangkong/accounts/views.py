@@ -14,7 +14,7 @@ def login_view(request):
         try:
             user = services.log_in(request, request.POST.get("username", ""), request.POST.get("password", ""))
         except InputRefused as refusal:
-            request.submitted, refused = Submitted(request.path, request.POST, refusal.problems), True
+            request.submitted, refused = Submitted(request.path, request.POST, refusal.problems, "login"), True
         else:
             login(request, user)
             return redirect(safe_next(request, "home"))

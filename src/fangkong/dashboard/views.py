@@ -73,7 +73,7 @@ def forecast(request):
         with problems.gathered():
             result = services.forecast(node, given)
     if problems:  # the form shows each problem at its field, with what was typed
-        request.submitted = Submitted(request.path, request.GET, list(problems))
+        request.submitted = Submitted(request.path, request.GET, list(problems), "forecast")
     return render(request, "dashboard/forecast.html", {
         "node": node, "given": given, "result": result,
         "forecast_json": json.dumps(result) if result else ""})

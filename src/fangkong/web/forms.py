@@ -37,12 +37,12 @@ def safe_next(request, fallback, *args) -> str:
 class Submitted:
     """The form a refused POST came from: what was typed and the problems, for the page shown again."""
 
-    def __init__(self, action: str, values: QueryDict, problems: list[FieldProblem]):
-        self.action, self.values, self.problems = action, values, problems
+    def __init__(self, action: str, values: QueryDict, problems: list[FieldProblem], form: str | None = None):
+        self.action, self.values, self.problems, self.form = action, values, problems, form  # form: its URL name
         self.shown = False  # set when the page renders the form again
 
     def problems_of(self, name: str) -> list[str]:
-        return [p.text for p in self.problems if p.field == name]
+        return [p.text_on(self.form) for p in self.problems if p.field == name]
 
 
 def submitted_for(request, action: str) -> Submitted | None:
@@ -81,7 +81,7 @@ def _show_again(request, refused: InputRefused, page: str) -> HttpResponse:
         match = resolve(parts.path)
     except Resolver404:
         match = resolve("/")
-    request.submitted = Submitted(request.path, request.POST, refused.problems)
+    request.submitted = Submitted(request.path, request.POST, refused.problems, request.resolver_match.url_name)
     request.form_page = page
     request.method, request.GET = "GET", QueryDict(parts.query)
     response = match.func(request, *match.args, **match.kwargs)
@@ -89,7 +89,7 @@ def _show_again(request, refused: InputRefused, page: str) -> HttpResponse:
         return response
     # The form is no longer on its page (the alert was resolved meanwhile): say why at the top of the page instead.
     for problem in refused.problems:
-        messages.error(request, problem.text)
+        messages.error(request, problem.text_on(request.submitted.form))
     return response if response.status_code != 200 else match.func(request, *match.args, **match.kwargs)
 
 

@@ -30,8 +30,8 @@ CONTROL_ATTRIBUTES = {"placeholder", "required", "autofocus", "step", "min", "ma
 class FormState:
     """What the fields of one form read while it renders: the refused submission (if any) and the fields shown."""
 
-    def __init__(self, submitted):
-        self.submitted, self.shown = submitted, set()
+    def __init__(self, submitted, form: str):
+        self.submitted, self.form, self.shown = submitted, form, set()  # form: the URL name it posts to
 
     def value(self, name: str, initial) -> str:
         if self.submitted is not None:
@@ -45,7 +45,7 @@ class FormState:
     def unshown_problems(self) -> list[str]:
         if self.submitted is None:
             return []
-        return [p.text for p in self.submitted.problems if p.field not in self.shown]
+        return [p.text_on(self.form) for p in self.submitted.problems if p.field not in self.shown]
 
 
 class FormNode(template.Node):
@@ -54,9 +54,10 @@ class FormNode(template.Node):
 
     def render(self, context):
         request = context["request"]
-        action = reverse(self.url_name.resolve(context), args=[a.resolve(context) for a in self.url_args])
+        url_name = self.url_name.resolve(context)
+        action = reverse(url_name, args=[a.resolve(context) for a in self.url_args])
         attributes = {k: v.resolve(context) for k, v in self.attributes.items()}
-        state = FormState(submitted_for(request, action))
+        state = FormState(submitted_for(request, action), url_name)
         if state.submitted is not None:
             state.submitted.shown = True
         with context.push(form=state):
@@ -130,4 +131,4 @@ def field(context, name, kind="text", initial=None, choices=None, blank=None, hi
     problem_lines = format_html_join("", '<span class="problem" role="alert">{}</span>', ((p,) for p in problems))
     return format_html('<div class="field{}" data-field="{}"><label for="{}"{}>{}</label>{}{}</div>',
                        " has-problem" if problems else "", name, control_id,
-                       mark_safe(' class="visually-hidden"' if hide_label else ""), fields.label(name), control, problem_lines)
+                       mark_safe(' class="visually-hidden"' if hide_label else ""), fields.label(name, state.form), control, problem_lines)

@@ -110,7 +110,7 @@ def test_a_refused_form_comes_back_with_what_was_typed_and_each_problem_at_its_f
             if holder is not None:
                 field = _attr(holder, "data-field")
                 with translation.override("zh-hans"):
-                    label = str(fields.label(field))
+                    label = str(fields.label(field, name))
                 assert text.startswith(label + "：") and re.search(r"[\u4e00-\u9fff]", label), text
                 fields_with_problems[field] = text
     assert bad <= set(fields_with_problems), f"every bad field shows its problem: {fields_with_problems}"
