@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
-from fangkong.errors import Conflict, InputRefused
+from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.jurisdictions.models import Jurisdiction
 
 from .models import ApiToken, LoginFailure, Role, User
@@ -26,24 +26,24 @@ TOKEN_PREFIX = "fk_"
 
 def create_user(*, username: str, password: str, role: str, jurisdiction_code: str, full_name: str = "",
                 validate: bool = True) -> User:
-    problems = []
+    problems = Problems()
     username = (username or "").strip()
     if not username:
-        problems.append(("username", _("a user name is required")))
+        problems.add("username", _("a user name is required"))
     elif User.objects.filter(username=username).exists():
         raise Conflict(("username", _("user %(u)s already exists") % {"u": username}))
     if role not in Role.values:
-        problems.append(("role", _("unknown role %(r)s; roles: %(all)s") % {"r": role, "all": ", ".join(Role.values)}))
+        problems.add("role", _("unknown role %(r)s; roles: %(all)s") % {"r": role, "all": ", ".join(Role.values)})
     jurisdiction = Jurisdiction.objects.filter(code=jurisdiction_code).first()
     if jurisdiction is None:
-        problems.append(("jurisdiction", _("unknown jurisdiction code %(code)s") % {"code": jurisdiction_code}))
+        problems.add("jurisdiction", _("unknown jurisdiction code %(code)s") % {"code": jurisdiction_code})
     if validate:
         try:
             validate_password(password)
         except ValidationError as exc:
-            problems.extend(("password", m) for m in exc.messages)
-    if problems:
-        raise InputRefused(*problems)
+            for message in exc.messages:
+                problems.add("password", message)
+    problems.refuse_if_any()
     user = User(username=username, role=role, jurisdiction=jurisdiction, full_name=full_name)
     user.set_password(password)
     user.save()

@@ -1,28 +1,26 @@
 from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from fangkong.errors import InputRefused
+from fangkong.web.forms import Submitted, safe_next
 
 from . import services
 
 
 def login_view(request):
-    errors = []
+    refused = False
     if request.method == "POST":
         try:
             user = services.log_in(request, request.POST.get("username", ""), request.POST.get("password", ""))
-        except InputRefused as refused:
-            errors = refused.problems
+        except InputRefused as refusal:
+            request.submitted, refused = Submitted(request.path, request.POST, refusal.problems, "login"), True
         else:
             login(request, user)
-            target = request.POST.get("next") or request.GET.get("next") or ""
-            if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-                target = "home"
-            return redirect(target or "home")
-    return render(request, "accounts/login.html", {"errors": errors, "next": request.GET.get("next", "")},
-                  status=400 if errors else 200)
+            return redirect(safe_next(request, "home"))
+    # the page the login was asked for rides along as `next`, so the form sends it back
+    request.form_page = safe_next(request, "home")
+    return render(request, "accounts/login.html", status=400 if refused else 200)
 
 
 @require_POST

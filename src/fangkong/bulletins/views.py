@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts import access
 from fangkong.accounts.models import Role
 from fangkong.errors import InputRefused
-from fangkong.web.forms import run
+from fangkong.web.forms import submit
 
 from . import services
 from .models import Bulletin, Status
@@ -23,26 +23,22 @@ def _may_command(user) -> bool:
 @login_required
 def bulletin_list(request):
     return render(request, "bulletins/list.html", {
-        "bulletins": services.bulletins_for(request.user)[:60], "today": timezone.localdate(),
+        "bulletins": services.bulletins_for(request.user)[:60], "today_iso": timezone.localdate().isoformat(),
         "may_command": _may_command(request.user)})
 
 
 @login_required
 @require_POST
 def draft(request):
-    made = {}
-
     def action():
         try:
             day = dt.date.fromisoformat(request.POST.get("date", ""))
         except ValueError:
             raise InputRefused(("date", _("give the date as YYYY-MM-DD"))) from None
-        made["bulletin"] = services.draft(request.user, access.root_for(request.user).code, day,
-                                          note=request.POST.get("note", ""))
+        return services.draft(request.user, access.root_for(request.user).code, day, note=request.POST.get("note", ""))
 
-    if run(request, action, _("Bulletin drafted: review it, then publish")):
-        return redirect("bulletin", made["bulletin"].pk)
-    return redirect("bulletins")
+    return submit(request, action, _("Bulletin drafted: review it, then publish"), "bulletins",
+                  done=lambda bulletin: redirect("bulletin", bulletin.pk))
 
 
 def _visible(request, bulletin_id) -> Bulletin:
@@ -76,5 +72,5 @@ def bulletin_pdf(request, bulletin_id):
 @login_required
 @require_POST
 def publish(request, bulletin_id):
-    run(request, lambda: services.publish(request.user, bulletin_id), _("Bulletin published"))
-    return redirect("bulletin", bulletin_id)
+    return submit(request, lambda: services.publish(request.user, bulletin_id), _("Bulletin published"),
+                  "bulletin", bulletin_id)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.errors import Problems
 
 from .models import Disease
 
@@ -36,3 +40,17 @@ def windows_on(disease: Disease, day: dt.date) -> list[tuple[int, dt.datetime, d
             closes += dt.timedelta(days=1)
         result.append((index, opens, closes))
     return result
+
+
+def temperature(disease: Disease, raw, problems: Problems, field: str = "temperature") -> Decimal | None:
+    """A body temperature as typed (to 0.1 °C), or None with a problem when it is not a plausible one."""
+    try:
+        value = Decimal(str(raw).strip().replace(",", ".")).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        problems.add(field, _("a temperature is a number in °C, e.g. 36.8"))
+        return None
+    if not disease.temperature_min <= value <= disease.temperature_max:
+        problems.add(field, _("%(t)s °C is implausible: expected %(lo)s to %(hi)s")
+                     % {"t": value, "lo": disease.temperature_min, "hi": disease.temperature_max})
+        return None
+    return value

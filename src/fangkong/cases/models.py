@@ -167,3 +167,28 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def step(self) -> str:
+        """The step in the user's language: a transition's label, the opening, the report or a new severity."""
+        from .transitions import TRANSITIONS
+
+        kind, _colon, severity = self.action.partition(":")
+        if kind in TRANSITIONS:
+            return TRANSITIONS[kind].label
+        if kind == "severity":
+            return _("severity: %(s)s") % {"s": Severity(severity).label if severity in Severity.values else severity}
+        return {"open": _("case opened"), "report": _("reported to the network")}.get(kind, self.action)
+
+    def state(self, classification: str, placement: str) -> str:
+        if not classification:
+            return "—"
+        return f"{Classification(classification).label} · {Placement(placement).label}"
+
+    @property
+    def before(self) -> str:
+        return self.state(self.from_classification, self.from_placement)
+
+    @property
+    def after(self) -> str:
+        return self.state(self.to_classification, self.to_placement)

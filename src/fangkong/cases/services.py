@@ -11,11 +11,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
-from fangkong.errors import Conflict, InputRefused
+from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.idempotency import services as idempotency
 from fangkong.people.services import Choice, Export, Masked
 
@@ -24,38 +25,39 @@ from .models import Case, CaseEvent, Classification, Placement, Resolution, Seve
 from .transitions import TRANSITIONS, actions_from, allowed
 
 
-def _not_future(value: dt.datetime | None, field: str) -> dt.datetime:
+def _not_future(value: dt.datetime | None, field: str, problems: Problems) -> dt.datetime:
+    """The time given (now when none is), or now with a problem for `field` when it cannot be one."""
     now = timezone.now()
     if value is None:
         return now
     if timezone.is_naive(value):
-        raise InputRefused((field, _("give the time with its time zone")))
+        problems.add(field, _("give the time with its time zone"))
+        return now
     if value > now + dt.timedelta(minutes=5):
-        raise InputRefused((field, _("this time is in the future")))
+        problems.add(field, _("this time is in the future"))
+        return now
     return value
 
 
 # --- the suspicious-symptom ledger -------------------------------------------------------------
 
-def report_symptoms(actor, person_id: int, *, source: str, symptoms: str, temperature: Decimal | None = None,
+def report_symptoms(actor, person_id: int, *, source: str, symptoms: str, temperature: Decimal | str | None = None,
                     onset_date: dt.date | None = None, reported_at: dt.datetime | None = None,
                     idempotency_key: str | None = None) -> tuple[SymptomReport, bool]:
     """Enter a person into the ledger with a deadline; the same idempotency key twice counts once."""
     person = access.get_person_for(actor, person_id)
     disease = diseases.current()
-    problems = []
+    problems = Problems()
     if source not in SymptomReport.Source.values:
-        problems.append(("source", _("unknown source %(s)s") % {"s": source}))
+        problems.add("source", _("unknown source %(s)s") % {"s": source})
     if not (symptoms or "").strip():
-        problems.append(("symptoms", _("describe the symptoms")))
-    if temperature is not None and not disease.temperature_min <= temperature <= disease.temperature_max:
-        problems.append(("temperature", _("%(t)s °C is implausible: expected %(lo)s to %(hi)s")
-                         % {"t": temperature, "lo": disease.temperature_min, "hi": disease.temperature_max}))
+        problems.add("symptoms", _("describe the symptoms"))
+    if temperature not in (None, ""):
+        temperature = diseases.temperature(disease, temperature, problems)
     if onset_date and onset_date > timezone.localdate():
-        problems.append(("onset_date", _("the onset date is in the future")))
-    if problems:
-        raise InputRefused(*problems)
-    reported_at = _not_future(reported_at, "reported_at")
+        problems.add("onset_date", _("the onset date is in the future"))
+    reported_at = _not_future(reported_at, "reported_at", problems)
+    problems.refuse_if_any()
     submitted = {"person": person.pk, "source": source, "symptoms": symptoms, "temperature": temperature,
                  "onset_date": onset_date}
 
@@ -114,17 +116,16 @@ def open_case(actor, person_id: int, *, onset_date: dt.date | None = None, detec
               symptom_report: SymptomReport | None = None) -> Case:
     """Open a suspected case for a person in the actor's subtree (one open case per person)."""
     person = access.get_person_for(actor, person_id)
-    detected_at = _not_future(detected_at, "detected_at")
-    reported_at = _not_future(reported_at, "reported_at") if reported_at else None
-    problems = []
+    problems = Problems()
+    detected_at = _not_future(detected_at, "detected_at", problems)
+    reported_at = _not_future(reported_at, "reported_at", problems) if reported_at else None
     if onset_date and onset_date > timezone.localdate():
-        problems.append(("onset_date", _("the onset date is in the future")))
+        problems.add("onset_date", _("the onset date is in the future"))
     if severity not in Severity.values:
-        problems.append(("severity", _("unknown severity %(s)s") % {"s": severity}))
+        problems.add("severity", _("unknown severity %(s)s") % {"s": severity})
     if reported_at and reported_at < detected_at:
-        problems.append(("reported_at", _("a case is reported after it is discovered")))
-    if problems:
-        raise InputRefused(*problems)
+        problems.add("reported_at", _("a case is reported after it is discovered"))
+    problems.refuse_if_any()
     try:
         with transaction.atomic():
             case = Case.objects.create(
@@ -153,18 +154,19 @@ def transition(actor, case_id: int, action: str, *, at: dt.datetime | None = Non
             case = cases_for(actor).select_for_update(of=("self",)).get(pk=case_id)
         except (Case.DoesNotExist, ValueError, TypeError):
             raise Http404("No such case") from None
-        rule = TRANSITIONS.get(action)
+        rule, problems = TRANSITIONS.get(action), Problems()
         if rule is None:
-            raise InputRefused(("action", _("unknown action %(a)s") % {"a": action}))
-        if not allowed(action, case.classification, case.placement):
-            raise InputRefused(("action", _("cannot %(action)s a case that is %(cls)s and %(where)s; allowed now: "
-                                            "%(allowed)s") % {
+            problems.add("action", _("unknown action %(a)s") % {"a": action})
+        elif not allowed(action, case.classification, case.placement):
+            problems.add("action", _("cannot %(action)s a case that is %(cls)s and %(where)s; allowed now: "
+                                     "%(allowed)s") % {
                 "action": rule.label, "cls": case.get_classification_display(), "where": case.get_placement_display(),
                 "allowed": ", ".join(str(TRANSITIONS[a].label) for a in actions_from(case.classification,
-                                                                                      case.placement)) or "—"}))
+                                                                                      case.placement)) or "—"})
         if action == "admit" and not hospital.strip():
-            raise InputRefused(("hospital", _("name the hospital that admits the patient")))
-        at = _not_future(at, "at")
+            problems.add("hospital", _("name the hospital that admits the patient"))
+        at = _not_future(at, "at", problems)
+        problems.refuse_if_any()
         before = (case.classification, case.placement)
         changed = ["updated_at"]
         if rule.to_class:
@@ -212,9 +214,11 @@ def record_report(actor, case_id: int, reported_at: dt.datetime | None = None) -
         case = get_case_for(actor, case_id)
         if case.reported_at:
             raise Conflict(("reported_at", _("this case was already reported")))
-        reported_at = _not_future(reported_at, "reported_at")
+        problems = Problems()
+        reported_at = _not_future(reported_at, "reported_at", problems)
         if reported_at < case.detected_at:
-            raise InputRefused(("reported_at", _("a case is reported after it is discovered")))
+            problems.add("reported_at", _("a case is reported after it is discovered"))
+        problems.refuse_if_any()
         case.reported_at = reported_at
         case.save(update_fields=["reported_at", "updated_at"])
         _event(case, "report", actor, reported_at, (case.classification, case.placement), "")
@@ -284,4 +288,4 @@ CASES_EXPORT = Export("cases", _("Cases"), cases_for, columns=[
     (_("Severity"), Choice("severity", Severity.choices)), (_("Where"), Choice("placement", Placement.choices)),
     (_("Hospital"), "hospital"), (_("Onset"), "onset_date"), (_("Discovered"), "detected_at"),
     (_("Reported"), "reported_at"), (_("Isolated"), "isolated_at"), (_("Diagnosed"), "diagnosed_at"),
-    (_("Treatment began"), "treated_at"), (_("Closed"), "closed_at")])
+    (_("Treatment began"), "treated_at"), (pgettext_lazy("case", "Closed"), "closed_at")])

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.web.forms import run
+from fangkong.web.forms import submit
 from fangkong.web.registers import register_page
 
 from . import services
@@ -34,19 +34,17 @@ def case_detail(request, case_id):
 @login_required
 @require_POST
 def case_transition(request, case_id):
-    run(request, lambda: services.transition(request.user, case_id, request.POST.get("action", ""),
-                                             hospital=request.POST.get("hospital", ""),
-                                             note=request.POST.get("note", "")), _("Case updated"))
-    return redirect("case", case_id=case_id)
+    return submit(request, lambda: services.transition(request.user, case_id, request.POST.get("action", ""),
+                                                      hospital=request.POST.get("hospital", ""),
+                                                      note=request.POST.get("note", "")), _("Case updated"),
+                  "case", case_id)
 
 
 @login_required
 @require_POST
 def open_case(request, person_id):
-    result = {}
-    if run(request, lambda: result.update(case=services.open_case(request.user, person_id)), _("Case opened")):
-        return redirect("case", case_id=result["case"].pk)
-    return redirect("person", person_id=person_id)
+    return submit(request, lambda: services.open_case(request.user, person_id), _("Case opened"), "person", person_id,
+                  done=lambda case: redirect("case", case_id=case.pk))
 
 
 @login_required
@@ -61,18 +59,17 @@ def ledger(request):
 @login_required
 @require_POST
 def report_symptoms(request, person_id):
-    run(request, lambda: services.report_symptoms(
+    return submit(request, lambda: services.report_symptoms(
         request.user, person_id, source=request.POST.get("source", SymptomReport.Source.GRID),
         symptoms=request.POST.get("symptoms", ""), temperature=request.POST.get("temperature") or None,
-        idempotency_key=request.POST.get("key") or None), _("Entered in the symptom ledger"))
-    return redirect("person", person_id=person_id)
+        idempotency_key=request.POST.get("key") or None), _("Entered in the symptom ledger"), "person", person_id)
 
 
 @login_required
 @require_POST
 def resolve_entry(request, entry_id):
-    run(request, lambda: services.resolve_symptom_report(request.user, entry_id, request.POST.get("resolution", ""),
-                                                         request.POST.get("note", "")), _("Entry resolved"))
-    return redirect("ledger")
+    return submit(request, lambda: services.resolve_symptom_report(
+        request.user, entry_id, request.POST.get("resolution", ""), request.POST.get("note", "")),
+        _("Entry resolved"), "ledger")
 
 

@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +20,7 @@ from fangkong.accounts.models import Role
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases
-from fangkong.errors import InputRefused
+from fangkong.errors import InputRefused, Problems
 from fangkong.idempotency import services as idempotency
 from fangkong.people import crypto
 from fangkong.people.models import Person, RegistrationSource
@@ -55,13 +54,12 @@ def handovers_for(actor) -> QuerySet[Handover]:
 def add_checkpoint(actor, *, name: str, kind: str, jurisdiction_code: str) -> Checkpoint:
     access.require_command(actor, _("only the command centre sets up checkpoints"))
     node = access.get_jurisdiction_for(actor, jurisdiction_code)
-    problems = []
+    problems = Problems()
     if not (name or "").strip():
-        problems.append(("name", _("give the checkpoint a name")))
+        problems.add("name", _("give the checkpoint a name"))
     if kind not in dict(Checkpoint._meta.get_field("kind").choices):
-        problems.append(("kind", _("a checkpoint is a station, airport, dock, highway exit or service area")))
-    if problems:
-        raise InputRefused(*problems)
+        problems.add("kind", _("a checkpoint is a station, airport, dock, highway exit or service area"))
+    problems.refuse_if_any()
     return Checkpoint.objects.create(name=name.strip(), kind=kind, jurisdiction=node, owner_path=node.path)
 
 
@@ -98,39 +96,30 @@ def record_entry(actor, checkpoint_id: int, data: EntryInput, *, idempotency_key
 
 
 def _record_entry(actor, checkpoint: Checkpoint, data: EntryInput) -> Entry:
-    disease, problems = diseases.current(), []
+    disease, problems = diseases.current(), Problems()
     if data.subject not in Subject.values:
-        problems.append(("subject", _("the subject is a person, a vehicle or a vessel")))
+        problems.add("subject", _("the subject is a person, a vehicle or a vessel"))
     temperature = None
     if data.temperature not in (None, ""):
-        try:
-            temperature = Decimal(str(data.temperature)).quantize(Decimal("0.1"))
-            if not disease.temperature_min <= temperature <= disease.temperature_max:
-                problems.append(("temperature", _("%(t)s °C is implausible: expected %(lo)s to %(hi)s")
-                                 % {"t": temperature, "lo": disease.temperature_min, "hi": disease.temperature_max}))
-        except (InvalidOperation, ValueError):
-            problems.append(("temperature", _("a temperature is a number in °C, e.g. 36.8")))
+        temperature = diseases.temperature(disease, data.temperature, problems)
     elif data.subject == Subject.PERSON:
-        problems.append(("temperature", _("take the person's temperature")))
+        problems.add("temperature", _("take the person's temperature"))
     plate = (data.plate or "").strip().upper().replace(" ", "")
     if data.subject == Subject.VEHICLE and not VEHICLE_PATTERNS[TravelMode.CAR].match(plate):
-        problems.append(("plate", _("“%(v)s” is not a Chinese plate such as 鄂A12345") % {"v": data.plate}))
+        problems.add("plate", _("“%(v)s” is not a Chinese plate such as 鄂A12345") % {"v": data.plate})
     if data.subject == Subject.VESSEL and not plate:
-        problems.append(("plate", _("give the vessel's name or number")))
+        problems.add("plate", _("give the vessel's name or number"))
     inbound = bool(data.person and data.person.grid_code)
     traveller = None
     if data.subject == Subject.PERSON:
         if data.person is None:
-            problems.append(("id_number", _("a person needs an identity document")))
+            problems.add("id_number", _("a person needs an identity document"))
         else:
-            try:
+            with problems.gathered():
                 traveller = clean_person(actor, data.person, placed=inbound)
-            except InputRefused as refused:
-                problems += [(p.field, p.message) for p in refused.problems]
             if not inbound and not data.destination.strip():
-                problems.append(("destination", _("give the destination grid, or where outside the jurisdiction")))
-    if problems:
-        raise InputRefused(*problems)
+                problems.add("destination", _("give the destination grid, or where outside the jurisdiction"))
+    problems.refuse_if_any()
     now = timezone.now()
     with transaction.atomic():
         person, passing = None, {}

@@ -1,14 +1,12 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts import access
 from fangkong.accounts.models import Role
-from fangkong.jurisdictions.models import Level
 from fangkong.people.services import PersonInput
-from fangkong.web.forms import form_key, run
+from fangkong.web.forms import form_key, grid_choices, submit
 from fangkong.web.registers import register_page
 
 from . import services
@@ -25,7 +23,7 @@ def checkpoint(request):
     chosen = posts.filter(pk=request.GET.get("post") or 0).first() or posts.first()
     return render(request, "checkpoints/entry.html", {
         "posts": posts, "post": chosen, "key": form_key(), "subjects": Subject.choices,
-        "grids": access.jurisdictions_for(request.user).filter(level=Level.GRID).order_by("code")[:500],
+        "grid_choices": grid_choices(request.user),
         "entries": chosen.entries.select_related("person")[:20] if chosen else []})
 
 
@@ -37,12 +35,11 @@ def record_entry(request, checkpoint_id):
     if post.get("subject") == Subject.PERSON:
         person = PersonInput(id_number=post.get("id_number", ""), name=post.get("name", ""),
                              phone=post.get("phone", ""), grid_code=post.get("grid_code", ""))
-    run(request, lambda: services.record_entry(request.user, checkpoint_id, services.EntryInput(
+    return submit(request, lambda: services.record_entry(request.user, checkpoint_id, services.EntryInput(
         subject=post.get("subject", ""), temperature=post.get("temperature", ""), person=person,
         plate=post.get("plate", ""), travel_history=post.get("travel_history", ""),
         contact_history=post.get("contact_history", ""), destination=post.get("destination", "")),
-        idempotency_key=post.get("key") or None), _("Entry recorded"))
-    return redirect(f"{reverse('checkpoint')}?post={checkpoint_id}")
+        idempotency_key=post.get("key") or None), _("Entry recorded"), f"{reverse('checkpoint')}?post={checkpoint_id}")
 
 
 @login_required
@@ -57,6 +54,5 @@ def handovers(request):
 @login_required
 @require_POST
 def confirm(request, handover_id):
-    run(request, lambda: services.confirm_arrival(request.user, handover_id, note=request.POST.get("note", "")),
-        _("Arrival confirmed: loop closed"))
-    return redirect("handovers")
+    return submit(request, lambda: services.confirm_arrival(request.user, handover_id, note=request.POST.get("note", "")),
+                  _("Arrival confirmed: loop closed"), "handovers")

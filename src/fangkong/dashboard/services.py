@@ -21,7 +21,7 @@ from fangkong import analytics
 from fangkong.accounts import access
 from fangkong.cases.disease import current as disease_settings
 from fangkong.cases.models import Case, Classification, Placement, Severity, SymptomReport
-from fangkong.errors import InputRefused
+from fangkong.errors import InputRefused, Problems
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import Person
 from fangkong.quarantine.models import OPEN_STATUSES, Alert, AlertKind, Kind, Order, OrderStatus, ReadingSlot, SlotStatus
@@ -219,24 +219,23 @@ def forecast(node: Jurisdiction, given: ForecastInput, today: dt.date | None = N
     is the people registered in it.
     """
     today = today or timezone.localdate()
-    problems = []
+    problems = Problems()
     if not 7 <= given.days <= 120:
-        problems.append(("days", _("project 7 to 120 days ahead")))
+        problems.add("days", _("project 7 to 120 days ahead"))
     if given.beds is not None and given.beds < 0:
-        problems.append(("beds", _("the number of beds cannot be negative")))
+        problems.add("beds", _("the number of beds cannot be negative"))
     admitted = Case.objects.filter(owner_path__startswith=node.path, closed_at=None,
                                    placement=Placement.ADMITTED).count()
     if admitted == 0:
-        problems.append(("admitted", _("no case is in hospital here today: there is nothing to fit the model to")))
+        problems.add("admitted", _("no case is in hospital here today: there is nothing to fit the model to"))
     doubling = given.doubling_time
     if doubling is None:
         growth = judgement(epidemic_curve(node, days=60, today=today), disease_settings())["growth"]
         if growth is None or growth["rate"] <= 0:
-            problems.append(("doubling_time", _("cases are not growing here: give the doubling time to project")))
+            problems.add("doubling_time", _("cases are not growing here: give the doubling time to project"))
         else:
             doubling = growth["doubling_time"]
-    if problems:
-        raise InputRefused(*problems)
+    problems.refuse_if_any()
     population = Person.objects.filter(jurisdiction_path__startswith=node.path).count()
     parameters = analytics.SirParameters(
         population=population, current_hospitalized=admitted, doubling_time=doubling,

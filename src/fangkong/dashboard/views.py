@@ -6,10 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
-from fangkong.errors import InputRefused
+from fangkong.errors import Problems
 from fangkong.cases import disease as diseases
 from fangkong.jurisdictions import services as jurisdictions
 from fangkong.warning import services as warning
+from fangkong.web.forms import Submitted
 
 from . import services
 
@@ -50,21 +51,21 @@ FORECAST_FIELDS = {"days": int, "doubling_time": float, "relative_contact_rate":
 @login_required
 def forecast(request):
     node = access.root_for(request.user)
-    values, problems = {}, []
+    values, problems = {}, Problems()
     for name, kind in FORECAST_FIELDS.items():
         raw = request.GET.get(name, "").strip()
         if raw:
             try:
                 values[name] = kind(raw)
             except ValueError:
-                problems.append((name, _("“%(v)s” is not a number") % {"v": raw}))
+                problems.add(name, _("“%(v)s” is not a number") % {"v": raw})
     given = services.ForecastInput(**values)
     result = None
     if not problems:
-        try:
+        with problems.gathered():
             result = services.forecast(node, given)
-        except InputRefused as refused:
-            problems = [(p.field, p.message) for p in refused.problems]
+    if problems:  # the form shows each problem at its field, with what was typed
+        request.submitted = Submitted(request.path, request.GET, list(problems), "forecast")
     return render(request, "dashboard/forecast.html", {
-        "node": node, "given": given, "result": result, "problems": problems,
+        "node": node, "given": given, "result": result,
         "forecast_json": json.dumps(result) if result else ""})

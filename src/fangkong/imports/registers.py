@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from io import BytesIO
 
@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
-from fangkong.errors import InputRefused
-from fangkong.people.models import IdType, Sex
+from fangkong.errors import FieldProblem
+from fangkong.choices import Words
+from fangkong.people.models import ID_TYPES, SEXES, IdType
 from fangkong.people.services import PersonInput
 from fangkong.screening import services as screening
-from fangkong.screening.models import ArrivalCategory, TravelMode
+from fangkong.screening.models import ARRIVAL_CATEGORIES, TRAVEL_MODES
 
 from .sheets import HeaderSpec
 
@@ -50,8 +51,7 @@ class RequiredWhen:
         given = cells.raw(self.field)
         if not self.values:
             return not given
-        words = cells.columns[self.field].words
-        return (words.get(given) or given.lower()) in self.values
+        return cells.columns[self.field].words.value(given) in self.values
 
     def rule(self, columns: dict[str, Column]) -> str:
         """The condition in words, as the template's header comment and input prompt say it."""
@@ -82,7 +82,7 @@ class Column:
     required: bool = False  # in every row; `required_when` for some rows only
     required_when: RequiredWhen | None = None
     kind: str = "text"  # text | digits (IDs, codes, phones: kept as typed) | datetime | date | choice
-    words: dict[str, str] = field(default_factory=dict)  # for a choice: the words a sheet uses -> value
+    words: Words | None = None  # for a choice: the words people use for each of its values
     width: int = 14
 
     @property
@@ -96,10 +96,7 @@ class Column:
 
     def words_for(self, values: Sequence[str]) -> str:
         """A choice's stored values as the sheet's first word for each: 火车/飞机/自驾."""
-        first = {}
-        for word, value in self.words.items():
-            first.setdefault(value, word)
-        return "/".join(first[v] for v in values)
+        return "/".join(self.words.aliases[v][0] for v in values)
 
 
 class Cells:
@@ -136,10 +133,9 @@ class Cells:
         if not text:
             return default
         words = self.columns[name].words
-        value = words.get(text) or (text.lower() if text.lower() in words.values() else None)
+        value = words.value(text)
         if value is None:
-            self.problems.append((name, _("“%(v)s” is not one of: %(w)s")
-                                  % {"v": text, "w": "、".join(dict.fromkeys(words))}))
+            self.problems.append((name, _("“%(v)s” is not one of: %(w)s") % {"v": text, "w": "、".join(words.words)}))
             return ""
         return value
 
@@ -188,13 +184,12 @@ class Register:
         # The title stays lazy: the spec is cached for the process, the language is each request's.
         return HeaderSpec(self.title, [(c.field, c.headers, c.required) for c in self.columns])
 
-    def entry(self, values: Sequence, options: dict):
-        """The service's input from one row, or InputRefused naming every field that cannot be read."""
+    def entry(self, values: Sequence, options: dict) -> tuple[object, list[FieldProblem]]:
+        """The service's input from one row, and a problem for every cell that cannot be read (its field reaches
+        the service empty), so the row's refusal can list those together with what the service finds."""
         cells = Cells(self.by_field, values, options)
         entry = self.convert(cells, options)
-        if cells.problems:
-            raise InputRefused(*cells.problems)
-        return entry
+        return entry, [FieldProblem(*p) for p in cells.problems]
 
     def same_entry_key(self, values: Sequence) -> tuple:
         return self.repeat_key(Cells(self.by_field, values))
@@ -223,7 +218,7 @@ class Register:
                 sheet.write_comment(0, index, f"{column.header}: {rule}", {"x_scale": 2})
             validation = {"validate": "any"}
             if column.kind == "choice":
-                validation = {"validate": "list", "source": list(dict.fromkeys(column.words))}
+                validation = {"validate": "list", "source": column.words.main_words}
             if rule:  # Excel's prompts are at most 32 (title) and 255 (message) characters
                 validation |= {"input_title": column.header[:32], "input_message": rule[:255]}
             if validation["validate"] != "any" or rule:
@@ -231,22 +226,6 @@ class Register:
         sheet.freeze_panes(1, 0)
         book.close()
         return out.getvalue()
-
-
-# The words grid sheets use for each choice (the stored values, in English, are accepted too).
-MODES = {"火车": TravelMode.TRAIN, "高铁": TravelMode.TRAIN, "动车": TravelMode.TRAIN, "铁路": TravelMode.TRAIN,
-         "飞机": TravelMode.FLIGHT, "航班": TravelMode.FLIGHT, "民航": TravelMode.FLIGHT,
-         "自驾": TravelMode.CAR, "汽车": TravelMode.CAR, "大巴": TravelMode.CAR, "客车": TravelMode.CAR,
-         "私家车": TravelMode.CAR, "轮船": TravelMode.SHIP, "船舶": TravelMode.SHIP, "船": TravelMode.SHIP,
-         "其他": TravelMode.OTHER}
-CATEGORIES = {"返岗务工": ArrivalCategory.RETURNING_WORKER, "务工人员": ArrivalCategory.RETURNING_WORKER,
-              "返岗人员": ArrivalCategory.RETURNING_WORKER, "返校学生": ArrivalCategory.STUDENT,
-              "学生": ArrivalCategory.STUDENT, "返乡居民": ArrivalCategory.RESIDENT,
-              "本地居民": ArrivalCategory.RESIDENT, "居民": ArrivalCategory.RESIDENT,
-              "外来访客": ArrivalCategory.VISITOR, "访客": ArrivalCategory.VISITOR,
-              "外来人员": ArrivalCategory.VISITOR}
-ID_TYPES = {"居民身份证": IdType.RESIDENT_ID, "身份证": IdType.RESIDENT_ID, "护照": IdType.PASSPORT}
-SEXES = {"男": Sex.MALE, "女": Sex.FEMALE}
 
 
 def _arrival(cells: Cells, options: dict) -> screening.ArrivalInput:
@@ -295,12 +274,12 @@ ARRIVALS = Register(
         Column("arrived_at", "抵达时间", ("到达时间", "抵达日期", "返回时间", "来(返)时间", "来返时间"),
                required=True, kind="datetime", width=18),
         Column("mode", "交通方式", ("交通工具", "出行方式"), required=True, kind="choice",
-               words=MODES, width=10),
+               words=TRAVEL_MODES, width=10),
         Column("vehicle", "车次/航班/车牌", ("车次航班车牌", "车次/航班号/车牌号", "车次", "航班号", "车牌号",
                                               "班次"), width=14,
                required_when=RequiredWhen("mode", tuple(screening.VEHICLE_PATTERNS))),
         Column("category", "人员类别", ("人员类型", "类别"), required=True, kind="choice",
-               words=CATEGORIES, width=12),
+               words=ARRIVAL_CATEGORIES, width=12),
         Column("grid_code", "网格编码", ("所属网格编码", "网格代码", "网格"), kind="digits", width=18,
                required_when=RequiredWhen("household_code")),  # the household names its grid
         Column("household_code", "户编码", ("住户编码", "家庭户编码"), kind="digits", width=22),

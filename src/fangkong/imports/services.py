@@ -190,19 +190,22 @@ def _work_chunk(job: ImportJob, register: Register, chunk: ImportChunk) -> bool:
     if not importing:
         passed_over = passed_over.filter(repeat=True)  # the check judges every row but the copies of a row above
     passed_over = set(passed_over.values_list("row", flat=True))
-    findings, entries = [], {}
+    findings, entries, unread = [], {}, {}
     for row, values in rows:
         if row not in passed_over:
-            try:
-                entries[row] = register.entry(values, job.options)
-            except InputRefused as refused:
-                findings += [(row, p, False) for p in refused.problems]
+            # checked even with unreadable cells, so the row lists every problem at once; such a row is refused
+            # at the check, so the import passes it over
+            entries[row], unread[row] = register.entry(values, job.options)
     try:
         with transaction.atomic():
             outcomes = register.submit(job.uploaded_by, list(entries.values()), importing)
             for row, outcome in zip(entries, outcomes):
-                if outcome.refused:
-                    findings += [(row, p, False) for p in outcome.refused.problems]
+                findings += [(row, p, False) for p in unread[row]]
+                if outcome.refused:  # an unreadable cell reached the service empty: its reading problem is enough
+                    named = {p.field for p in unread[row]}
+                    findings += [(row, p, False) for p in outcome.refused.problems if p.field not in named]
+                elif unread[row]:
+                    continue
                 elif outcome.repeated:
                     findings.append((row, FieldProblem("", _("already in the register") if outcome.record is not None
                                                        else _("the same entry as a row above")), True))

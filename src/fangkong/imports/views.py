@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.errors import InputRefused
 from fangkong.web.exports import register_response
-from fangkong.web.forms import form_key, run
+from fangkong.web.forms import form_key, submit
 
 from . import services
 from .models import ACTIVE, ImportStatus
@@ -23,25 +24,26 @@ def imports(request):
     for job in jobs:
         job.title = REGISTERS[job.register].title
     return render(request, "imports/imports.html", {
-        "registers": REGISTERS.values(), "chosen": register if register in REGISTERS else "arrivals",
+        "registers": REGISTERS.values(), "register_choices": [(r.name, capfirst(r.title)) for r in REGISTERS.values()],
+        "chosen": register if register in REGISTERS else "arrivals",
         "jobs": jobs, "key": form_key()})
 
 
 @login_required
 @require_POST
 def upload(request):
-    upload_file, result = request.FILES.get("file"), {}
+    upload_file = request.FILES.get("file")
 
     def action():
         if upload_file is None:
             raise InputRefused(("file", _("choose the .xlsx file to import")))
-        result["job"], _created = services.upload(
+        job, _created = services.upload(
             request.user, request.POST.get("register", ""), upload_file.name, upload_file.read(),
             region=request.POST.get("region", ""), idempotency_key=request.POST.get("key") or None)
+        return job
 
-    if run(request, action, _("File received: every row is checked before anything is imported")):
-        return redirect("import", result["job"].pk)
-    return redirect("imports")
+    return submit(request, action, _("File received: every row is checked before anything is imported"), "imports",
+                  done=lambda job: redirect("import", job.pk))
 
 
 def _job_context(job):
@@ -69,9 +71,9 @@ def step(request, job_id):
 @require_POST
 def choose(request, job_id):
     import_valid = request.POST.get("choice") == "import"
-    run(request, lambda: services.choose(request.user, job_id, import_valid=import_valid),
-        _("Importing the valid rows") if import_valid else _("Nothing imported; the file's rows are deleted"))
-    return redirect("import", job_id)
+    return submit(request, lambda: services.choose(request.user, job_id, import_valid=import_valid),
+                  _("Importing the valid rows") if import_valid else _("Nothing imported; the file's rows are deleted"),
+                  "import", job_id)
 
 
 @login_required

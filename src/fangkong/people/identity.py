@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-from fangkong.errors import InputRefused
+from fangkong.errors import InputRefused, Problems
 from fangkong.jurisdictions.codes import area_codes
 
 RESIDENT_ID = "ric"
@@ -76,13 +76,12 @@ def birth_date_and_sex(resident_id: str) -> tuple[dt.date, str]:
 def normalise_passport(raw: str, nationality: str) -> tuple[str, str]:
     number = (raw or "").strip().upper().replace(" ", "")
     country = (nationality or "").strip().upper()
-    problems = []
+    problems = Problems()
     if not PASSPORT_RE.match(number):
-        problems.append(("id_number", _("a passport number is 5 to 17 letters or digits")))
+        problems.add("id_number", _("a passport number is 5 to 17 letters or digits"))
     if not NATIONALITY_RE.match(country):
-        problems.append(("nationality", _("nationality is a three-letter ISO 3166 code, e.g. USA")))
-    if problems:
-        raise InputRefused(*problems)
+        problems.add("nationality", _("nationality is a three-letter ISO 3166 code, e.g. USA"))
+    problems.refuse_if_any()
     return number, country
 
 

@@ -1,9 +1,12 @@
 """One record per person, whatever the number of sources that registered them."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.choices import Words
 from fangkong.jurisdictions.models import Household, Jurisdiction
 
 from . import crypto
@@ -18,6 +21,10 @@ class IdType(models.TextChoices):
 class Sex(models.TextChoices):
     MALE = "M", _("Male")
     FEMALE = "F", _("Female")
+
+
+ID_TYPES = Words(IdType, {IdType.RESIDENT_ID: ("居民身份证", "身份证"), IdType.PASSPORT: ("护照",)})
+SEXES = Words(Sex, {Sex.MALE: ("男",), Sex.FEMALE: ("女",)})
 
 
 class Person(models.Model):
@@ -68,6 +75,9 @@ class RegistrationSource(models.TextChoices):
     API = "api", _("Other system (API)")
 
 
+INTERNAL_REFERENCE = re.compile(r"^(person-\d+|arrival:[0-9a-f]+|[0-9a-f]{32})$")
+
+
 class Registration(models.Model):
     """One source's report of a person; many registrations merge onto one Person."""
 
@@ -82,3 +92,9 @@ class Registration(models.Model):
     class Meta:
         ordering = ["-registered_at"]
         constraints = [models.UniqueConstraint(fields=["source", "source_ref"], name="registration_once_per_ref")]
+
+    @property
+    def reference_shown(self) -> str:
+        """The sender's reference, for people to quote; the ones fangkong makes itself (person-12, arrival:…, a form's
+        key) mean nothing to anyone and are not shown."""
+        return "" if INTERNAL_REFERENCE.match(self.source_ref) else self.source_ref

@@ -17,7 +17,7 @@ from fangkong import bulk
 from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action, Reason
-from fangkong.errors import Conflict, InputRefused
+from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.jurisdictions.models import Household, Jurisdiction, Level
 
 from . import crypto, identity
@@ -72,39 +72,32 @@ def clean_person(actor, data: PersonInput, *, placed: bool = True, places: Place
     `places` answers grid and household codes from one batch's lookup (an import); without it
     each call looks its own codes up.
     """
-    problems: list[tuple[str, str]] = []
+    problems = Problems()
     id_number, nationality, sex, birth_date = "", "CHN", data.sex, data.birth_date
     if data.id_type == IdType.RESIDENT_ID:
-        try:
+        with problems.gathered():
             id_number = identity.normalise_resident_id(data.id_number)
             birth_date, sex = identity.birth_date_and_sex(id_number)
-        except InputRefused as refused:
-            problems += [(p.field, p.message) for p in refused.problems]
     elif data.id_type == IdType.PASSPORT:
-        try:
+        with problems.gathered():
             id_number, nationality = identity.normalise_passport(data.id_number, data.nationality)
-        except InputRefused as refused:
-            problems += [(p.field, p.message) for p in refused.problems]
         if sex not in Sex.values:
-            problems.append(("sex", _("sex is M or F")))
+            problems.add("sex", _("sex is M or F"))
         if birth_date is None:
-            problems.append(("birth_date", _("a birth date is required with a passport")))
+            problems.add("birth_date", _("a birth date is required with a passport"))
     else:
-        problems.append(("id_type", _("ID type is ric (resident ID) or passport")))
+        problems.add("id_type", _("ID type is ric (resident ID) or passport"))
     if birth_date and birth_date > timezone.localdate():
-        problems.append(("birth_date", _("the birth date is in the future")))
+        problems.add("birth_date", _("the birth date is in the future"))
     name = (data.name or "").strip()
     if not NAME_RE.match(name):
-        problems.append(("name", _("a name is 1 to 50 Chinese or Latin letters")))
+        problems.add("name", _("a name is 1 to 50 Chinese or Latin letters"))
     phone = ""
     if data.phone:
-        try:
+        with problems.gathered():
             phone = identity.normalise_phone(data.phone)
-        except InputRefused as refused:
-            problems += [(p.field, p.message) for p in refused.problems]
     grid, household = (places or Places(actor, [data])).place(data, problems) if placed else (None, None)
-    if problems:
-        raise InputRefused(*problems)
+    problems.refuse_if_any()
     return CleanPerson(data.id_type, id_number, nationality, name, phone, grid, household, sex, birth_date)
 
 
@@ -120,20 +113,20 @@ class Places:
         self.households = {h.code: h for h in Household.objects.select_related("grid").filter(
             code__in=household_codes, grid__path__startswith=scope if scope is not None else "\x00")}
 
-    def place(self, data: PersonInput, problems: list) -> tuple[Jurisdiction | None, Household | None]:
+    def place(self, data: PersonInput, problems: Problems) -> tuple[Jurisdiction | None, Household | None]:
         if data.household_code:
             household = self.households.get(data.household_code.strip())
             if household is None:
-                problems.append(("household_code", _("unknown household code %(code)s")
-                                 % {"code": data.household_code}))
+                problems.add("household_code", _("unknown household code %(code)s")
+                                 % {"code": data.household_code})
                 return None, None
             if data.grid_code and data.grid_code.strip() != household.grid.code:
-                problems.append(("grid_code", _("household %(h)s is in grid %(g)s") % {"h": household.code,
-                                                                                       "g": household.grid.code}))
+                problems.add("grid_code", _("household %(h)s is in grid %(g)s") % {"h": household.code,
+                                                                                       "g": household.grid.code})
             return household.grid, household
         grid = self.grids.get((data.grid_code or "").strip())
         if grid is None:
-            problems.append(("grid_code", _("unknown grid code %(code)s") % {"code": data.grid_code}))
+            problems.add("grid_code", _("unknown grid code %(code)s") % {"code": data.grid_code})
         return grid, None
 
 

@@ -5,10 +5,15 @@ from django.utils import timezone
 
 from fangkong.accounts import access
 from fangkong.audit.models import Reason
+from fangkong.quarantine.models import Reason as OrderReason
 from fangkong.web.exports import register_response
 from fangkong.web.forms import form_key
 
 from . import services
+
+# the reasons a grid worker places a person under home observation from the person page
+ORDER_REASONS = [(r.value, r.label) for r in (OrderReason.CLOSE_CONTACT, OrderReason.RISK_AREA, OrderReason.SUSPECTED,
+                                              OrderReason.OTHER)]
 
 
 @login_required
@@ -33,7 +38,7 @@ def detail(request, person_id):
         "age": _age(person.birth_date),
         "order": person.quarantine_orders.filter(status="active").first(),
         "case": person.cases.filter(closed_at=None).first(),
-        "key": form_key(),
+        "key": form_key(), "order_reasons": ORDER_REASONS,
     })
 
 

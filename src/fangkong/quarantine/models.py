@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Site(models.Model):
@@ -96,8 +97,8 @@ class Reading(models.Model):
 
 
 class SlotStatus(models.TextChoices):
-    DUE = "due", _("Due")
-    DONE = "done", _("Done")
+    DUE = "due", pgettext_lazy("watch list", "Due")  # a reading window not read yet: 待测, not a deadline
+    DONE = "done", pgettext_lazy("watch list", "Done")
     MISSED = "missed", _("Missed")
 
 
@@ -132,7 +133,7 @@ class AlertKind(models.TextChoices):
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("alert", "Open")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     RESOLVED = "resolved", _("Resolved")
 

@@ -6,20 +6,21 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong import bulk
 from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases
-from fangkong.errors import Conflict, InputRefused
+from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.idempotency import services as idempotency
 from fangkong.people.services import Choice, Export, Masked
 
@@ -75,21 +76,20 @@ def place_order(actor, person_id: int, *, kind: str, reason: str, starts_at: dt.
                 room_id: int | None = None, days: int | None = None, case=None) -> Order:
     """Put a person under observation; the planned end comes from the disease settings."""
     person = access.get_person_for(actor, person_id)
-    problems = []
+    problems = Problems()
     if kind not in Kind.values:
-        problems.append(("kind", _("kind is home or central")))
+        problems.add("kind", _("kind is home or central"))
     if reason not in Reason.values:
-        problems.append(("reason", _("unknown reason %(r)s") % {"r": reason}))
+        problems.add("reason", _("unknown reason %(r)s") % {"r": reason})
     if kind == Kind.CENTRAL and not room_id:
-        problems.append(("room", _("central quarantine needs a room")))
+        problems.add("room", _("central quarantine needs a room"))
     if days is not None and not 1 <= days <= 60:
-        problems.append(("days", _("observation lasts 1 to 60 days")))
+        problems.add("days", _("observation lasts 1 to 60 days"))
     now = timezone.now()
     starts_at = starts_at or now
     if starts_at > now + FUTURE_TOLERANCE:
-        problems.append(("starts_at", _("this time is in the future")))
-    if problems:
-        raise InputRefused(*problems)
+        problems.add("starts_at", _("this time is in the future"))
+    problems.refuse_if_any()
     with transaction.atomic():
         room, owner_path = None, person.jurisdiction_path
         if kind == Kind.CENTRAL:
@@ -183,15 +183,17 @@ def extend_order(actor, order_id: int, days: int) -> Order:
 
 def end_order(actor, order_id: int, *, status: str, note: str = "") -> Order:
     """Release (at or before the planned end) or transfer; watch windows not yet closed are dropped."""
+    problems = Problems()
     if status not in {OrderStatus.RELEASED, OrderStatus.RELEASED_EARLY, OrderStatus.TRANSFERRED}:
-        raise InputRefused(("status", _("an order ends as released, released early or transferred")))
+        problems.add("status", _("an order ends as released, released early or transferred"))
+    if status == OrderStatus.RELEASED_EARLY and not note.strip():
+        problems.add("note", _("say why the order is released early"))
     with transaction.atomic():
         order = _active_order(actor, order_id)
         now = timezone.now()
         if status == OrderStatus.RELEASED and now < order.planned_end_at:
-            raise InputRefused(("status", _("the observation period has not ended: release it early, with a note")))
-        if status == OrderStatus.RELEASED_EARLY and not note.strip():
-            raise InputRefused(("note", _("say why the order is released early")))
+            problems.add("status", _("the observation period has not ended: release it early, with a note"))
+        problems.refuse_if_any()
         order.status, order.ended_at = status, now
         order.save(update_fields=["status", "ended_at"])
         order.slots.filter(status=SlotStatus.DUE, closes_at__gt=now).delete()
@@ -342,21 +344,14 @@ def _submitted(entry: ReadingEntry) -> dict:
 
 
 def _checked_reading(entry: ReadingEntry, disease, now: dt.datetime) -> tuple[Decimal, dt.datetime]:
-    try:
-        temperature = Decimal(str(entry.temperature)).quantize(Decimal("0.1"))
-    except (InvalidOperation, ValueError):
-        raise InputRefused(("temperature", _("a temperature is a number in °C, e.g. 36.8"))) from None
-    problems = []
-    if not disease.temperature_min <= temperature <= disease.temperature_max:
-        problems.append(("temperature", _("%(t)s °C is implausible: expected %(lo)s to %(hi)s")
-                         % {"t": temperature, "lo": disease.temperature_min, "hi": disease.temperature_max}))
+    problems = Problems()
+    temperature = diseases.temperature(disease, entry.temperature, problems)
     taken_at = entry.taken_at or now
     if timezone.is_naive(taken_at):
-        problems.append(("taken_at", _("give the time with its time zone")))
+        problems.add("taken_at", _("give the time with its time zone"))
     elif taken_at > now + FUTURE_TOLERANCE:
-        problems.append(("taken_at", _("this reading is dated in the future")))
-    if problems:
-        raise InputRefused(*problems)
+        problems.add("taken_at", _("this reading is dated in the future"))
+    problems.refuse_if_any()
     return temperature, taken_at
 
 
@@ -441,14 +436,14 @@ def handle_alert(actor, alert_id: int, step: str, note: str = "") -> Alert:
 
 ORDERS_EXPORT = Export("observation-orders", _("Observation orders"), orders_for, columns=[
     (_("Order"), "pk"), (_("Full name"), "person__name"), (_("ID number"), Masked("id_number")),
-    (_("Phone"), Masked("phone")), (_("Address"), Masked("address")), (_("Kind"), Choice("kind", Kind.choices)),
-    (_("Reason"), Choice("reason", Reason.choices)), (_("Site"), "room__site__name"), (_("Room"), "room__number"),
+    (_("Phone"), Masked("phone")), (_("Address"), Masked("address")), (pgettext_lazy("observation order", "Kind"), Choice("kind", Kind.choices)),
+    (pgettext_lazy("observation order", "Reason"), Choice("reason", Reason.choices)), (_("Site"), "room__site__name"), (_("Room"), "room__number"),
     (_("Start"), "starts_at"), (_("Planned end"), "planned_end_at"),
     (_("Status"), Choice("status", OrderStatus.choices)),
     (_("Ended"), "ended_at")])
 
 ALERTS_EXPORT = Export("alerts", _("Alerts"), alerts_for, columns=[
-    (_("Raised"), "raised_at"), (_("Kind"), Choice("kind", AlertKind.choices)), (_("Full name"), "person__name"),
+    (_("Raised"), "raised_at"), (pgettext_lazy("alert", "Kind"), Choice("kind", AlertKind.choices)), (_("Full name"), "person__name"),
     (_("Phone"), Masked("phone")), (_("Grid"), "person__grid__code"),
     (_("Status"), Choice("status", AlertStatus.choices)),
     (_("Acknowledged"), "acknowledged_at"), (_("Resolved"), "resolved_at")])

@@ -1,12 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.web.forms import form_key, run
+from fangkong.web.forms import form_key, submit
 from fangkong.web.registers import register_page
 
 from . import services
@@ -32,29 +32,26 @@ def add_reading(request, person_id):
     taken_at = parse_datetime(request.POST.get("taken_at") or "") if request.POST.get("taken_at") else None
     if taken_at and timezone.is_naive(taken_at):
         taken_at = timezone.make_aware(taken_at)
-    run(request, lambda: services.record_reading(
+    return submit(request, lambda: services.record_reading(
         request.user, person_id, temperature=request.POST.get("temperature", ""), taken_at=taken_at,
         symptoms=request.POST.get("symptoms", ""), idempotency_key=request.POST.get("key") or None),
-        _("Reading recorded"))
-    return redirect(request.POST.get("next") or "observation")
+        _("Reading recorded"), "observation")
 
 
 @login_required
 @require_POST
 def place_order(request, person_id):
-    run(request, lambda: services.place_order(
+    return submit(request, lambda: services.place_order(
         request.user, person_id, kind=request.POST.get("kind", Kind.HOME),
         reason=request.POST.get("reason", Reason.CLOSE_CONTACT), room_id=request.POST.get("room") or None),
-        _("Placed under observation"))
-    return redirect("person", person_id=person_id)
+        _("Placed under observation"), "person", person_id)
 
 
 @login_required
 @require_POST
 def end_order(request, order_id):
-    run(request, lambda: services.end_order(request.user, order_id, status=request.POST.get("status", ""),
-                                            note=request.POST.get("note", "")), _("Order ended"))
-    return redirect("observation")
+    return submit(request, lambda: services.end_order(request.user, order_id, status=request.POST.get("status", ""),
+                                                     note=request.POST.get("note", "")), _("Order ended"), "observation")
 
 
 @login_required
@@ -70,6 +67,5 @@ def alerts(request):
 @login_required
 @require_POST
 def alert_step(request, alert_id, step):
-    run(request, lambda: services.handle_alert(request.user, alert_id, step, request.POST.get("note", "")),
-        _("Alert updated"))
-    return redirect("alerts")
+    return submit(request, lambda: services.handle_alert(request.user, alert_id, step, request.POST.get("note", "")),
+                  _("Alert updated"), "alerts")

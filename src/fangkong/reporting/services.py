@@ -16,7 +16,7 @@ from fangkong.people.services import Export
 from fangkong.cases import disease as diseases
 from fangkong.cases.models import Case, SymptomReport
 from fangkong.checkpoints.models import Handover, HandoverStatus
-from fangkong.errors import Conflict, InputRefused
+from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.idempotency import services as idempotency
 from fangkong.jurisdictions.models import Jurisdiction, Level
 from fangkong.quarantine.models import OPEN_STATUSES, Alert, Order, OrderStatus
@@ -59,11 +59,13 @@ def submit(actor, code: str, day: dt.date, *, note: str = "", idempotency_key: s
 
 
 def _submit(actor, node, day: dt.date, note: str) -> DailyReport:
+    problems = Problems()
     if day > timezone.localdate():
-        raise InputRefused(("day", _("a report cannot be submitted for a day that has not come")))
+        problems.add("day", _("a report cannot be submitted for a day that has not come"))
     current = DailyReport.objects.filter(jurisdiction=node, day=day, superseded_at=None).first()
     if current and not note.strip():
-        raise InputRefused(("note", _("version %(v)s is in: say what this correction changes") % {"v": current.version}))
+        problems.add("note", _("version %(v)s is in: say what this correction changes") % {"v": current.version})
+    problems.refuse_if_any()
     now = timezone.now()
     try:
         with transaction.atomic():

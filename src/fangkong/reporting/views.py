@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts import access
-from fangkong.web.forms import form_key, run
+from fangkong.web import forms
 
 from . import services
 
@@ -25,8 +25,8 @@ def reports(request, code=None):
     node = access.get_jurisdiction_for(request.user, code) if code else access.root_for(request.user)
     day = _day(request.GET.get("day"))
     return render(request, "reporting/reports.html", {
-        "node": node, "day": day, "status": services.completeness(node, day),
-        "figures": services.figures_for(node, day), "versions": services.versions(node, day), "key": form_key(),
+        "node": node, "day": day, "day_iso": day.isoformat(), "status": services.completeness(node, day),
+        "figures": services.figures_for(node, day), "versions": services.versions(node, day), "key": forms.form_key(),
         "names": services.FIGURE_LABELS})
 
 
@@ -34,6 +34,7 @@ def reports(request, code=None):
 @require_POST
 def submit(request, code):
     day = _day(request.POST.get("day"))
-    run(request, lambda: services.submit(request.user, code, day, note=request.POST.get("note", ""),
-                                         idempotency_key=request.POST.get("key") or None), _("Report submitted"))
-    return redirect(f"{reverse('reports-of', args=[code])}?day={day.isoformat()}")
+    return forms.submit(request, lambda: services.submit(request.user, code, day, note=request.POST.get("note", ""),
+                                                         idempotency_key=request.POST.get("key") or None),
+                        _("Report submitted"), f"{reverse('reports-of', args=[code])}?day={day.isoformat()}",
+                        done=lambda _report: redirect(f"{reverse('reports-of', args=[code])}?day={day.isoformat()}"))

@@ -6,6 +6,9 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from fangkong.choices import Words
 
 
 class RiskLevel(models.TextChoices):
@@ -49,6 +52,18 @@ class ArrivalCategory(models.TextChoices):
     VISITOR = "visitor", _("Visitor")
 
 
+# The words grid sheets, checkpoint staff and other systems use for each choice (the stored values are accepted too).
+TRAVEL_MODES = Words(TravelMode, {
+    TravelMode.TRAIN: ("火车", "高铁", "动车", "铁路"), TravelMode.FLIGHT: ("飞机", "航班", "民航"),
+    TravelMode.CAR: ("汽车", "自驾", "自驾车", "大巴", "客车", "私家车"), TravelMode.SHIP: ("轮船", "船舶", "船"),
+    TravelMode.OTHER: ("其他",)})
+ARRIVAL_CATEGORIES = Words(ArrivalCategory, {
+    ArrivalCategory.RETURNING_WORKER: ("返岗务工", "务工人员", "返岗人员"),
+    ArrivalCategory.STUDENT: ("返校学生", "学生"),
+    ArrivalCategory.RESIDENT: ("返乡居民", "返乡人员", "本地居民", "居民"),
+    ArrivalCategory.VISITOR: ("外来访客", "访客", "外来人员")})
+
+
 class FollowUp(models.TextChoices):
     NONE = "none", _("None needed")
     OBSERVATION = "observation", _("Home medical observation")
@@ -87,9 +102,14 @@ class Arrival(models.Model):
         ordering = ["-arrived_at"]
         indexes = [models.Index(fields=["follow_up", "follow_up_done_at", "follow_up_due"])]
 
+    @property
+    def origin_risk_label(self) -> str:
+        """The risk level at the place of origin in the user's language ("" for an area at no risk)."""
+        return RiskLevel(self.origin_risk).label if self.origin_risk in RiskLevel.values else ""
+
 
 class AssistStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("assist request", "Open")
     FOUND = "found", _("Found")
     NOT_FOUND = "not_found", _("Not found")
     MOVED = "moved", _("Moved away")

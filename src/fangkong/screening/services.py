@@ -14,12 +14,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong import bulk
 from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
-from fangkong.errors import Conflict, InputRefused
+from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.idempotency import services as idempotency
 from fangkong.people import crypto, identity
 from fangkong.people.models import IdType, Person, RegistrationSource
@@ -28,8 +29,8 @@ from fangkong.people.services import (Choice, CleanPerson, Export, Masked, Perso
 from fangkong.quarantine import services as quarantine
 from fangkong.jurisdictions.codes import county_codes, latest_name
 
-from .models import (Arrival, ArrivalCategory, AssistRequest, AssistStatus, FollowUp, RiskArea, RiskLevel, TravelMode,
-                     arrival_fingerprint)
+from .models import (ARRIVAL_CATEGORIES, TRAVEL_MODES, Arrival, ArrivalCategory, AssistRequest, AssistStatus,
+                     FollowUp, RiskArea, RiskLevel, TravelMode, arrival_fingerprint)
 
 
 def _area_name(code: str, given: str) -> tuple[str | None, tuple[str, str] | None]:
@@ -52,13 +53,14 @@ def declare(actor, *, code: str, level: str, valid_from: dt.date, valid_to: dt.d
     access.require_command(actor, _("only the command centre declares risk areas"))
     code = (code or "").strip()
     resolved, problem = _area_name(code, name or "")
-    problems = [problem] if problem else []
+    problems = Problems()
+    if problem:
+        problems.add(*problem)
     if level not in RiskLevel.values:
-        problems.append(("level", _("the level is high, medium or low")))
+        problems.add("level", _("the level is high, medium or low"))
     if valid_to is not None and valid_to < valid_from:
-        problems.append(("valid_to", _("the end comes before the start")))
-    if problems:
-        raise InputRefused(*problems)
+        problems.add("valid_to", _("the end comes before the start"))
+    problems.refuse_if_any()
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -263,32 +265,32 @@ def _check_arrival(actor, data: ArrivalInput, key: str | None, places: Places, r
                    now: dt.datetime, ledger: idempotency.Ledger) -> _CheckedArrival:
     key = idempotency.clean_key(key)
     under_key = ledger.earlier(key, dataclasses.asdict(data))
-    problems = []
+    problems = Problems()
+    # the words people use (高铁, 返乡人员, …) mean the stored choices, however the entry came
+    data = dataclasses.replace(data, mode=TRAVEL_MODES.value(data.mode) or data.mode,
+                               category=ARRIVAL_CATEGORIES.value(data.category) or data.category)
     origin_code = (data.origin_code or "").strip()
     origin_name, problem = _area_name(origin_code, data.origin_name or "")
     if problem:
-        problems.append(("origin_code" if problem[0] == "code" else "origin_name", problem[1]))
+        problems.add("origin_code" if problem[0] == "code" else "origin_name", problem[1])
     if data.mode not in TravelMode.values:
-        problems.append(("mode", _("travel is by train, flight, car, ship or other")))
+        problems.add("mode", _("travel is by train, flight, car, ship or other"))
     vehicle = (data.vehicle or "").strip().upper().replace(" ", "")
     pattern = VEHICLE_PATTERNS.get(data.mode)
     if pattern and not vehicle:
-        problems.append(("vehicle", _("give the train number, flight number or plate of the journey")))
+        problems.add("vehicle", _("give the train number, flight number or plate of the journey"))
     elif pattern and not pattern.match(vehicle):
-        problems.append(("vehicle", _("“%(v)s” is not a train number, flight number or plate of that kind")
-                         % {"v": data.vehicle}))
+        problems.add("vehicle", _("“%(v)s” is not a train number, flight number or plate of that kind")
+                     % {"v": data.vehicle})
     if data.category not in ArrivalCategory.values:
-        problems.append(("category", _("the category is returning worker, student, resident or visitor")))
+        problems.add("category", _("the category is returning worker, student, resident or visitor"))
     if data.arrived_at is None or timezone.is_naive(data.arrived_at):
-        problems.append(("arrived_at", _("give the arrival time with its time zone")))
+        problems.add("arrived_at", _("give the arrival time with its time zone"))
     elif data.arrived_at > now + dt.timedelta(minutes=5):
-        problems.append(("arrived_at", _("the arrival is dated in the future")))
-    try:
+        problems.add("arrived_at", _("the arrival is dated in the future"))
+    with problems.gathered():
         person = clean_person(actor, data.person, places=places)
-    except InputRefused as refused:  # every problem of the person's fields, reported with the others
-        problems += [(p.field, p.message) for p in refused.problems]
-    if problems:
-        raise InputRefused(*problems)
+    problems.refuse_if_any()
     return _CheckedArrival(data, person, origin_code, origin_name, vehicle,
                            risks.level_of(origin_code, timezone.localdate(data.arrived_at)) or "",
                            arrival_fingerprint(person.lookup_hash, data.arrived_at, origin_code),
@@ -413,29 +415,26 @@ def _store_assist_requests(items: list[dict]) -> list[AssistRequest]:
     return requests
 
 
-def _optional(normalise, raw: str, problems: list) -> str:
+def _optional(normalise, raw: str, problems: Problems) -> str:
     """An optional field in its canonical form; "" when it is empty, or wrong (its problem added)."""
     if not (raw or "").strip():
         return ""
-    try:
+    with problems.gathered():
         return normalise(raw)
-    except InputRefused as refused:
-        problems += [(p.field, p.message) for p in refused.problems]
-        return ""
+    return ""
 
 
 def _check_assist(data: AssistInput, units: dict) -> dict:
-    problems = []
+    problems = Problems()
     for field in ("region", "reference", "name", "address_code"):
         if not (getattr(data, field) or "").strip():
-            problems.append((field, _("this field is required")))
+            problems.add(field, _("this field is required"))
     id_number = _optional(identity.normalise_resident_id, data.id_number, problems)
     phone = _optional(identity.normalise_phone, data.phone, problems)
     unit = units.get((data.address_code or "").strip())
     if (data.address_code or "").strip() and unit is None:
-        problems.append(("address_code", _("%(c)s is not a unit of our jurisdiction") % {"c": data.address_code}))
-    if problems:
-        raise InputRefused(*problems)
+        problems.add("address_code", _("%(c)s is not a unit of our jurisdiction") % {"c": data.address_code})
+    problems.refuse_if_any()
     return {"region": data.region.strip()[:120], "reference": data.reference.strip()[:60],
             "name": data.name.strip()[:50], "id_number_cipher": crypto.encrypt(id_number) if id_number else None,
             "id_number_hash": identity_hash(IdType.RESIDENT_ID, id_number) if id_number else "",
@@ -448,10 +447,12 @@ def answer_assist_request(actor, request_id: int, status: str, *, note: str = ""
     request = assist_requests_for(actor).filter(pk=request_id).first()
     if request is None:
         raise Http404("No such request")
+    problems = Problems()
     if status not in ANSWERS:
-        raise InputRefused(("status", _("the answer is found, not found or moved")))
+        problems.add("status", _("the answer is found, not found or moved"))
     if status in (AssistStatus.NOT_FOUND, AssistStatus.MOVED) and not note.strip():
-        raise InputRefused(("note", _("say what was done, and where they went if they moved")))
+        problems.add("note", _("say what was done, and where they went if they moved"))
+    problems.refuse_if_any()
     with transaction.atomic():
         claimed = AssistRequest.objects.filter(pk=request.pk, status=AssistStatus.OPEN).update(
             status=status, answer_note=note.strip()[:300], answered_at=timezone.now(), answered_by=actor)
@@ -497,12 +498,12 @@ ASSIST_EXPORT = Export("assist", _("Assist-investigation requests"), assist_requ
     (_("Received"), "received_at"), (_("Requesting region"), "region"), (_("Their reference"), "reference"),
     (_("Full name"), "name"), (_("ID number"), Masked("id_number", path="id_number_cipher")),
     (_("Phone"), Masked("phone", path="phone_cipher")), (_("Address (unit code)"), "address_code"),
-    (_("Unit"), "unit__code"), (_("Unit name"), "unit__name"), (_("Reason"), "reason"), (_("Answer by"), "deadline"),
+    (_("Unit"), "unit__code"), (_("Unit name"), "unit__name"), (pgettext_lazy("assist request", "Reason"), "reason"), (_("Answer by"), "deadline"),
     (_("Status"), Choice("status", AssistStatus.choices)), (_("Answer"), "answer_note"),
     (_("Answered"), "answered_at")])
 
 RISK_AREAS_EXPORT = Export("risk-areas", _("Risk areas (with their history)"), lambda actor: RiskArea.objects.all(),
                            person=None, columns=[
     (_("Area code"), "code"), (_("Area"), "name"), (_("Risk level"), Choice("level", RiskLevel.choices)),
-    (_("From"), "valid_from"), (_("Until"), "valid_to"), (_("Declared"), "declared_at"),
+    (pgettext_lazy("risk area", "From"), "valid_from"), (pgettext_lazy("risk area", "Until"), "valid_to"), (_("Declared"), "declared_at"),
     (_("Superseded"), "superseded_at"), (_("Note"), "note")])

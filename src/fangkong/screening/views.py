@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -10,11 +10,10 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts import access
 from fangkong.accounts.models import Role
-from fangkong.errors import InputRefused
-from fangkong.jurisdictions.models import Level
+from fangkong.errors import Problems
 from fangkong.people.services import PersonInput
 from fangkong.web.exports import csv_response, xlsx_response
-from fangkong.web.forms import form_key, run
+from fangkong.web.forms import form_key, grid_choices, submit
 from fangkong.web.registers import register_page
 
 from . import services
@@ -29,30 +28,34 @@ def risk_areas(request):
         day = timezone.localdate()
     user = request.user
     return render(request, "screening/risk_areas.html", {
-        "day": day, "areas": services.in_force(day), "levels": RiskLevel.choices,
+        "day": day, "day_iso": day.isoformat(), "areas": services.in_force(day), "levels": RiskLevel.choices,
         "may_declare": user.is_authenticated and (user.is_superuser or user.role == Role.COMMAND)})
 
 
-def _date(raw: str, field: str) -> dt.date | None:
+def _date(raw: str, field: str, problems: Problems) -> dt.date | None:
     if not raw:
         return None
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise InputRefused((field, _("give the date as YYYY-MM-DD"))) from None
+        problems.add(field, _("give the date as YYYY-MM-DD"))
+        return None
 
 
 @login_required
 @require_POST
 def declare(request):
     def action():
-        start = _date(request.POST.get("valid_from", ""), "valid_from") or timezone.localdate()
-        services.declare(request.user, code=request.POST.get("code", ""), level=request.POST.get("level", ""),
-                         valid_from=start, valid_to=_date(request.POST.get("valid_to", ""), "valid_to"),
-                         name=request.POST.get("name", ""), note=request.POST.get("note", ""))
+        problems = Problems()
+        start = _date(request.POST.get("valid_from", ""), "valid_from", problems) or timezone.localdate()
+        end = _date(request.POST.get("valid_to", ""), "valid_to", problems)
+        with problems.gathered():
+            services.declare(request.user, code=request.POST.get("code", ""), level=request.POST.get("level", ""),
+                             valid_from=start, valid_to=end, name=request.POST.get("name", ""),
+                             note=request.POST.get("note", ""))
+        problems.refuse_if_any()
 
-    run(request, action, _("Risk area saved"))
-    return redirect("risk-areas")
+    return submit(request, action, _("Risk area saved"), "risk-areas")
 
 
 @login_required
@@ -64,7 +67,7 @@ def arrivals(request):
     page = Paginator(arrivals, 30).get_page(request.GET.get("page"))
     return render(request, "screening/arrivals.html", {
         "page": page, "key": form_key(), "modes": TravelMode.choices, "categories": ArrivalCategory.choices,
-        "grids": access.jurisdictions_for(request.user).filter(level=Level.GRID).order_by("code")[:200],
+        "grid_choices": grid_choices(request.user),
         "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "overdue": services.overdue_follow_ups(request.user).count()})
 
@@ -74,9 +77,7 @@ def arrivals(request):
 def register_arrival(request):
     def action():
         arrived = parse_datetime(request.POST.get("arrived_at", "") or "")
-        if arrived is None:
-            raise InputRefused(("arrived_at", _("give the arrival time")))
-        if timezone.is_naive(arrived):
+        if arrived is not None and timezone.is_naive(arrived):  # a missing time is refused with the other problems
             arrived = timezone.make_aware(arrived)
         person = PersonInput(id_number=request.POST.get("id_number", ""), name=request.POST.get("name", ""),
                              phone=request.POST.get("phone", ""), grid_code=request.POST.get("grid_code", ""))
@@ -86,15 +87,13 @@ def register_arrival(request):
             category=request.POST.get("category", ""), origin_name=request.POST.get("origin_name", "")),
             idempotency_key=request.POST.get("key") or None)
 
-    run(request, action, _("Arrival registered"))
-    return redirect("arrivals")
+    return submit(request, action, _("Arrival registered"), "arrivals")
 
 
 @login_required
 @require_POST
 def follow_up_done(request, arrival_id):
-    run(request, lambda: services.complete_follow_up(request.user, arrival_id), _("Follow-up done"))
-    return redirect("arrivals")
+    return submit(request, lambda: services.complete_follow_up(request.user, arrival_id), _("Follow-up done"), "arrivals")
 
 
 @login_required
@@ -114,9 +113,9 @@ def assist_requests(request):
 @login_required
 @require_POST
 def answer_assist_request(request, request_id):
-    run(request, lambda: services.answer_assist_request(request.user, request_id, request.POST.get("status", ""),
-                                                        note=request.POST.get("note", "")), _("Answer saved"))
-    return redirect("assist-requests")
+    return submit(request, lambda: services.answer_assist_request(
+        request.user, request_id, request.POST.get("status", ""), note=request.POST.get("note", "")),
+        _("Answer saved"), "assist-requests")
 
 
 @login_required

@@ -20,7 +20,7 @@ from fangkong.audit.models import Action as AuditAction
 from fangkong.cases import disease as diseases
 from fangkong.cases.models import SymptomReport
 from fangkong.dashboard import services as dashboard
-from fangkong.errors import InputRefused
+from fangkong.errors import InputRefused, Problems
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.jurisdictions.models import Level as Tier
 from fangkong.quarantine.models import Alert, AlertKind
@@ -82,28 +82,27 @@ def _require_command(actor) -> None:
 
 def add_rule(actor, *, name: str, signal: str, threshold, level, tier: str = Tier.COUNTY) -> Rule:
     _require_command(actor)
-    problems = []
+    problems = Problems()
     if tier not in SIGNAL_TIERS:
-        problems.append(("tier", _("a rule applies to provinces, cities, counties or townships")))
+        problems.add("tier", _("a rule applies to provinces, cities, counties or townships"))
     if signal not in SignalKind.values:
-        problems.append(("signal", _("unknown signal %(s)s; the signals are %(all)s")
-                         % {"s": signal, "all": ", ".join(SignalKind.values)}))
+        problems.add("signal", _("unknown signal %(s)s; the signals are %(all)s")
+                     % {"s": signal, "all": ", ".join(str(label) for label in SignalKind.labels)})
     try:
         threshold = float(threshold)
         if threshold < 0:
-            problems.append(("threshold", _("a threshold cannot be negative")))
+            problems.add("threshold", _("a threshold cannot be negative"))
     except (TypeError, ValueError):
-        problems.append(("threshold", _("the threshold is a number")))
+        problems.add("threshold", _("the threshold is a number"))
     try:
         level = int(level)
         if level not in (Level.I, Level.II, Level.III, Level.IV):
             raise ValueError
     except (TypeError, ValueError):
-        problems.append(("level", _("the level is 1 (I) to 4 (IV)")))
+        problems.add("level", _("the level is 1 (I) to 4 (IV)"))
     if not (name or "").strip():
-        problems.append(("name", _("give the rule a name")))
-    if problems:
-        raise InputRefused(*problems)
+        problems.add("name", _("give the rule a name"))
+    problems.refuse_if_any()
     return Rule.objects.create(name=name.strip(), signal=signal, threshold=threshold, level=level, tier=tier,
                                created_by=actor)
 
@@ -166,16 +165,18 @@ def level_of(node: Jurisdiction) -> int:
 
 def change_level(actor, node: Jurisdiction, level: int, *, note: str = "", firing: Firing | None = None) -> LevelChange:
     """Set a jurisdiction's response level (a rule raises it; the command centre may lower it, with a note)."""
+    problems = Problems()
     if actor is not None:
         _require_command(actor)
         node = access.get_jurisdiction_for(actor, node.code)
         if not note.strip():
-            raise InputRefused(("note", _("say why the level changes")))
-    if level not in Level.values:
-        raise InputRefused(("level", _("the level is 1 (I) to 4 (IV), or 5 for none")))
+            problems.add("note", _("say why the level changes"))
     previous = level_of(node)
-    if level == previous:
-        raise InputRefused(("level", _("the level is already %(l)s") % {"l": Level(level).label}))
+    if level not in Level.values:
+        problems.add("level", _("the level is 1 (I) to 4 (IV), or 5 for none"))
+    elif level == previous:
+        problems.add("level", _("the level is already %(l)s") % {"l": Level(level).label})
+    problems.refuse_if_any()
     with transaction.atomic():
         change = LevelChange.objects.create(jurisdiction=node, level=level, previous=previous, firing=firing,
                                             note=note[:200], changed_by=actor, changed_at=timezone.now())

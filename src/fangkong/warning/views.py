@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts import access
 from fangkong.accounts.models import Role
-from fangkong.web.forms import run
+from fangkong.web.forms import submit
 
 from . import services
 from .models import TIER_CHOICES, Level, LevelChange, Rule, SignalKind
@@ -31,42 +31,39 @@ def warning(request):
 @login_required
 @require_POST
 def add_rule(request):
-    run(request, lambda: services.add_rule(request.user, name=request.POST.get("name", ""),
-                                           signal=request.POST.get("signal", ""),
-                                           threshold=request.POST.get("threshold", ""),
-                                           level=request.POST.get("level", ""),
-                                           tier=request.POST.get("tier", "county")), _("Rule saved"))
-    return redirect("warning")
+    return submit(request, lambda: services.add_rule(request.user, name=request.POST.get("name", ""),
+                                                    signal=request.POST.get("signal", ""),
+                                                    threshold=request.POST.get("threshold", ""),
+                                                    level=request.POST.get("level", ""),
+                                                    tier=request.POST.get("tier", "county")), _("Rule saved"), "warning")
 
 
 @login_required
 @require_POST
 def toggle_rule(request, rule_id):
-    run(request, lambda: services.set_rule_active(request.user, rule_id, request.POST.get("active") == "1"),
-        _("Rule saved"))
-    return redirect("warning")
+    return submit(request, lambda: services.set_rule_active(request.user, rule_id, request.POST.get("active") == "1"),
+                  _("Rule saved"), "warning")
 
 
 @login_required
 @require_POST
 def change_level(request):
     node = access.root_for(request.user)
-    run(request, lambda: services.change_level(request.user, node, int(request.POST.get("level") or 0),
-                                               note=request.POST.get("note", "")), _("Response level changed"))
-    return redirect("warning")
+    level = request.POST.get("level", "")
+    return submit(request, lambda: services.change_level(request.user, node, int(level) if level.isdigit() else 0,
+                                                        note=request.POST.get("note", "")),
+                  _("Response level changed"), "warning")
 
 
 @login_required
 @require_POST
 def start_drill(request):
-    run(request, lambda: services.open_playbook(request.user, access.root_for(request.user), exercise=True),
-        _("Drill started"))
-    return redirect("warning")
+    return submit(request, lambda: services.open_playbook(request.user, access.root_for(request.user), exercise=True),
+                  _("Drill started"), "warning")
 
 
 @login_required
 @require_POST
 def complete_task(request, task_id):
-    run(request, lambda: services.complete_task(request.user, task_id, note=request.POST.get("note", "")),
-        _("Task done"))
-    return redirect("warning")
+    return submit(request, lambda: services.complete_task(request.user, task_id, note=request.POST.get("note", "")),
+                  _("Task done"), "warning")

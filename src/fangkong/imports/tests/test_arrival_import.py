@@ -78,6 +78,15 @@ def test_every_kind_of_bad_cell_is_named_by_row_column_and_reason(grid_worker):
     assert (job.total_rows, job.refused_rows, job.repeated_rows, job.valid_rows) == (7, 5, 1, 1)
 
 
+def test_a_row_lists_its_unreadable_cells_with_the_problems_the_register_finds_in_the_others(grid_worker):
+    grid = grid_worker.jurisdiction.code
+    rows = [arrival_row(grid, id_number="420102199003071233", arrived="昨天", mode="骑马")]  # check digit, time, mode
+    found = {column: message for _row, column, _h, message, _r in refusals(checked(grid_worker, workbook(rows)))}
+    assert set(found) == {"B", "F", "G"}
+    assert found["B"] == "the check digit of this resident ID is wrong"
+    assert "is not a date and time" in found["F"]  # the cell's own reason, not "give the arrival time" again
+
+
 def test_the_uploader_imports_nothing_or_only_the_valid_rows(grid_worker):
     grid = grid_worker.jurisdiction.code
     data = workbook([arrival_row(grid), arrival_row(grid, id_number="420102199003071233")])

@@ -1,8 +1,17 @@
 import os
 
 import pytest
+from django.utils import timezone
+
+from fangkong.cases import services as cases
+from fangkong.checkpoints import services as checkpoints
+from fangkong.people.services import PersonInput, create_person
+from fangkong.quarantine import services as quarantine
+from fangkong.reporting import services as reporting
+from fangkong.screening import services as screening
 
 CHROMIUM = "/usr/bin/chromium"
+OTHER_ID = "420102198506150018"
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the test makes
 # between browser steps are plain synchronous calls and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -35,3 +44,19 @@ def log_in(page, base_url, username, password):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def world(commander, person, tree):
+    """One record of each kind a form acts on, in the commander's city."""
+    order = quarantine.place_order(commander, person.pk, kind="home", reason="close_contact")
+    quarantine.record_reading(commander, person.pk, temperature="39.1")  # a fever alert, open
+    entry, _created = cases.report_symptoms(commander, person.pk, source="grid", symptoms="咳嗽")
+    case = cases.open_case(commander, person.pk)
+    post = checkpoints.add_checkpoint(commander, name="汉口站", kind="station", jurisdiction_code=tree["city"].code)
+    [request] = screening.receive_assist_requests(commander, [screening.AssistInput(
+        region="北京市", reference="BJ-1", name="李四", address_code=tree["grid_a1"].code)])
+    reporting.submit(commander, tree["grid_a1"].code, timezone.localdate())
+    return {"order": order, "entry": entry, "case": case, "post": post, "request": request.record,
+            "alert": quarantine.alerts_for(commander).get(), "grid": tree["grid_a1"].code, "person": person,
+            "free": create_person(commander, PersonInput(id_number=OTHER_ID, name="王五", grid_code=tree["grid_a1"].code))}

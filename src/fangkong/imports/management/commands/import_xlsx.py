@@ -30,7 +30,7 @@ class Command(BaseCommand):
         try:
             job, _created = services.upload(actor, register, file.name, file.read_bytes(), region=region)
         except InputRefused as refused:
-            raise CommandError("\n".join(f"{p.field}: {p.message}" for p in refused.problems)) from None
+            raise CommandError("\n".join(p.text for p in refused.problems)) from None
         except OSError as exc:
             raise CommandError(f"file: {exc}") from None
         with tqdm(total=job.total_rows, unit="row", desc="check", file=self.stderr, disable=None) as bar:

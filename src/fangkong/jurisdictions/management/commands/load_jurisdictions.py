@@ -17,7 +17,7 @@ class Command(BaseCommand):
         try:
             count = load_tree(csv.read_text(encoding="utf-8"), geojson.read_text(encoding="utf-8") if geojson else None)
         except InputRefused as refused:
-            raise CommandError("\n".join(f"{p.field}: {p.message}" for p in refused.problems)) from None
+            raise CommandError("\n".join(p.text for p in refused.problems)) from None
         except OSError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Loaded {count} jurisdictions")
