@@ -20,7 +20,7 @@ class PersonOut(Schema):
     id: int
     name: str
     sex: str
-    birth_date: dt.date
+    birth_date: dt.date | None = Field(description="null unless the caller's role sees the ID number in clear")
     id_type: str
     nationality: str
     id_number: str = Field(description="masked unless the caller's role needs it in clear")
@@ -66,7 +66,7 @@ class PersonFilters(Schema):
 def _out(card: services.PersonCard) -> dict:
     p = card.person
     return {
-        "id": p.pk, "name": p.name, "sex": p.sex, "birth_date": p.birth_date, "id_type": p.id_type,
+        "id": p.pk, "name": p.name, "sex": p.sex, "birth_date": card.birth_date, "id_type": p.id_type,
         "nationality": p.nationality, "id_number": card.id_number, "phone": card.phone, "address": card.address,
         "grid_code": p.grid.code, "household_code": p.household.code if p.household else None,
         "id_masked": card.id_masked,
@@ -85,6 +85,9 @@ def list_persons(request, filters: Query[PersonFilters]):
         if filters.sex not in ("M", "F"):
             raise InputRefused(("sex", _("sex is M or F")))
         persons = persons.filter(sex=filters.sex)
+    if (filters.born_after or filters.born_before) and "birth_date" not in access.unmasked_fields(user):
+        raise InputRefused(("born_after" if filters.born_after else "born_before",
+                            _("your role does not see birth dates, so it may not filter by them")))
     if filters.born_after:
         persons = persons.filter(birth_date__gte=filters.born_after)
     if filters.born_before:

@@ -235,6 +235,7 @@ def search_persons(actor, query: str) -> QuerySet[Person]:
     """Find people in the actor's subtree by resident ID, passport, phone, name or pinyin.
 
     Returns an unsliced queryset ordered by id; pages take the first SEARCH_LIMIT, the API paginates.
+    Only roles that see ID numbers may search by one: a hit would confirm a number rebuilt from its mask.
     """
     q = (query or "").strip()
     visible = access.persons_for(actor).select_related("grid", "grid__parent").order_by("id")
@@ -242,6 +243,7 @@ def search_persons(actor, query: str) -> QuerySet[Person]:
         return visible.none()
     compact = q.replace(" ", "").upper()
     if re.fullmatch(r"\d{17}[\dX]", compact):
+        _may_search_by_id(actor)
         return visible.filter(id_number_hash=identity_hash(IdType.RESIDENT_ID, compact))
     digits = re.sub(r"[\s\-+]", "", q)
     if re.fullmatch(r"(86)?1[3-9]\d{9}|0\d{9,11}", digits):
@@ -252,11 +254,17 @@ def search_persons(actor, query: str) -> QuerySet[Person]:
         letters = q.replace(" ", "").lower()
         return visible.filter(Q(name_pinyin__startswith=letters) | Q(name_initials=letters))
     if re.fullmatch(r"[A-Za-z0-9]{5,17}", compact):
+        _may_search_by_id(actor)
         return visible.filter(id_type=IdType.PASSPORT, id_number_hash__in=[
             crypto.lookup_hash(IdType.PASSPORT, f"{n}:{compact}")
             for n in Person.objects.filter(id_type=IdType.PASSPORT).values_list("nationality", flat=True).distinct()
         ])
     return visible.none()
+
+
+def _may_search_by_id(actor) -> None:
+    if "id_number" not in access.unmasked_fields(actor):
+        raise InputRefused(("q", _("your role may not search by ID number: search by name, pinyin or phone")))
 
 
 @dataclass(frozen=True)
@@ -265,6 +273,7 @@ class PersonCard:
 
     person: Person
     id_number: str
+    birth_date: dt.date | None  # None where the ID is masked: beside the mask it would give the ID back
     phone: str
     address: str
     id_masked: bool
@@ -279,6 +288,7 @@ def card_for(actor, person: Person) -> PersonCard:
     return PersonCard(
         person=person,
         id_number=id_number if "id_number" in clear else identity.mask_id_number(id_number),
+        birth_date=person.birth_date if "birth_date" in clear else None,
         phone=phone if "phone" in clear else identity.mask_phone(phone),
         address=address if "address" in clear else identity.mask_address(address),
         id_masked="id_number" not in clear, phone_masked="phone" not in clear, address_masked="address" not in clear,
@@ -298,7 +308,7 @@ class Masked:
     """A person's ID number, phone or address in an export: in clear or masked, as the viewer's role allows.
     `path` reads it off the record itself (a request's own encrypted ID) instead of off its person."""
 
-    field: str  # id_number | phone | address
+    field: str  # id_number | birth_date | phone | address
     path: str = ""
 
 
@@ -310,8 +320,11 @@ class Choice:
     choices: Sequence[tuple[str, str]]
 
 
-_MASKED_PATHS = {"id_number": "id_number_cipher", "phone": "phone_cipher", "address": "household__address"}
-_MASKS = {"id_number": identity.mask_id_number, "phone": identity.mask_phone, "address": identity.mask_address}
+_MASKED_PATHS = {"id_number": "id_number_cipher", "birth_date": "birth_date", "phone": "phone_cipher",
+                 "address": "household__address"}
+_MASKS = {"id_number": identity.mask_id_number, "birth_date": identity.mask_birth_date, "phone": identity.mask_phone,
+          "address": identity.mask_address}
+_ENCRYPTED = {"id_number", "phone"}
 
 
 class RegisterRows:
@@ -363,13 +376,13 @@ class RegisterRows:
 
 
 def _masked_reader(index: int, field: str, in_clear: bool, cipher: crypto.FieldCipher):
-    mask, encrypted = _MASKS[field], field != "address"
+    mask, encrypted = _MASKS[field], field in _ENCRYPTED
 
     def read(row):
-        value = row[index] or ""
+        value = row[index]
         if encrypted and value:
             value = cipher.decrypt(value)
-        return value if in_clear else mask(value)
+        return _cell(value, None) if in_clear else mask(value or "")
 
     return read
 
@@ -405,7 +418,7 @@ class Export:
 
 PERSONS_EXPORT = Export("persons", _("Residents"), access.persons_for, person="", columns=[
     (_("Record"), "pk"), (_("Full name"), "name"), (_("Sex"), Choice("sex", Sex.choices)),
-    (_("Birth date"), "birth_date"),
+    (_("Birth date"), Masked("birth_date")),
     (_("ID type"), Choice("id_type", IdType.choices)), (_("ID number"), Masked("id_number")),
     (_("Phone"), Masked("phone")), (_("Grid"), "grid__code"), (_("Household"), "household__code"),
     (_("Address"), Masked("address"))])

@@ -30,7 +30,7 @@ def test_a_person_is_created_and_read_back_masked(api, grid_worker):
     assert response.status_code == 201, response.content
     body = api.get(f"/api/v1/persons/{response.json()['id']}").json()
     assert body["id_number"] == "420***********1232" and body["id_masked"] is True
-    assert body["birth_date"] == "1990-03-07" and body["sex"] == "M"
+    assert body["birth_date"] is None and body["sex"] == "M"  # beside a masked ID the birth date would undo it
 
 
 def test_bad_input_names_each_field_and_writes_nothing(api, grid_worker):
