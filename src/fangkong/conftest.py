@@ -76,7 +76,7 @@ def commander(tree):
 @pytest.fixture
 def person(grid_worker):
     return create_person(grid_worker, PersonInput(id_number=VALID_ID, name="张三", phone="13812345678",
-                                                  grid_code=grid_worker.jurisdiction.code))
+                                                  grid_code=grid_worker.jurisdiction.code)).person
 
 
 def login_client(client, user):

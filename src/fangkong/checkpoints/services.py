@@ -132,10 +132,13 @@ def record_entry(actor, checkpoint_id: int, data: EntryInput, *, idempotency_key
         with transaction.atomic():
             person, passing = None, {}
             if traveller and inbound:
-                person, _created = register_from_source(actor, data.person, source=RegistrationSource.CHECKPOINT,
-                                                        source_ref=idempotency_key or uuid.uuid4().hex)
-            elif traveller:
-                person = Person.objects.filter(id_number_hash=traveller.lookup_hash).first()
+                registered = register_from_source(actor, data.person, source=RegistrationSource.CHECKPOINT,
+                                                  source_ref=idempotency_key or uuid.uuid4().hex)
+                # A record beyond the checkpoint's reach stays with its owner, who was asked to take the
+                # handover: the entry keeps the traveller as entered, as for one passing through.
+                person = registered.person if registered.own else None
+            if traveller and person is None:
+                person = access.persons_for(actor).filter(id_number_hash=traveller.lookup_hash).first()
                 if person is None:
                     passing = {"traveller_name": traveller.name, "traveller_id_hash": traveller.lookup_hash,
                                "traveller_id_cipher": crypto.encrypt(traveller.id_number)}

@@ -49,10 +49,23 @@ class RegistrationIn(PersonIn):
     details: dict = {}
 
 
+class TypedPersonOut(Schema):
+    """What the caller sent, checked and masked for their role: a receipt shows nothing the caller did not type."""
+
+    name: str
+    id_type: str
+    nationality: str
+    id_number: str
+    phone: str
+    grid_code: str
+    household_code: str | None
+
+
 class RegistrationOut(Schema):
-    id: int
-    created: bool
-    person: PersonOut | None = Field(description="null when the person's record lies outside the caller's subtree")
+    source: str
+    source_ref: str
+    created: bool = Field(description="false when this reference was registered before (nothing written)")
+    person: TypedPersonOut
 
 
 class PersonFilters(Schema):
@@ -112,21 +125,25 @@ def person_input(payload: PersonIn) -> services.PersonInput:
     return services.PersonInput(**payload.dict(include=set(services.PersonInput.__dataclass_fields__)))
 
 
-@router.post("/", response={201: PersonOut}, summary="Add a person; an ID already registered is refused (409)")
+@router.post("/", response={201: PersonOut, 202: RegistrationOut},
+             summary="Add a person; an ID already registered in the caller's subtree is refused (409), one held "
+                     "elsewhere is kept as the caller's registration for its owner to decide (202)")
 def create_person(request, payload: PersonIn):
-    person = services.create_person(request.auth, person_input(payload))
-    return Status(201, _out(services.card_for(request.auth, person)))
+    registered = services.create_person(request.auth, person_input(payload))
+    if not registered.own:
+        return Status(202, {"source": RegistrationSource.GRID, "source_ref": "", "created": True,
+                            "person": services.receipt_for(request.auth, registered.typed)})
+    return Status(201, _out(services.card_for(request.auth, registered.person)))
 
 
 @router.post("/registrations", response={200: RegistrationOut, 201: RegistrationOut},
-             summary="Register a person from a source; merges onto the existing record, counted once per reference")
+             summary="Register a person from a source: merged onto the record when it lies in the caller's subtree, "
+                     "else kept as the caller's for its owner to decide; the same reference counts once. The answer "
+                     "shows only what was sent, whether or not the ID is known anywhere")
 def register_person(request, payload: RegistrationIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
-    person, created = services.register_from_source(
-        request.auth, person_input(payload), source=payload.source,
-        source_ref=payload.source_ref or idempotency_key, details=payload.details,
-    )
-    visible = access.persons_for(request.auth).filter(pk=person.pk).exists()
-    return Status(201 if created else 200, {
-        "id": person.pk, "created": created,
-        "person": _out(services.card_for(request.auth, person)) if visible else None,
-    })
+    source_ref = payload.source_ref or idempotency_key
+    registered = services.register_from_source(request.auth, person_input(payload), source=payload.source,
+                                               source_ref=source_ref, details=payload.details)
+    return Status(200 if registered.repeat else 201, {
+        "source": payload.source, "source_ref": source_ref, "created": not registered.repeat,
+        "person": services.receipt_for(request.auth, registered.typed)})

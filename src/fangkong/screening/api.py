@@ -1,6 +1,6 @@
 import datetime as dt
 
-from ninja import Header, Router, Schema, Status
+from ninja import Field, Header, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from fangkong.pagination import MappedPage
@@ -61,8 +61,8 @@ class ArrivalIn(PersonIn):
 
 class ArrivalOut(Schema):
     id: int
-    person_id: int
-    person_name: str
+    person_id: int | None = Field(description="null when another unit holds the person's record")
+    person_name: str = Field(description="the name as entered")
     origin_code: str
     origin_name: str
     arrived_at: dt.datetime
@@ -77,7 +77,7 @@ class ArrivalOut(Schema):
 
 
 def _arrival(a) -> dict:
-    return {"id": a.pk, "person_id": a.person_id, "person_name": a.person.name, "origin_code": a.origin_code,
+    return {"id": a.pk, "person_id": a.person_id if a.person_here else None, "person_name": a.name, "origin_code": a.origin_code,
             "origin_name": a.origin_name, "arrived_at": a.arrived_at, "mode": a.mode, "vehicle": a.vehicle,
             "category": a.category, "grid": a.grid.code, "origin_risk": a.origin_risk, "follow_up": a.follow_up,
             "follow_up_due": a.follow_up_due, "follow_up_done_at": a.follow_up_done_at}
