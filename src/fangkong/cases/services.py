@@ -59,11 +59,19 @@ def report_symptoms(actor, person_id: int, *, source: str, symptoms: str, temper
     if problems:
         raise InputRefused(*problems)
     reported_at = _not_future(reported_at, "reported_at")
-    entry = SymptomReport.objects.create(
-        person=person, source=source, symptoms=symptoms.strip(), temperature=temperature, onset_date=onset_date,
-        reported_at=reported_at, deadline=reported_at + dt.timedelta(hours=disease.ledger_deadline_hours),
-        owner_path=person.jurisdiction_path, reported_by=actor, idempotency_key=idempotency_key or None,
-    )
+    try:
+        with transaction.atomic():
+            entry = SymptomReport.objects.create(
+                person=person, source=source, symptoms=symptoms.strip(), temperature=temperature,
+                onset_date=onset_date, reported_at=reported_at,
+                deadline=reported_at + dt.timedelta(hours=disease.ledger_deadline_hours),
+                owner_path=person.jurisdiction_path, reported_by=actor, idempotency_key=idempotency_key or None,
+            )
+    except IntegrityError:  # the same key stored by a concurrent request a moment ago
+        earlier = SymptomReport.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if earlier is None:
+            raise
+        return earlier, False
     return entry, True
 
 

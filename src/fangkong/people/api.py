@@ -2,16 +2,18 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Header, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action, Reason
 from fangkong.errors import InputRefused
-from fangkong.pagination import MappedPage
+from fangkong.jurisdictions.models import Household, Jurisdiction
+from fangkong.pagination import MappedPage, Pages
+from fangkong.schema_types import Column, Day, Id, Text
 
 from . import services
-from .models import IdType, RegistrationSource
+from .models import IdType, Person, Registration, RegistrationSource
 
 router = Router(tags=["persons"])
 
@@ -33,20 +35,20 @@ class PersonOut(Schema):
 
 class PersonIn(Schema):
     id_type: IdType = IdType.RESIDENT_ID
-    id_number: str
-    nationality: str = "CHN"
-    name: str
-    phone: str = ""
-    grid_code: str = ""
-    household_code: str = ""
-    sex: str = ""
-    birth_date: dt.date | None = None
+    id_number: Text(40)
+    nationality: Column(Person, "nationality") = "CHN"
+    name: Column(Person, "name")
+    phone: Text(20) = ""
+    grid_code: Column(Jurisdiction, "code") = ""
+    household_code: Column(Household, "code") = ""
+    sex: Column(Person, "sex") = ""
+    birth_date: Day | None = None
 
 
 class RegistrationIn(PersonIn):
     source: RegistrationSource
-    source_ref: str = ""
-    details: dict = {}
+    source_ref: Column(Registration, "source_ref") = ""
+    details: dict = Field({}, max_length=50)
 
 
 class TypedPersonOut(Schema):
@@ -69,11 +71,11 @@ class RegistrationOut(Schema):
 
 
 class PersonFilters(Schema):
-    q: str = Field("", description="resident ID, passport, phone, name or pinyin")
-    jurisdiction: str = Field("", description="code of a jurisdiction in the caller's subtree")
-    sex: str = ""
-    born_after: dt.date | None = None
-    born_before: dt.date | None = None
+    q: Text(60) = Field("", description="resident ID, passport, phone, name or pinyin")
+    jurisdiction: Column(Jurisdiction, "code") = Field("", description="code of a jurisdiction in the caller's subtree")
+    sex: Text(1) = ""
+    born_after: Day | None = None
+    born_before: Day | None = None
 
 
 def _out(card: services.PersonCard) -> dict:
@@ -87,7 +89,7 @@ def _out(card: services.PersonCard) -> dict:
 
 
 @router.get("/", response=list[PersonOut], summary="Persons in the caller's subtree (each row returned is audited)")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_persons(request, filters: Query[PersonFilters]):
     user = request.auth
     persons = services.search_persons(user, filters.q) if filters.q else access.persons_for(user)
@@ -115,7 +117,7 @@ def list_persons(request, filters: Query[PersonFilters]):
 
 
 @router.get("/{int:person_id}", response=PersonOut, summary="One person (audited)")
-def person_detail(request, person_id: int, reason: Reason = Reason.INTEGRATION):
+def person_detail(request, person_id: Id, reason: Reason = Reason.INTEGRATION):
     card = services.view_person(request.auth, person_id, reason=reason, channel="api",
                                 ip=request.META.get("REMOTE_ADDR"))
     return _out(card)
@@ -140,7 +142,7 @@ def create_person(request, payload: PersonIn):
              summary="Register a person from a source: merged onto the record when it lies in the caller's subtree, "
                      "else kept as the caller's for its owner to decide; the same reference counts once. The answer "
                      "shows only what was sent, whether or not the ID is known anywhere")
-def register_person(request, payload: RegistrationIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
+def register_person(request, payload: RegistrationIn, idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
     source_ref = payload.source_ref or idempotency_key
     registered = services.register_from_source(request.auth, person_input(payload), source=payload.source,
                                                source_ref=source_ref, details=payload.details)

@@ -41,7 +41,7 @@ def test_bad_input_names_each_field_and_writes_nothing(api, grid_worker):
     assert fields == {"id_number", "phone", "grid_code"}
     assert all(e["message"] for e in response.json()["errors"])
     missing = api.post("/api/v1/persons/", {"name": "张三"}, content_type="application/json")
-    assert missing.status_code == 400 and missing.json()["errors"][0]["field"] == "id_number"
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "id_number"
     assert Person.objects.count() == 0
 
 

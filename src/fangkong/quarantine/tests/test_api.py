@@ -82,6 +82,6 @@ def test_a_batch_stores_each_reading_once_and_refuses_the_bad_ones_alone(api, pe
 
 def test_a_batch_says_which_entry_is_malformed(api, person):
     response = post(api, "/api/v1/readings/batch", {"readings": [{"person_id": person.pk}]})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "readings.0.temperature"
-    assert post(api, "/api/v1/readings/batch", {"readings": []}).status_code == 400
+    assert post(api, "/api/v1/readings/batch", {"readings": []}).status_code == 422
