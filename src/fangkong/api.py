@@ -5,8 +5,9 @@ service's InputRefused (400, 409 for a clash), a schema's (422, worded by schema
 reach (404), no token (401). The OpenAPI document says so on every operation (`ERROR_RESPONSES`).
 """
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
@@ -73,8 +74,11 @@ def input_refused(request, exc: InputRefused):
 def schema_refused(request, exc: ValidationError):
     problems = []
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", [])
-                    if part not in ("body", "query", "path", "header", "form", "file", "payload", "filters")]
+        location = [str(part) for part in error.get("loc", ())]
+        if len(location) > 1 and location[0] in ("body", "query", "path", "header", "form", "file", "cookie"):
+            location = location[1:]  # where it came from: the field is what follows
+        if len(location) > 1 and location[0] == "payload":
+            location = location[1:]  # ninja's name for the body schema
         problems.append({"field": ".".join(location) or "request", "message": schema_types.message(error)})
     return _errors(request, 422, problems)
 
@@ -93,6 +97,14 @@ def not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return _errors(request, 401, [{"field": "Authorization", "message": _("a valid Bearer token is required")}])
+
+
+def not_found_outside_routes(request, exception=None):
+    """Django's 404 for a URL that no route matches (an id that is not a number): JSON like the API's own under
+    /api/, the site's page elsewhere. Installed as urls.handler404."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"errors": [{"field": "path", "message": _("not found")}]}, status=404)
+    return page_not_found(request, exception)
 
 
 def client_ip(request) -> str | None:

@@ -33,8 +33,17 @@ def _written(kind: str, *types: type):
     return BeforeValidator(check)
 
 
-Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
-Count = Annotated[int, Strict(), Field(ge=0, le=2**31 - 1)]
+def _whole_number(value: Any) -> Any:
+    """An integer as JSON writes it, or as a path or query writes it (digits); never true, 1.5 or "1e3"."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit() and value.isascii():
+        return int(value)
+    raise PydanticCustomError("int_type", "expected a whole number")
+
+
+Id = Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=MAX_ID)]
+Count = Annotated[int, BeforeValidator(_whole_number), Field(ge=0, le=2**31 - 1)]
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 def _within_calendar(day: dt.date) -> dt.date:
     if not FIRST_DAY <= day <= LAST_DAY:

@@ -52,20 +52,21 @@ def list_imports(request):
     return services.jobs_for(request.auth)
 
 
-@router.get("/imports/{int:job_id}", response=ImportOut)
-def status(request, job_id: Id):
-    return services.get_job_for(request.auth, job_id)
+# GET /imports/5 reads a job, POST /imports/arrivals uploads to a register: one path, so that one URL pattern
+# answers both methods (two patterns would match each other's URLs and answer 405).
+@router.get("/imports/{key}", response=ImportOut, summary="One upload of the caller's: `key` is the job's id")
+def status(request, key: Id):
+    return services.get_job_for(request.auth, key)
 
 
-# After /imports/{job_id}: Django tries patterns in order, and a register name would match a number too.
-@router.post("/imports/{register_name}", response={200: ImportOut, 201: ImportOut},
-             summary="Upload an .xlsx of a register (arrivals or assist); every row is checked before anything is "
+@router.post("/imports/{key}", response={200: ImportOut, 201: ImportOut},
+             summary="Upload an .xlsx of a register (`key`: arrivals or assist); every row is checked before anything is "
                      "written. Call /step until the status is no longer 'checking'. A file that is not the register "
                      "at all comes back with status 'refused' and its reasons under /refusals. An Idempotency-Key "
                      "counts once.")
-def upload(request, register_name: Text(20), file: File[UploadedFile], region: Form[str] = "",
+def upload(request, key: Text(20), file: File[UploadedFile], region: Form[str] = "",
            idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
-    job, created = services.upload(request.auth, register_name, file.name, file.read(), region=region,
+    job, created = services.upload(request.auth, key, file.name, file.read(), region=region,
                                    idempotency_key=idempotency_key or None)
     return Status(201 if created else 200, job)
 
