@@ -84,6 +84,14 @@ def login_client(client, user):
     return client
 
 
+def bearer(client, user):
+    """The test client calling the API with a token of `user`."""
+    from fangkong.accounts.services import create_token
+
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {create_token(user.username)}"
+    return client
+
+
 def xlsx_rows(data: bytes, sheet: str | None = None) -> list[list]:
     """The rows of a workbook's sheet (the first if none is named), read back with calamine."""
     import io

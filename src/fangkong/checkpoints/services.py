@@ -22,7 +22,7 @@ from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases
 from fangkong.errors import InputRefused
 from fangkong.people import crypto
-from fangkong.people.models import Person, RegistrationSource
+from fangkong.people.models import RegistrationSource
 from fangkong.people.services import Choice, Export, Masked, PersonInput, clean_person, register_from_source
 from fangkong.screening.models import TravelMode
 from fangkong.screening.services import VEHICLE_PATTERNS

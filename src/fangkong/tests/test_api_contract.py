@@ -8,17 +8,14 @@ import pydantic
 import pytest
 from django.conf import settings
 
-from fangkong.accounts.services import create_token
 from fangkong.api import ERROR_RESPONSES, api
 from fangkong.cases.models import SymptomReport
-from fangkong.conftest import make_user
-from fangkong.accounts.models import Role
+from fangkong.conftest import bearer
 
 
 @pytest.fixture
 def command_api(client, commander):
-    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {create_token(commander.username)}"
-    return client
+    return bearer(client, commander)
 
 
 def post(client, url, payload, **headers):

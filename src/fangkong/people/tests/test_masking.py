@@ -4,8 +4,8 @@ import datetime as dt
 
 from stdnum import numdb
 
-from fangkong.accounts.services import create_token
-from fangkong.conftest import VALID_ID
+from fangkong.accounts.models import Role
+from fangkong.conftest import VALID_ID, bearer, make_user
 from fangkong.errors import InputRefused
 from fangkong.people import identity
 
@@ -68,25 +68,20 @@ def test_the_birth_date_beside_the_mask_left_a_handful_of_numbers(person):
 
 
 def test_a_masked_card_leaves_many_numbers_possible(client, person, grid_worker):
-    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {create_token(grid_worker.username)}"
-    card = client.get(f"/api/v1/persons/{person.pk}").json()
+    card = bearer(client, grid_worker).get(f"/api/v1/persons/{person.pk}").json()
     assert card["id_masked"] and card["birth_date"] is None
     assert candidates(card["id_number"], None, card["sex"]) >= 1000
 
 
 def test_a_card_in_clear_shows_the_birth_date(client, person, tree):
-    from fangkong.accounts.models import Role
-    from fangkong.conftest import make_user
-
-    epidemiologist = make_user("epi", Role.EPIDEMIOLOGIST, tree["county_a"])
-    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {create_token(epidemiologist.username)}"
+    bearer(client, make_user("epi", Role.EPIDEMIOLOGIST, tree["county_a"]))
     card = client.get(f"/api/v1/persons/{person.pk}").json()
     assert (card["id_number"], card["birth_date"]) == (VALID_ID, "1990-03-07")
     assert client.get("/api/v1/persons/", {"q": VALID_ID}).json()["count"] == 1
 
 
 def test_a_role_that_sees_masked_ids_may_not_search_or_filter_by_them(client, person, grid_worker):
-    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {create_token(grid_worker.username)}"
+    bearer(client, grid_worker)
     for query in (VALID_ID, "E1234567"):
         refused = client.get("/api/v1/persons/", {"q": query})
         assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "q"

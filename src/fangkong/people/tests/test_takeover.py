@@ -9,9 +9,9 @@ import pytest
 from django.db import transaction
 
 from fangkong.accounts.models import Role
-from fangkong.accounts.services import create_token
-from fangkong.conftest import VALID_ID, make_user
+from fangkong.conftest import VALID_ID, bearer, make_user
 from fangkong.people.models import Person, Registration
+from fangkong.people.services import PersonInput, create_person
 from fangkong.screening.models import Arrival, AssistRequest
 
 ATTACKER_PHONE = "13900000000"
@@ -21,11 +21,6 @@ ATTACKER_PHONE = "13900000000"
 def attacker_grid(tree):
     """A grid worker of the other district (B), where the person is not."""
     return make_user("attacker", Role.GRID, tree["grid_b1"])
-
-
-def bearer(client, user):
-    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {create_token(user.username)}"
-    return client
 
 
 def as_the_owner_sees(client, owner, person) -> dict:
@@ -101,8 +96,6 @@ def test_an_outsider_gets_the_same_answer_whether_or_not_the_id_is_known(client,
         return response.status_code, response.json()
 
     unknown = answer()
-    from fangkong.conftest import PersonInput, create_person
-
     create_person(grid_worker, PersonInput(id_number=VALID_ID, name="张三", phone="13812345678",
                                            grid_code=grid_worker.jurisdiction.code))
     assert answer() == unknown and unknown[0] == 201
