@@ -112,3 +112,20 @@ def test_adding_an_id_held_elsewhere_is_not_a_conflict_and_shows_nothing(client,
     inside = bearer(client, grid_worker).post("/api/v1/persons/", registration(grid_worker.jurisdiction),
                                               content_type="application/json")
     assert inside.status_code == 409  # the caller can see the record anyway: nothing to hide from them
+
+
+def test_a_checkpoint_elsewhere_hands_over_nothing_of_the_owners(client, person, grid_worker, commander, tree):
+    from fangkong.checkpoints import services as checkpoints
+
+    checkpoint = checkpoints.add_checkpoint(commander, name="汉口北站", kind="station", jurisdiction_code="420103")
+    staff = make_user("b-staff", Role.CHECKPOINT, tree["county_b"])
+    checkpoint.staff.add(staff)
+    before = as_the_owner_sees(client, grid_worker, person)
+    response = bearer(client, staff).post(f"/api/v1/checkpoints/{checkpoint.pk}/entries", {
+        "subject": "person", "temperature": "36.6", "person": registration(tree["grid_b1"])},
+        content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["handover"] is None
+    assert_untouched_and_asked(client, grid_worker, person, before)
+    entry = checkpoint.entries.get()
+    assert entry.person is None and entry.traveller_name == "王五"  # the traveller as entered
