@@ -85,8 +85,9 @@ def schema_refused(request, exc: ValidationError):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    """ninja's own refusals (a body that is not JSON, say): the same shape as every other."""
-    return _errors(request, exc.status_code, [{"field": "request", "message": str(exc)}])
+    """ninja's own refusals: the same shape as every other. Its 400 is a body it cannot parse."""
+    message = schema_types.message({"type": "json_invalid"}) if exc.status_code == 400 else str(exc)
+    return _errors(request, exc.status_code, [{"field": "request", "message": message}])
 
 
 @api.exception_handler(Http404)

@@ -74,6 +74,11 @@ def test_text_longer_than_its_column_is_refused_with_the_limit(command_api, pers
     assert not SymptomReport.objects.exists()
 
 
+def test_a_body_that_is_not_json_is_refused_in_the_same_shape(command_api):
+    response = command_api.post("/api/v1/cases", "{not json", content_type="application/json")
+    assert response.status_code == 400 and problems(response) == {"request": "请求体不是有效的 JSON"}
+
+
 def test_a_refusal_speaks_the_users_language(command_api, client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = post(command_api, "/api/v1/cases", {})
