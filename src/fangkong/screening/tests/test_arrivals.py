@@ -33,7 +33,8 @@ def test_from_a_high_risk_area_the_person_is_put_under_home_observation(grid_wor
 
 
 def test_from_a_medium_risk_area_a_test_is_due_and_rises_when_overdue(grid_worker, commander):
-    services.declare(commander, code="110105", level="medium", valid_from=timezone.localdate())
+    # from yesterday: the arrival an hour ago falls on yesterday in the first hour after local midnight
+    services.declare(commander, code="110105", level="medium", valid_from=timezone.localdate() - dt.timedelta(days=1))
     registered, _ = services.register_arrival(grid_worker, arrival(grid_worker))
     assert registered.follow_up == "test" and registered.follow_up_done_at is None
     assert 23.9 < (registered.follow_up_due - registered.entered_at).total_seconds() / 3600 < 24.1
