@@ -10,7 +10,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -31,8 +33,18 @@ def refusals_name_their_field(response) -> None:
         assert all(problem["field"] and problem["message"] for problem in body["errors"]), response.content
 
 
+@pytest.fixture
+def connection_kept_open():
+    """As Django's test client does: the WSGI app must not close the connection that holds the test's transaction."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 @pytest.mark.django_db(transaction=False)
-def test_generated_calls_get_the_answers_the_document_promises(commander, grid_worker, person):
+def test_generated_calls_get_the_answers_the_document_promises(connection_kept_open, commander, grid_worker, person):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     tokens = {"command": create_token(commander.username), "grid": create_token(grid_worker.username)}
     calls, failures, server_errors = collections.Counter(), [], set()
