@@ -9,13 +9,15 @@ the user's language (`MESSAGES`).
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field, Strict
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 MAX_ID = 2**63 - 1  # BigAutoField, on PostgreSQL and SQLite alike
@@ -58,8 +60,31 @@ Flag = Annotated[bool, Strict()]
 Temperature = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=4, decimal_places=1)]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(text: str) -> str:
+    """No control characters but tab and line breaks: PostgreSQL refuses NUL, and no register needs the others."""
+    if _CONTROL.search(text):
+        raise PydanticCustomError("text_control", "control characters are not accepted")
+    return text
+
+
 def Text(max_length: int, *, min_length: int = 0):  # noqa: N802 - a type, spelled as one
-    return Annotated[str, Strict(), Field(min_length=min_length, max_length=max_length)]
+    return Annotated[str, Strict(), Field(min_length=min_length, max_length=max_length), AfterValidator(_printable)]
+
+
+def _json_scalar(value: Any) -> Any:
+    """One value of a source's own details: short printable text, a finite number, true/false or null."""
+    if value is None or isinstance(value, bool) or (isinstance(value, (int, float)) and math.isfinite(value)):
+        return value
+    if isinstance(value, str) and len(value) <= 200:
+        return _printable(value)
+    raise PydanticCustomError("detail_value", "text of at most 200 characters, a number, true, false or null")
+
+
+Details = Annotated[dict[Text(40), Annotated[Any, BeforeValidator(_json_scalar), WithJsonSchema(
+    {"type": ["string", "number", "boolean", "null"], "maxLength": 200})]], Field(max_length=50)]
 
 
 def Column(model: type[Model], field: str, **constraints):  # noqa: N802 - a type, spelled as one
@@ -85,6 +110,8 @@ MESSAGES = {
     "string_too_long": _("at most %(max_length)s characters"),
     "string_too_short": _("at least %(min_length)s characters"),
     "string_type": _("text is expected"),
+    "text_control": _("control characters are not accepted"),
+    "detail_value": _("text of at most 200 characters, a number, true, false or null"),
     "int_type": _("a whole number is expected"),
     "int_parsing": _("a whole number is expected"),
     "int_from_float": _("a whole number is expected"),

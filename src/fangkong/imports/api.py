@@ -64,7 +64,7 @@ def status(request, key: Id):
                      "written. Call /step until the status is no longer 'checking'. A file that is not the register "
                      "at all comes back with status 'refused' and its reasons under /refusals. An Idempotency-Key "
                      "counts once.")
-def upload(request, key: Text(20), file: File[UploadedFile], region: Form[str] = "",
+def upload(request, key: Text(20), file: File[UploadedFile], region: Text(120) = Form(""),
            idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
     job, created = services.upload(request.auth, key, file.name, file.read(), region=region,
                                    idempotency_key=idempotency_key or None)

@@ -10,7 +10,7 @@ from fangkong.audit.models import Action, Reason
 from fangkong.errors import InputRefused
 from fangkong.jurisdictions.models import Household, Jurisdiction
 from fangkong.pagination import MappedPage, Pages
-from fangkong.schema_types import Column, Day, Id, Text
+from fangkong.schema_types import Column, Day, Details, Id, Text
 
 from . import services
 from .models import IdType, Person, Registration, RegistrationSource
@@ -48,7 +48,7 @@ class PersonIn(Schema):
 class RegistrationIn(PersonIn):
     source: RegistrationSource
     source_ref: Column(Registration, "source_ref") = ""
-    details: dict = Field({}, max_length=50)
+    details: Details = {}
 
 
 class TypedPersonOut(Schema):

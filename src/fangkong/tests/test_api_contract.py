@@ -79,6 +79,16 @@ def test_a_body_that_is_not_json_is_refused_in_the_same_shape(command_api):
     assert response.status_code == 400 and problems(response) == {"request": "请求体不是有效的 JSON"}
 
 
+def test_control_characters_are_refused_before_the_database_sees_them(command_api, person):
+    response = post(command_api, "/api/v1/symptom-reports", {"person_id": person.pk, "source": "grid",
+                                                             "symptoms": "咳\x00嗽"})
+    assert response.status_code == 422 and problems(response) == {"symptoms": "不接受控制字符"}
+    response = post(command_api, "/api/v1/persons/registrations", {
+        "id_number": "420102199003071232", "name": "张三", "source": "api", "source_ref": "r", "details": {"a": "\x00"}})
+    assert response.status_code == 422 and "details.a" in problems(response)
+    assert command_api.get("/api/v1/persons/", {"q": "张\x00"}).status_code == 422
+
+
 def test_a_refusal_speaks_the_users_language(command_api, client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = post(command_api, "/api/v1/cases", {})
