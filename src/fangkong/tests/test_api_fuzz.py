@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
 
 from fangkong.accounts.services import create_token
 
-EXAMPLES_PER_OPERATION = int(os.environ.get("FANGKONG_FUZZ_EXAMPLES", "5"))  # per mode and persona: < 90 s
+EXAMPLES_PER_OPERATION = int(os.environ.get("FANGKONG_FUZZ_EXAMPLES", "8"))  # per mode and persona: < 90 s
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
