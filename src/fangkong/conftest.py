@@ -76,11 +76,19 @@ def commander(tree):
 @pytest.fixture
 def person(grid_worker):
     return create_person(grid_worker, PersonInput(id_number=VALID_ID, name="张三", phone="13812345678",
-                                                  grid_code=grid_worker.jurisdiction.code))
+                                                  grid_code=grid_worker.jurisdiction.code)).person
 
 
 def login_client(client, user):
     client.force_login(user)
+    return client
+
+
+def bearer(client, user):
+    """The test client calling the API with a token of `user`."""
+    from fangkong.accounts.services import create_token
+
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {create_token(user.username)}"
     return client
 
 

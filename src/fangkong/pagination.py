@@ -1,6 +1,19 @@
-"""A queryset view for ninja's paginator that maps only the rows of the page it hands out."""
+"""The one paginator of every API list, and a queryset view for it that maps only the rows of the page it hands out."""
 
 from collections.abc import Callable
+
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+
+MAX_PAGE = 10**7  # far beyond any list; keeps the offset a number every database takes
+
+
+class Pages(PageNumberPagination):
+    """ninja's page numbers, bounded: a page beyond MAX_PAGE is refused (422 naming `page`), not a server error."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=1000)
 
 
 class MappedPage:

@@ -83,3 +83,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "fangkong.api.not_found_outside_routes"

@@ -2,12 +2,13 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import Field, Header, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from fangkong.pagination import MappedPage
+from fangkong.pagination import MappedPage, Pages
+from fangkong.schema_types import Column, Day, Id, Moment, Temperature, Text
 
 from . import services
-from .models import Classification, Placement, Resolution, Severity, SymptomReport
+from .models import Case, CaseEvent, Classification, Placement, Resolution, Severity, SymptomReport
 from .transitions import TRANSITIONS, actions_from
 
 router = Router(tags=["cases"])
@@ -45,27 +46,27 @@ def _case(case) -> dict:
 
 
 class CaseIn(Schema):
-    person_id: int
-    onset_date: dt.date | None = None
-    detected_at: dt.datetime | None = None
-    reported_at: dt.datetime | None = None
+    person_id: Id
+    onset_date: Day | None = None
+    detected_at: Moment | None = None
+    reported_at: Moment | None = None
     severity: Severity = Severity.MILD
 
 
 class TransitionIn(Schema):
-    action: str = Field(description=f"one of: {', '.join(TRANSITIONS)}")
-    at: dt.datetime | None = None
-    hospital: str = ""
-    note: str = ""
+    action: Text(20) = Field(description=f"one of: {', '.join(TRANSITIONS)}")
+    at: Moment | None = None
+    hospital: Column(Case, "hospital") = ""
+    note: Column(CaseEvent, "note") = ""
 
 
 class SeverityIn(Schema):
     severity: Severity
-    note: str = ""
+    note: Column(CaseEvent, "note") = ""
 
 
 @router.get("/cases", response=list[CaseOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_cases(request, classification: Classification | None = None, open_only: bool = True):
     cases = services.cases_for(request.auth).select_related("disease").order_by("-detected_at", "-id")
     if classification:
@@ -84,30 +85,30 @@ def open_case(request, payload: CaseIn):
 
 
 @router.get("/cases/{int:case_id}", response=CaseOut)
-def case_detail(request, case_id: int):
+def case_detail(request, case_id: Id):
     return _case(services.get_case_for(request.auth, case_id))
 
 
 @router.post("/cases/{int:case_id}/transitions", response=CaseOut,
              summary="Apply one action of the transition table; a forbidden one is refused (400)")
-def apply_transition(request, case_id: int, payload: TransitionIn):
+def apply_transition(request, case_id: Id, payload: TransitionIn):
     case = services.transition(request.auth, case_id, payload.action, at=payload.at, hospital=payload.hospital,
                                note=payload.note)
     return _case(case)
 
 
 @router.post("/cases/{int:case_id}/severity", response=CaseOut)
-def change_severity(request, case_id: int, payload: SeverityIn):
+def change_severity(request, case_id: Id, payload: SeverityIn):
     return _case(services.set_severity(request.auth, case_id, payload.severity, payload.note))
 
 
 class SymptomIn(Schema):
-    person_id: int
+    person_id: Id
     source: SymptomReport.Source
-    symptoms: str
-    temperature: Decimal | None = None
-    onset_date: dt.date | None = None
-    reported_at: dt.datetime | None = None
+    symptoms: Column(SymptomReport, "symptoms")
+    temperature: Temperature | None = None
+    onset_date: Day | None = None
+    reported_at: Moment | None = None
 
 
 class SymptomOut(Schema):
@@ -134,11 +135,11 @@ def _symptom(entry) -> dict:
 
 class ResolveIn(Schema):
     resolution: Resolution
-    note: str = ""
+    note: Column(SymptomReport, "note") = ""
 
 
 @router.get("/symptom-reports", response=list[SymptomOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_symptom_reports(request, open_only: bool = True):
     entries = services.ledger_for(request.auth).order_by("deadline")
     if open_only:
@@ -147,7 +148,7 @@ def list_symptom_reports(request, open_only: bool = True):
 
 
 @router.post("/symptom-reports", response={200: SymptomOut, 201: SymptomOut})
-def report_symptoms(request, payload: SymptomIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
+def report_symptoms(request, payload: SymptomIn, idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
     entry, created = services.report_symptoms(
         request.auth, payload.person_id, source=payload.source, symptoms=payload.symptoms,
         temperature=payload.temperature, onset_date=payload.onset_date, reported_at=payload.reported_at,
@@ -156,5 +157,5 @@ def report_symptoms(request, payload: SymptomIn, idempotency_key: str = Header("
 
 
 @router.post("/symptom-reports/{int:entry_id}/resolve", response=SymptomOut)
-def resolve_symptom_report(request, entry_id: int, payload: ResolveIn):
+def resolve_symptom_report(request, entry_id: Id, payload: ResolveIn):
     return _symptom(services.resolve_symptom_report(request.auth, entry_id, payload.resolution, payload.note))

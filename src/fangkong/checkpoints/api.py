@@ -1,24 +1,24 @@
 import datetime as dt
-from decimal import Decimal
 
 from ninja import Header, Router, Schema, Status
 
 from fangkong.people.api import PersonIn, person_input
+from fangkong.schema_types import Column, Id, Temperature, Text
 
 from . import services
-from .models import Handover
+from .models import Entry, Handover
 
 router = Router(tags=["checkpoints"])
 
 
 class EntryIn(Schema):
-    subject: str
-    temperature: Decimal | None = None
+    subject: Text(10)
+    temperature: Temperature | None = None
     person: PersonIn | None = None
-    plate: str = ""
-    travel_history: str = ""
-    contact_history: str = ""
-    destination: str = ""
+    plate: Column(Entry, "plate") = ""
+    travel_history: Column(Entry, "travel_history") = ""
+    contact_history: Column(Entry, "contact_history") = ""
+    destination: Column(Entry, "destination") = ""
 
 
 class HandoverOut(Schema):
@@ -39,7 +39,7 @@ class EntryOut(Schema):
 
 
 class ConfirmIn(Schema):
-    note: str = ""
+    note: Column(Handover, "note") = ""
 
 
 def _handover(h) -> dict:
@@ -49,8 +49,8 @@ def _handover(h) -> dict:
 
 @router.post("/checkpoints/{int:checkpoint_id}/entries", response={201: EntryOut},
              summary="Record a person, vehicle or vessel; send an Idempotency-Key so a resubmission counts once")
-def record_entry(request, checkpoint_id: int, payload: EntryIn,
-                 idempotency_key: str = Header("", alias="Idempotency-Key")):
+def record_entry(request, checkpoint_id: Id, payload: EntryIn,
+                 idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
     entry = services.record_entry(request.auth, checkpoint_id, services.EntryInput(
         subject=payload.subject, temperature=payload.temperature,
         person=person_input(payload.person) if payload.person else None, plate=payload.plate,
@@ -68,5 +68,5 @@ def list_handovers(request, status: str | None = None):
 
 
 @router.post("/handovers/{int:handover_id}/confirm", response=HandoverOut)
-def confirm(request, handover_id: int, payload: ConfirmIn):
+def confirm(request, handover_id: Id, payload: ConfirmIn):
     return _handover(services.confirm_arrival(request.auth, handover_id, note=payload.note))

@@ -23,7 +23,7 @@ from fangkong.cases import disease as diseases
 from fangkong.errors import InputRefused, Problems
 from fangkong.idempotency import services as idempotency
 from fangkong.people import crypto
-from fangkong.people.models import Person, RegistrationSource
+from fangkong.people.models import RegistrationSource
 from fangkong.people.services import Choice, Export, Masked, PersonInput, clean_person, register_from_source
 from fangkong.screening.models import TravelMode
 from fangkong.screening.services import VEHICLE_PATTERNS
@@ -124,10 +124,13 @@ def _record_entry(actor, checkpoint: Checkpoint, data: EntryInput) -> Entry:
     with transaction.atomic():
         person, passing = None, {}
         if traveller and inbound:
-            person, _created = register_from_source(actor, data.person, source=RegistrationSource.CHECKPOINT,
-                                                    source_ref=uuid.uuid4().hex)
-        elif traveller:
-            person = Person.objects.filter(id_number_hash=traveller.lookup_hash).first()
+            registered = register_from_source(actor, data.person, source=RegistrationSource.CHECKPOINT,
+                                              source_ref=uuid.uuid4().hex)
+            # A record beyond the checkpoint's reach stays with its owner, who was asked to take the
+            # handover: the entry keeps the traveller as entered, as for one passing through.
+            person = registered.person if registered.own else None
+        if traveller and person is None:
+            person = access.persons_for(actor).filter(id_number_hash=traveller.lookup_hash).first()
             if person is None:
                 passing = {"traveller_name": traveller.name, "traveller_id_hash": traveller.lookup_hash,
                            "traveller_id_cipher": crypto.encrypt(traveller.id_number)}

@@ -3,6 +3,7 @@ import datetime as dt
 from ninja import Field, Router, Schema
 
 from fangkong.accounts import access
+from fangkong.schema_types import Day, Text
 
 from . import services
 
@@ -27,7 +28,7 @@ class SummaryOut(Schema):
 
 @router.get("/{code}/summary", response=SummaryOut,
             summary="Today's figures over the subtree; each equals the sum of the children's plus `direct`")
-def jurisdiction_summary(request, code: str, date: dt.date | None = None):
+def jurisdiction_summary(request, code: Text(24), date: Day | None = None):
     node = access.get_jurisdiction_for(request.auth, code)
     result = services.summary(node, today=date)
     shown = [f for f in services.FIGURES if services.may_see_figure(request.auth, f)]

@@ -2,16 +2,18 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Header, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action, Reason
 from fangkong.errors import InputRefused
-from fangkong.pagination import MappedPage
+from fangkong.jurisdictions.models import Household, Jurisdiction
+from fangkong.pagination import MappedPage, Pages
+from fangkong.schema_types import Column, Day, Details, Id, Text
 
 from . import services
-from .models import IdType, RegistrationSource
+from .models import IdType, Person, Registration, RegistrationSource
 
 router = Router(tags=["persons"])
 
@@ -20,7 +22,7 @@ class PersonOut(Schema):
     id: int
     name: str
     sex: str
-    birth_date: dt.date
+    birth_date: dt.date | None = Field(description="null unless the caller's role sees the ID number in clear")
     id_type: str
     nationality: str
     id_number: str = Field(description="masked unless the caller's role needs it in clear")
@@ -33,40 +35,53 @@ class PersonOut(Schema):
 
 class PersonIn(Schema):
     id_type: IdType = IdType.RESIDENT_ID
-    id_number: str
-    nationality: str = "CHN"
-    name: str
-    phone: str = ""
-    grid_code: str = ""
-    household_code: str = ""
-    sex: str = ""
-    birth_date: dt.date | None = None
+    id_number: Text(40)
+    nationality: Column(Person, "nationality") = "CHN"
+    name: Column(Person, "name")
+    phone: Text(20) = ""
+    grid_code: Column(Jurisdiction, "code") = ""
+    household_code: Column(Household, "code") = ""
+    sex: Column(Person, "sex") = ""
+    birth_date: Day | None = None
 
 
 class RegistrationIn(PersonIn):
     source: RegistrationSource
-    source_ref: str = ""
-    details: dict = {}
+    source_ref: Column(Registration, "source_ref") = ""
+    details: Details = {}
+
+
+class TypedPersonOut(Schema):
+    """What the caller sent, checked and masked for their role: a receipt shows nothing the caller did not type."""
+
+    name: str
+    id_type: str
+    nationality: str
+    id_number: str
+    phone: str
+    grid_code: str
+    household_code: str | None
 
 
 class RegistrationOut(Schema):
-    id: int
-    created: bool
-    person: PersonOut | None = Field(description="null when the person's record lies outside the caller's subtree")
+    source: str
+    source_ref: str
+    created: bool = Field(description="false when this reference was registered before (nothing written)")
+    person: TypedPersonOut
 
 
 class PersonFilters(Schema):
-    q: str = Field("", description="resident ID, passport, phone, name or pinyin")
-    jurisdiction: str = Field("", description="code of a jurisdiction in the caller's subtree")
-    sex: str = ""
-    born_after: dt.date | None = None
-    born_before: dt.date | None = None
+    q: Text(60) = Field("", description="resident ID, passport, phone, name or pinyin")
+    jurisdiction: Column(Jurisdiction, "code") = Field("", description="code of a jurisdiction in the caller's subtree")
+    sex: Text(1) = ""
+    born_after: Day | None = None
+    born_before: Day | None = None
 
 
 def _out(card: services.PersonCard) -> dict:
     p = card.person
     return {
-        "id": p.pk, "name": p.name, "sex": p.sex, "birth_date": p.birth_date, "id_type": p.id_type,
+        "id": p.pk, "name": p.name, "sex": p.sex, "birth_date": card.birth_date, "id_type": p.id_type,
         "nationality": p.nationality, "id_number": card.id_number, "phone": card.phone, "address": card.address,
         "grid_code": p.grid.code, "household_code": p.household.code if p.household else None,
         "id_masked": card.id_masked,
@@ -74,7 +89,7 @@ def _out(card: services.PersonCard) -> dict:
 
 
 @router.get("/", response=list[PersonOut], summary="Persons in the caller's subtree (each row returned is audited)")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_persons(request, filters: Query[PersonFilters]):
     user = request.auth
     persons = services.search_persons(user, filters.q) if filters.q else access.persons_for(user)
@@ -85,6 +100,9 @@ def list_persons(request, filters: Query[PersonFilters]):
         if filters.sex not in ("M", "F"):
             raise InputRefused(("sex", _("sex is M or F")))
         persons = persons.filter(sex=filters.sex)
+    if (filters.born_after or filters.born_before) and "birth_date" not in access.unmasked_fields(user):
+        raise InputRefused(("born_after" if filters.born_after else "born_before",
+                            _("your role does not see birth dates, so it may not filter by them")))
     if filters.born_after:
         persons = persons.filter(birth_date__gte=filters.born_after)
     if filters.born_before:
@@ -99,7 +117,7 @@ def list_persons(request, filters: Query[PersonFilters]):
 
 
 @router.get("/{int:person_id}", response=PersonOut, summary="One person (audited)")
-def person_detail(request, person_id: int, reason: Reason = Reason.INTEGRATION):
+def person_detail(request, person_id: Id, reason: Reason = Reason.INTEGRATION):
     card = services.view_person(request.auth, person_id, reason=reason, channel="api",
                                 ip=request.META.get("REMOTE_ADDR"))
     return _out(card)
@@ -109,21 +127,25 @@ def person_input(payload: PersonIn) -> services.PersonInput:
     return services.PersonInput(**payload.dict(include=set(services.PersonInput.__dataclass_fields__)))
 
 
-@router.post("/", response={201: PersonOut}, summary="Add a person; an ID already registered is refused (409)")
+@router.post("/", response={201: PersonOut, 202: RegistrationOut},
+             summary="Add a person; an ID already registered in the caller's subtree is refused (409), one held "
+                     "elsewhere is kept as the caller's registration for its owner to decide (202)")
 def create_person(request, payload: PersonIn):
-    person = services.create_person(request.auth, person_input(payload))
-    return Status(201, _out(services.card_for(request.auth, person)))
+    registered = services.create_person(request.auth, person_input(payload))
+    if not registered.own:
+        return Status(202, {"source": RegistrationSource.GRID, "source_ref": "", "created": True,
+                            "person": services.receipt_for(request.auth, registered.typed)})
+    return Status(201, _out(services.card_for(request.auth, registered.person)))
 
 
 @router.post("/registrations", response={200: RegistrationOut, 201: RegistrationOut},
-             summary="Register a person from a source; merges onto the existing record, counted once per reference")
-def register_person(request, payload: RegistrationIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
-    person, created = services.register_from_source(
-        request.auth, person_input(payload), source=payload.source,
-        source_ref=payload.source_ref or idempotency_key, details=payload.details,
-    )
-    visible = access.persons_for(request.auth).filter(pk=person.pk).exists()
-    return Status(201 if created else 200, {
-        "id": person.pk, "created": created,
-        "person": _out(services.card_for(request.auth, person)) if visible else None,
-    })
+             summary="Register a person from a source: merged onto the record when it lies in the caller's subtree, "
+                     "else kept as the caller's for its owner to decide; the same reference counts once. The answer "
+                     "shows only what was sent, whether or not the ID is known anywhere")
+def register_person(request, payload: RegistrationIn, idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
+    source_ref = payload.source_ref or idempotency_key
+    registered = services.register_from_source(request.auth, person_input(payload), source=payload.source,
+                                               source_ref=source_ref, details=payload.details)
+    return Status(200 if registered.repeat else 201, {
+        "source": payload.source, "source_ref": source_ref, "created": not registered.repeat,
+        "person": services.receipt_for(request.auth, registered.typed)})

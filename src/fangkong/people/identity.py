@@ -96,10 +96,20 @@ def normalise_phone(raw: str, field: str = "phone") -> str:
 
 
 def mask_id_number(value: str) -> str:
-    """Keep the first three and last four characters: 420***********1234."""
-    if len(value) <= 7:
+    """Keep what cannot give the number back: a resident ID keeps its first three and last four characters
+    (420***********1234), so the county and the birth date stay hidden; any other document its last two,
+    hiding at least four. Shown beside the mask, the birth date (or an age) would undo it: it is masked with
+    the ID (access.UNMASKED_FIELDS), and the sex is already in the last four."""
+    if len(value) == 18:
+        return value[:3] + "*" * 11 + value[-4:]
+    if len(value) < 6:
         return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return "*" * (len(value) - 2) + value[-2:]
+
+
+def mask_birth_date(value) -> str:
+    """Withheld whole: with the ID's first three and last four shown, any part of it narrows the ID down."""
+    return ""
 
 
 def mask_phone(value: str) -> str:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -142,10 +146,30 @@ def _new_person(clean: CleanPerson) -> Person:
     )
 
 
-def create_person(actor, data: PersonInput) -> Person:
-    """Add a person who must not exist yet; a second record for the same ID is refused."""
+class Registered(NamedTuple):
+    """What one registration did. `own`: the person's record is the registrant's to merge onto (it lies in
+    their reach), or was created by them. A record beyond their reach is neither moved nor changed nor
+    shown: the registration is kept with the registrant's unit and the owning unit is asked (协查) to decide.
+    `typed` is what the registrant sent, checked: the only thing a receipt shows them."""
+
+    person: Person
+    created: bool
+    own: bool
+    typed: CleanPerson
+    repeat: bool = False  # the same (source, source_ref) was registered before: nothing written
+
+
+def create_person(actor, data: PersonInput) -> Registered:
+    """Add a person who must not exist yet. A second record for an ID the actor can see is refused; an ID
+    recorded beyond their reach is kept as their registration for its owner to decide, as any source's is."""
     clean = clean_person(actor, data)
-    if Person.objects.filter(id_number_hash=clean.lookup_hash).exists():
+    known = Person.objects.filter(id_number_hash=clean.lookup_hash).first()
+    if known is not None and not _within_reach(actor)(known):
+        with transaction.atomic():
+            [registered] = register_clean(actor, [clean], source=RegistrationSource.GRID,
+                                          source_refs=[f"person-form:{uuid.uuid4().hex}"], channel="web")
+        return registered
+    if known is not None:
         raise Conflict(("id_number", _("a person with this ID number is already registered")))
     try:
         with transaction.atomic():
@@ -156,35 +180,48 @@ def create_person(actor, data: PersonInput) -> Person:
             audit.record(actor, Action.REGISTER_PERSON, person=person, channel="web")
     except IntegrityError:  # the same ID saved by a concurrent request a moment ago
         raise Conflict(("id_number", _("a person with this ID number is already registered"))) from None
-    return person
+    return Registered(person, created=True, own=True, typed=clean)
 
 
 def register_from_source(actor, data: PersonInput, *, source: str, source_ref: str,
-                         details: dict | None = None) -> tuple[Person, bool]:
-    """Merge one source's registration onto the person's single record.
+                         details: dict | None = None) -> Registered:
+    """Merge one source's registration onto the person's single record (see register_clean).
 
     The same (source, source_ref) a second time returns the first result and writes nothing, so
-    a phone that resubmits counts once. Returns (person, created).
+    a phone that resubmits counts once.
     """
     if source not in RegistrationSource.values:
         raise InputRefused(("source", _("unknown source %(s)s") % {"s": source}))
     if not (source_ref or "").strip():
         raise InputRefused(("source_ref", _("a source reference is required")))
+    clean = clean_person(actor, data)
     earlier = Registration.objects.filter(source=source, source_ref=source_ref).select_related("person").first()
     if earlier:
-        return earlier.person, False
-    clean = clean_person(actor, data)
+        return Registered(earlier.person, created=False, own=_within_reach(actor)(earlier.person), typed=clean,
+                          repeat=True)
     with transaction.atomic():
-        [(person, created)] = register_clean(actor, [clean], source=source, source_refs=[source_ref],
-                                             details=details, channel="api")
-    return person, created
+        [registered] = register_clean(actor, [clean], source=source, source_refs=[source_ref],
+                                      details=details, channel="api")
+    return registered
+
+
+def _within_reach(actor) -> Callable[[Person], bool]:
+    """Whether a stored record is the actor's to merge onto: a person they may see (access.persons_for)."""
+    scope = access.scope_path(actor)
+    sees = scope is not None and access.may_see_persons(actor)
+    return lambda person: sees and person.jurisdiction_path.startswith(scope)
 
 
 def register_clean(actor, cleans: Sequence[CleanPerson], *, source: str, source_refs: Sequence[str],
-                   details: dict | None = None, channel: str = "import") -> list[tuple[Person, bool]]:
+                   details: dict | None = None, channel: str = "import") -> list[Registered]:
     """Merge a batch of checked registrations onto their people, creating those not known yet, with
     one registration and one audit row each. Several entries of one person make one record.
-    Call inside a transaction; returns (person, created) per entry."""
+
+    The one merge path of every source (forms, API, arrivals, checkpoints, imports): a person whose record
+    lies beyond the actor's reach is never moved, changed or shown. Their registration is kept with the
+    actor's unit (`details["unit"]`) and an assist request (协查) goes to the grid that holds the record,
+    whose people decide. Call inside a transaction; returns a Registered per entry."""
+    within_reach = _within_reach(actor)
     known = {p.id_number_hash: p for p in Person.objects.select_for_update().filter(
         id_number_hash__in={c.lookup_hash for c in cleans})}
     moves = source in {RegistrationSource.GRID, RegistrationSource.CENSUS}
@@ -194,7 +231,7 @@ def register_clean(actor, cleans: Sequence[CleanPerson], *, source: str, source_
         person = known.get(clean.lookup_hash)
         if person is None:
             new.setdefault(clean.lookup_hash, _new_person(clean))
-        else:
+        elif within_reach(person):
             changed.setdefault(clean.lookup_hash, set()).update(_merge(person, clean, moves=moves))
     bulk.insert(list(new.values()))
     now = timezone.now()
@@ -203,12 +240,41 @@ def register_clean(actor, cleans: Sequence[CleanPerson], *, source: str, source_
         for person in people:
             person.updated_at = now
         bulk.update(people, sorted(fields) + ["updated_at"])
-    people = [(known[c.lookup_hash], False) if c.lookup_hash in known else (new[c.lookup_hash], True) for c in cleans]
-    bulk.insert([Registration(person=person, source=source, source_ref=ref, registered_by=actor, details=details or {})
-                 for (person, _created), ref in zip(people, source_refs)])
-    audit.record_person_views(actor, [person.pk for person, _created in people], action=Action.REGISTER_PERSON,
+    registered = [Registered(known[c.lookup_hash], False, within_reach(known[c.lookup_hash]), c)
+                  if c.lookup_hash in known else Registered(new[c.lookup_hash], True, True, c) for c in cleans]
+    unit = {"unit": actor.jurisdiction.code} if actor.jurisdiction_id else {}
+    bulk.insert([Registration(person=r.person, source=source, source_ref=ref, registered_by=actor,
+                              details={**(details or {}), **({} if r.own else unit)})
+                 for r, ref in zip(registered, source_refs)])
+    _ask_owners(actor, [(r, ref) for r, ref in zip(registered, source_refs) if not r.own], source=source, now=now)
+    audit.record_person_views(actor, [r.person.pk for r in registered], action=Action.REGISTER_PERSON,
                               reason="", channel=channel, source=source)
-    return people
+    return registered
+
+
+def _ask_owners(actor, foreign: list[tuple[Registered, str]], *, source: str, now: dt.datetime) -> None:
+    """An assist request (协查) to the grid holding each record beyond the actor's reach: someone registered
+    this person with another unit; the owner finds out whether they moved and decides."""
+    if not foreign:
+        return
+    from fangkong.screening.models import AssistRequest  # screening builds on people: imported where used
+
+    unit = actor.jurisdiction
+    region = f"{unit.name} {unit.code}" if unit else actor.get_username()
+    reason = force_str(_("registered with %(unit)s (%(source)s); the record is yours: confirm where they live")
+                       % {"unit": region, "source": RegistrationSource(source).label})
+    AssistRequest.objects.bulk_create([AssistRequest(
+        region=region[:120], reference=_assist_reference(source, ref), name=r.typed.name,
+        id_number_cipher=crypto.encrypt(r.typed.id_number), id_number_hash=r.person.id_number_hash,
+        phone_cipher=crypto.encrypt(r.typed.phone) if r.typed.phone else None, address_code=r.person.grid.code,
+        reason=reason[:300], person=r.person, unit=r.person.grid, owner_path=r.person.grid.path, received_at=now,
+        deadline=now + dt.timedelta(hours=settings.ASSIST_HOURS)) for r, ref in foreign])
+
+
+def _assist_reference(source: str, source_ref: str) -> str:
+    """The registration's (source, reference), unique as it is, in the 60 characters a request's reference has."""
+    reference = f"{source}:{source_ref}"
+    return reference if len(reference) <= 60 else f"{source}:{hashlib.sha256(source_ref.encode()).hexdigest()[:40]}"
 
 
 def _merge(person: Person, clean: CleanPerson, *, moves: bool) -> list[str]:
@@ -228,6 +294,7 @@ def search_persons(actor, query: str) -> QuerySet[Person]:
     """Find people in the actor's subtree by resident ID, passport, phone, name or pinyin.
 
     Returns an unsliced queryset ordered by id; pages take the first SEARCH_LIMIT, the API paginates.
+    Only roles that see ID numbers may search by one: a hit would confirm a number rebuilt from its mask.
     """
     q = (query or "").strip()
     visible = access.persons_for(actor).select_related("grid", "grid__parent").order_by("id")
@@ -235,6 +302,7 @@ def search_persons(actor, query: str) -> QuerySet[Person]:
         return visible.none()
     compact = q.replace(" ", "").upper()
     if re.fullmatch(r"\d{17}[\dX]", compact):
+        _may_search_by_id(actor)
         return visible.filter(id_number_hash=identity_hash(IdType.RESIDENT_ID, compact))
     digits = re.sub(r"[\s\-+]", "", q)
     if re.fullmatch(r"(86)?1[3-9]\d{9}|0\d{9,11}", digits):
@@ -245,11 +313,17 @@ def search_persons(actor, query: str) -> QuerySet[Person]:
         letters = q.replace(" ", "").lower()
         return visible.filter(Q(name_pinyin__startswith=letters) | Q(name_initials=letters))
     if re.fullmatch(r"[A-Za-z0-9]{5,17}", compact):
+        _may_search_by_id(actor)
         return visible.filter(id_type=IdType.PASSPORT, id_number_hash__in=[
             crypto.lookup_hash(IdType.PASSPORT, f"{n}:{compact}")
             for n in Person.objects.filter(id_type=IdType.PASSPORT).values_list("nationality", flat=True).distinct()
         ])
     return visible.none()
+
+
+def _may_search_by_id(actor) -> None:
+    if "id_number" not in access.unmasked_fields(actor):
+        raise InputRefused(("q", _("your role may not search by ID number: search by name, pinyin or phone")))
 
 
 @dataclass(frozen=True)
@@ -258,6 +332,7 @@ class PersonCard:
 
     person: Person
     id_number: str
+    birth_date: dt.date | None  # None where the ID is masked: beside the mask it would give the ID back
     phone: str
     address: str
     id_masked: bool
@@ -267,15 +342,26 @@ class PersonCard:
 
 def card_for(actor, person: Person) -> PersonCard:
     clear = access.unmasked_fields(actor)
-    id_number, phone = person.id_number, person.phone
-    address = person.household.address if person.household else ""
     return PersonCard(
-        person=person,
-        id_number=id_number if "id_number" in clear else identity.mask_id_number(id_number),
-        phone=phone if "phone" in clear else identity.mask_phone(phone),
-        address=address if "address" in clear else identity.mask_address(address),
+        person=person, id_number=_shown(clear, "id_number", person.id_number),
+        birth_date=person.birth_date if "birth_date" in clear else None, phone=_shown(clear, "phone", person.phone),
+        address=_shown(clear, "address", person.household.address if person.household else ""),
         id_masked="id_number" not in clear, phone_masked="phone" not in clear, address_masked="address" not in clear,
     )
+
+
+def receipt_for(actor, typed: CleanPerson) -> dict:
+    """What a registrant sent, checked and masked for their role as a stored record would be: a receipt shows
+    nothing they did not type, whoever holds the record."""
+    clear = access.unmasked_fields(actor)
+    return {"name": typed.name, "id_type": typed.id_type, "nationality": typed.nationality,
+            "id_number": _shown(clear, "id_number", typed.id_number), "phone": _shown(clear, "phone", typed.phone),
+            "grid_code": typed.grid.code if typed.grid else "",
+            "household_code": typed.household.code if typed.household else None}
+
+
+def _shown(clear: set[str], field: str, value):
+    return value if field in clear else _MASKS[field](value)
 
 
 def view_person(actor, person_id, *, reason: str = Reason.ROUTINE, channel: str = "web",
@@ -291,7 +377,7 @@ class Masked:
     """A person's ID number, phone or address in an export: in clear or masked, as the viewer's role allows.
     `path` reads it off the record itself (a request's own encrypted ID) instead of off its person."""
 
-    field: str  # id_number | phone | address
+    field: str  # id_number | birth_date | phone | address
     path: str = ""
 
 
@@ -303,8 +389,11 @@ class Choice:
     choices: Sequence[tuple[str, str]]
 
 
-_MASKED_PATHS = {"id_number": "id_number_cipher", "phone": "phone_cipher", "address": "household__address"}
-_MASKS = {"id_number": identity.mask_id_number, "phone": identity.mask_phone, "address": identity.mask_address}
+_MASKED_PATHS = {"id_number": "id_number_cipher", "birth_date": "birth_date", "phone": "phone_cipher",
+                 "address": "household__address"}
+_MASKS = {"id_number": identity.mask_id_number, "birth_date": identity.mask_birth_date, "phone": identity.mask_phone,
+          "address": identity.mask_address}
+_ENCRYPTED = {"id_number", "phone"}
 
 
 class RegisterRows:
@@ -356,13 +445,13 @@ class RegisterRows:
 
 
 def _masked_reader(index: int, field: str, in_clear: bool, cipher: crypto.FieldCipher):
-    mask, encrypted = _MASKS[field], field != "address"
+    mask, encrypted = _MASKS[field], field in _ENCRYPTED
 
     def read(row):
-        value = row[index] or ""
+        value = row[index]
         if encrypted and value:
             value = cipher.decrypt(value)
-        return value if in_clear else mask(value)
+        return _cell(value, None) if in_clear else mask(value or "")
 
     return read
 
@@ -403,7 +492,7 @@ class Export:
 
 PERSONS_EXPORT = Export("persons", _("Residents"), access.persons_for, person="", columns=[
     (_("Record"), "pk"), (_("Full name"), "name"), (_("Sex"), Choice("sex", Sex.choices)),
-    (_("Birth date"), "birth_date"),
+    (_("Birth date"), Masked("birth_date")),
     (_("ID type"), Choice("id_type", IdType.choices)), (_("ID number"), Masked("id_number")),
     (_("Phone"), Masked("phone")), (_("Grid"), "grid__code"), (_("Household"), "household__code"),
     (_("Address"), Masked("address"))])

@@ -6,6 +6,7 @@ from django.utils import timezone
 from fangkong.accounts import access
 from fangkong.audit.models import Reason
 from fangkong.quarantine.models import Reason as OrderReason
+from fangkong.errors import InputRefused
 from fangkong.web.exports import register_response
 from fangkong.web.forms import form_key
 
@@ -19,11 +20,15 @@ ORDER_REASONS = [(r.value, r.label) for r in (OrderReason.CLOSE_CONTACT, OrderRe
 @login_required
 def search(request):
     query = request.GET.get("q", "").strip()
-    persons = list(services.search_persons(request.user, query)[: services.SEARCH_LIMIT + 1]) if query else []
+    try:
+        persons = list(services.search_persons(request.user, query)[: services.SEARCH_LIMIT + 1]) if query else []
+        refused = ""
+    except InputRefused as refusal:
+        persons, refused = [], "; ".join(str(p.message) for p in refusal.problems)
     more = len(persons) > services.SEARCH_LIMIT
     persons = persons[: services.SEARCH_LIMIT]
     cards = [services.card_for(request.user, p) for p in persons]
-    return render(request, "people/search.html", {"query": query, "cards": cards, "more": more,
+    return render(request, "people/search.html", {"query": query, "cards": cards, "more": more, "refused": refused,
                                                   "may_see_persons": access.may_see_persons(request.user)})
 
 
@@ -35,7 +40,7 @@ def detail(request, person_id):
     return render(request, "people/detail.html", {
         "card": card, "person": person, "reasons": Reason.choices, "reason": reason,
         "registrations": person.registrations.all()[:20],
-        "age": _age(person.birth_date),
+        "age": _age(card.birth_date) if card.birth_date else None,
         "order": person.quarantine_orders.filter(status="active").first(),
         "case": person.cases.filter(closed_at=None).first(),
         "key": form_key(), "order_reasons": ORDER_REASONS,

@@ -1,16 +1,21 @@
 import datetime as dt
 from decimal import Decimal
+from enum import StrEnum
 from typing import Literal
 
 from django.utils.translation import gettext as _
 
 from ninja import Field, Header, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from fangkong.pagination import MappedPage
+from fangkong.pagination import MappedPage, Pages
+from fangkong.schema_types import Column, Count, Id, Moment, Problem, Temperature, Text
 
 from . import services
-from .models import OPEN_STATUSES, AlertKind, AlertStatus, Kind, OrderStatus, Reason
+from .models import OPEN_STATUSES, AlertKind, AlertStatus, Kind, OrderStatus, Reason, Reading
+
+# The reasons of an order under their own schema name: the audit log has a Reason of its own.
+OrderReason = StrEnum("OrderReason", {reason.name: reason.value for reason in Reason})
 
 router = Router(tags=["quarantine"])
 
@@ -20,7 +25,7 @@ class OrderOut(Schema):
     person_id: int
     person_name: str
     kind: Kind
-    reason: Reason
+    reason: OrderReason
     room: str | None
     starts_at: dt.datetime
     planned_end_at: dt.datetime
@@ -35,28 +40,28 @@ def _order(order) -> dict:
 
 
 class OrderIn(Schema):
-    person_id: int
+    person_id: Id
     kind: Kind
-    reason: Reason
-    starts_at: dt.datetime | None = None
-    room_id: int | None = None
-    days: int | None = None
+    reason: OrderReason
+    starts_at: Moment | None = None
+    room_id: Id | None = None
+    days: Count | None = None
 
 
 class ExtendIn(Schema):
-    days: int
+    days: Count
 
 
 class EndIn(Schema):
     status: OrderStatus
-    note: str = ""
+    note: Text(200) = ""
 
 
 class ReadingIn(Schema):
-    person_id: int
-    temperature: Decimal
-    taken_at: dt.datetime | None = None
-    symptoms: str = ""
+    person_id: Id
+    temperature: Temperature
+    taken_at: Moment | None = None
+    symptoms: Column(Reading, "symptoms") = ""
 
 
 class ReadingOut(Schema):
@@ -69,16 +74,11 @@ class ReadingOut(Schema):
 
 
 class BatchReadingIn(ReadingIn):
-    idempotency_key: str | None = Field(None, max_length=80)
+    idempotency_key: Text(80) | None = None
 
 
 class BatchIn(Schema):
     readings: list[BatchReadingIn] = Field(..., min_length=1, max_length=500)
-
-
-class Problem(Schema):
-    field: str
-    message: str
 
 
 class BatchResultOut(Schema):
@@ -101,35 +101,35 @@ class AlertOut(Schema):
 
 
 class AlertStepIn(Schema):
-    note: str = ""
+    note: Text(200) = ""
 
 
 @router.get("/quarantine-orders", response=list[OrderOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_orders(request, status: OrderStatus = OrderStatus.ACTIVE):
     return MappedPage(services.orders_for(request.auth).filter(status=status).order_by("planned_end_at", "id"), _order)
 
 
 @router.post("/quarantine-orders", response={201: OrderOut})
 def place_order(request, payload: OrderIn):
-    order = services.place_order(request.auth, payload.person_id, kind=payload.kind, reason=payload.reason,
+    order = services.place_order(request.auth, payload.person_id, kind=payload.kind, reason=payload.reason.value,
                                  starts_at=payload.starts_at, room_id=payload.room_id, days=payload.days)
     return Status(201, _order(order))
 
 
 @router.post("/quarantine-orders/{int:order_id}/extend", response=OrderOut)
-def extend_order(request, order_id: int, payload: ExtendIn):
+def extend_order(request, order_id: Id, payload: ExtendIn):
     return _order(services.extend_order(request.auth, order_id, payload.days))
 
 
 @router.post("/quarantine-orders/{int:order_id}/end", response=OrderOut)
-def end_order(request, order_id: int, payload: EndIn):
+def end_order(request, order_id: Id, payload: EndIn):
     return _order(services.end_order(request.auth, order_id, status=payload.status, note=payload.note))
 
 
 @router.post("/readings", response={200: ReadingOut, 201: ReadingOut},
              summary="Record a temperature; send an Idempotency-Key so a resubmission is counted once")
-def record_reading(request, payload: ReadingIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
+def record_reading(request, payload: ReadingIn, idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
     reading, created = services.record_reading(request.auth, payload.person_id, temperature=payload.temperature,
                                                taken_at=payload.taken_at, symptoms=payload.symptoms,
                                                idempotency_key=idempotency_key or None)
@@ -166,7 +166,7 @@ def _alert(alert) -> dict:
 
 
 @router.get("/alerts", response=list[AlertOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_alerts(request, status: AlertStatus | None = None, kind: AlertKind | None = None):
     alerts = services.alerts_for(request.auth).select_related("reading").order_by("-raised_at", "-id")
     if status:
@@ -179,10 +179,10 @@ def list_alerts(request, status: AlertStatus | None = None, kind: AlertKind | No
 
 
 @router.post("/alerts/{int:alert_id}/acknowledge", response=AlertOut)
-def acknowledge_alert(request, alert_id: int, payload: AlertStepIn):
+def acknowledge_alert(request, alert_id: Id, payload: AlertStepIn):
     return _alert(services.handle_alert(request.auth, alert_id, "acknowledge", payload.note))
 
 
 @router.post("/alerts/{int:alert_id}/resolve", response=AlertOut)
-def resolve_alert(request, alert_id: int, payload: AlertStepIn):
+def resolve_alert(request, alert_id: Id, payload: AlertStepIn):
     return _alert(services.handle_alert(request.auth, alert_id, "resolve", payload.note))

@@ -3,6 +3,7 @@ import datetime as dt
 from ninja import Header, Router, Schema, Status
 
 from fangkong.accounts import access
+from fangkong.schema_types import Day, Text
 
 from . import services
 
@@ -10,8 +11,8 @@ router = Router(tags=["reporting"])
 
 
 class ReportIn(Schema):
-    day: dt.date
-    note: str = ""
+    day: Day
+    note: Text(300) = ""
 
 
 class ReportOut(Schema):
@@ -23,7 +24,7 @@ class ReportOut(Schema):
     submitted_at: dt.datetime
 
 
-class ChildOut(Schema):
+class ChildReportOut(Schema):
     code: str
     name: str
     reported: bool
@@ -37,7 +38,7 @@ class CompletenessOut(Schema):
     reported: bool
     grids: int
     grids_reported: int
-    children: list[ChildOut]
+    children: list[ChildReportOut]
     missing_grids: list[str]
 
 
@@ -48,13 +49,13 @@ def _report(r) -> dict:
 
 @router.post("/jurisdictions/{code}/reports", response={201: ReportOut},
              summary="Submit the day's zero report for a unit; a second one is a correction (note required)")
-def submit(request, code: str, payload: ReportIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
+def submit(request, code: Text(24), payload: ReportIn, idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
     return Status(201, _report(services.submit(request.auth, code, payload.day, note=payload.note,
                                                idempotency_key=idempotency_key or None)))
 
 
 @router.get("/jurisdictions/{code}/reports/{day}", response=CompletenessOut)
-def completeness(request, code: str, day: dt.date):
+def completeness(request, code: Text(24), day: Day):
     status = services.completeness(access.get_jurisdiction_for(request.auth, code), day)
     return {"code": status.node.code, "day": day, "reported": status.own is not None, "grids": status.grids,
             "grids_reported": status.grids_reported,

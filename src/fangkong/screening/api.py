@@ -1,13 +1,14 @@
 import datetime as dt
 
-from ninja import Header, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Header, Router, Schema, Status
+from ninja.pagination import paginate
 
-from fangkong.pagination import MappedPage
+from fangkong.pagination import MappedPage, Pages
 from fangkong.people.api import PersonIn, person_input
+from fangkong.schema_types import Column, Day, Id, Moment, Text
 
 from . import services
-from .models import RiskLevel
+from .models import Arrival, AssistRequest, RiskArea, RiskLevel
 
 router = Router(tags=["screening"])
 
@@ -24,22 +25,22 @@ class RiskAreaOut(Schema):
 
 
 class RiskAreaIn(Schema):
-    code: str
-    level: str
-    valid_from: dt.date
-    valid_to: dt.date | None = None
-    name: str = ""
-    note: str = ""
+    code: Column(RiskArea, "code")
+    level: Text(8)
+    valid_from: Day
+    valid_to: Day | None = None
+    name: Column(RiskArea, "name") = ""
+    note: Text(200) = ""
 
 
 @router.get("/risk-areas", response=list[RiskAreaOut], auth=None,
             summary="The risk areas in force on a day (default today); public, no token needed")
-def list_risk_areas(request, day: dt.date | None = None):
+def list_risk_areas(request, day: Day | None = None):
     return list(services.in_force(day))
 
 
 @router.get("/risk-areas/{code}/history", response=list[RiskAreaOut], auth=None)
-def risk_area_history(request, code: str):
+def risk_area_history(request, code: Text(12)):
     return list(services.history(code))
 
 
@@ -51,18 +52,18 @@ def declare(request, payload: RiskAreaIn):
 
 
 class ArrivalIn(PersonIn):
-    origin_code: str
-    origin_name: str = ""
-    arrived_at: dt.datetime
-    mode: str
-    vehicle: str = ""
-    category: str
+    origin_code: Column(Arrival, "origin_code")
+    origin_name: Column(Arrival, "origin_name") = ""
+    arrived_at: Moment
+    mode: Text(8)
+    vehicle: Column(Arrival, "vehicle") = ""
+    category: Text(10)
 
 
 class ArrivalOut(Schema):
     id: int
-    person_id: int
-    person_name: str
+    person_id: int | None = Field(description="null when another unit holds the person's record")
+    person_name: str = Field(description="the name as entered")
     origin_code: str
     origin_name: str
     arrived_at: dt.datetime
@@ -77,14 +78,14 @@ class ArrivalOut(Schema):
 
 
 def _arrival(a) -> dict:
-    return {"id": a.pk, "person_id": a.person_id, "person_name": a.person.name, "origin_code": a.origin_code,
+    return {"id": a.pk, "person_id": a.person_id if a.person_here else None, "person_name": a.name, "origin_code": a.origin_code,
             "origin_name": a.origin_name, "arrived_at": a.arrived_at, "mode": a.mode, "vehicle": a.vehicle,
             "category": a.category, "grid": a.grid.code, "origin_risk": a.origin_risk, "follow_up": a.follow_up,
             "follow_up_due": a.follow_up_due, "follow_up_done_at": a.follow_up_done_at}
 
 
 @router.get("/arrivals", response=list[ArrivalOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_arrivals(request, overdue: bool = False):
     arrivals = services.overdue_follow_ups(request.auth) if overdue else services.arrivals_for(request.auth)
     return MappedPage(arrivals, _arrival)
@@ -92,7 +93,7 @@ def list_arrivals(request, overdue: bool = False):
 
 @router.post("/arrivals", response={200: ArrivalOut, 201: ArrivalOut},
              summary="Register an arrival; send an Idempotency-Key so a resubmission is counted once")
-def register_arrival(request, payload: ArrivalIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
+def register_arrival(request, payload: ArrivalIn, idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
     arrival, created = services.register_arrival(request.auth, services.ArrivalInput(
         person=person_input(payload), origin_code=payload.origin_code, origin_name=payload.origin_name,
         arrived_at=payload.arrived_at, mode=payload.mode, vehicle=payload.vehicle, category=payload.category),
@@ -101,13 +102,13 @@ def register_arrival(request, payload: ArrivalIn, idempotency_key: str = Header(
 
 
 class AssistIn(Schema):
-    region: str
-    reference: str
-    name: str
-    address_code: str
-    id_number: str = ""
-    phone: str = ""
-    reason: str = ""
+    region: Column(AssistRequest, "region")
+    reference: Column(AssistRequest, "reference")
+    name: Column(AssistRequest, "name")
+    address_code: Column(AssistRequest, "address_code")
+    id_number: Text(40) = ""
+    phone: Text(20) = ""
+    reason: Column(AssistRequest, "reason") = ""
 
 
 class AssistOut(Schema):
@@ -123,8 +124,8 @@ class AssistOut(Schema):
 
 
 class AnswerIn(Schema):
-    status: str
-    note: str = ""
+    status: Text(10)
+    note: Column(AssistRequest, "answer_note") = ""
 
 
 def _assist(r) -> dict:
@@ -140,12 +141,12 @@ def receive_assist_request(request, payload: AssistIn):
 
 
 @router.get("/assist-requests", response=list[AssistOut])
-@paginate(PageNumberPagination, page_size=50)
-def list_assist_requests(request, status: str | None = None, overdue: bool = False):
+@paginate(Pages, page_size=50)
+def list_assist_requests(request, status: Text(10) | None = None, overdue: bool = False):
     rows = services.overdue_assist_requests(request.auth) if overdue else services.assist_requests_for(request.auth)
     return MappedPage(rows.filter(status=status) if status else rows, _assist)
 
 
 @router.post("/assist-requests/{int:request_id}/answer", response=AssistOut)
-def answer_assist_request(request, request_id: int, payload: AnswerIn):
+def answer_assist_request(request, request_id: Id, payload: AnswerIn):
     return _assist(services.answer_assist_request(request.auth, request_id, payload.status, note=payload.note))

@@ -80,6 +80,10 @@ class Arrival(models.Model):
     """One arrival in the register (来返人员登记): who, from where, when, by what, to which grid."""
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="arrivals")
+    # The name and phone as entered: the register shows what its unit wrote, never the fields of a record
+    # that another unit holds (people.services.register_clean leaves those untouched and unseen).
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    phone_cipher = models.BinaryField(null=True, blank=True, editable=False)
     origin_code = models.CharField(_("from (area code)"), max_length=12)
     origin_name = models.CharField(_("from"), max_length=120)
     arrived_at = models.DateTimeField(_("arrived at"))
@@ -97,6 +101,11 @@ class Arrival(models.Model):
     entered_at = models.DateTimeField(auto_now_add=True)
     # The same person arriving at the same minute from the same place, whatever the channel: one arrival.
     fingerprint = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    @property
+    def person_here(self) -> bool:
+        """Whether the person's record lies in this register's unit (else another unit holds it)."""
+        return self.person.jurisdiction_path.startswith(self.owner_path)
 
     class Meta:
         ordering = ["-arrived_at"]

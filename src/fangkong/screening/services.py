@@ -308,12 +308,17 @@ def _store_arrivals(actor, checked: list[_CheckedArrival], now: dt.datetime, led
     people = register_clean(actor, [c.person for c in checked], source=RegistrationSource.ARRIVAL,
                             source_refs=[f"arrival:{c.fingerprint}" for c in checked])
     arrivals = []
-    for item, (person, _created) in zip(checked, people):
+    for item, registered in zip(checked, people):
         follow_up = FOLLOW_UP_BY_RISK.get(item.risk, FollowUp.NONE)
+        # Kept with the grid that holds the person's record, or, when that lies beyond the actor's reach, with
+        # the grid the actor named: the follow-up is theirs until the owner, asked by register_clean, decides.
+        grid = registered.person.grid if registered.own else registered.typed.grid
+        typed = registered.typed
         arrivals.append(Arrival(
-            person=person, origin_code=item.origin_code, origin_name=item.origin_name,
+            person=registered.person, name=typed.name,
+            phone_cipher=crypto.encrypt(typed.phone) if typed.phone else None, origin_code=item.origin_code, origin_name=item.origin_name,
             arrived_at=item.data.arrived_at, mode=item.data.mode, vehicle=item.vehicle, category=item.data.category,
-            grid_id=person.grid_id, owner_path=person.jurisdiction_path, origin_risk=item.risk, follow_up=follow_up,
+            grid=grid, owner_path=grid.path, origin_risk=item.risk, follow_up=follow_up,
             follow_up_due=now + dt.timedelta(hours=FOLLOW_UP_HOURS[follow_up]) if follow_up != FollowUp.NONE
             else None, entered_by=actor, fingerprint=item.fingerprint))
     bulk.insert(arrivals)
@@ -486,8 +491,8 @@ def answer_rows(actor, region: str):
 # --- the registers as downloads ------------------------------------------------------------------
 
 ARRIVALS_EXPORT = Export("arrivals", _("Arrival register"), arrivals_for, columns=[
-    (_("Arrived at"), "arrived_at"), (_("Full name"), "person__name"), (_("ID number"), Masked("id_number")),
-    (_("Phone"), Masked("phone")), (_("From (area code)"), "origin_code"), (_("Place of origin"), "origin_name"),
+    (_("Arrived at"), "arrived_at"), (_("Full name"), "name"), (_("ID number"), Masked("id_number")),
+    (_("Phone"), Masked("phone", path="phone_cipher")), (_("From (area code)"), "origin_code"), (_("Place of origin"), "origin_name"),
     (_("Risk at origin"), Choice("origin_risk", RiskLevel.choices)),
     (_("Travel mode"), Choice("mode", TravelMode.choices)),
     (_("Train, flight or plate"), "vehicle"), (_("Category"), Choice("category", ArrivalCategory.choices)),

@@ -3,6 +3,7 @@ import datetime as dt
 from ninja import Field, Router, Schema, Status
 
 from fangkong.accounts import access
+from fangkong.schema_types import Column, Count, Id, Number, Text
 
 from . import services
 from .models import Action, Level, Rule, SignalKind
@@ -11,11 +12,11 @@ router = Router(tags=["warning"])
 
 
 class RuleIn(Schema):
-    name: str
-    signal: str  # checked by the service, so an unknown signal gets a message that lists the known ones
-    threshold: float
-    level: int
-    tier: str = "county"
+    name: Column(Rule, "name")
+    signal: Text(40)  # checked by the service, so an unknown signal gets a message that lists the known ones
+    threshold: Number
+    level: Count
+    tier: Text(20) = "county"
 
 
 class RuleOut(Schema):
@@ -39,7 +40,7 @@ class TaskOut(Schema):
 
 
 class DoneIn(Schema):
-    note: str = ""
+    note: Text(200) = ""
 
 
 class LevelBelowOut(Schema):
@@ -79,7 +80,7 @@ def list_tasks(request, open_only: bool = True):
 
 
 @router.post("/warning/tasks/{int:task_id}/done", response=TaskOut)
-def complete_task(request, task_id: int, payload: DoneIn):
+def complete_task(request, task_id: Id, payload: DoneIn):
     return _task(services.complete_task(request.auth, task_id, note=payload.note))
 
 

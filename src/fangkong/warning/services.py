@@ -4,6 +4,7 @@ response level with its audit row, and open and track playbooks (real or drills)
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -90,6 +91,8 @@ def add_rule(actor, *, name: str, signal: str, threshold, level, tier: str = Tie
                      % {"s": signal, "all": ", ".join(str(label) for label in SignalKind.labels)})
     try:
         threshold = float(threshold)
+        if not math.isfinite(threshold):  # NaN or infinity: no signal crosses it, and JSON cannot carry it
+            raise ValueError
         if threshold < 0:
             problems.add("threshold", _("a threshold cannot be negative"))
     except (TypeError, ValueError):

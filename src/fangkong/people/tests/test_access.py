@@ -66,7 +66,7 @@ def test_search_finds_only_inside_the_subtree_and_only_an_opened_hit_is_audited(
     client.force_login(sibling_worker)
     assert "张三" not in client.get("/persons/", {"q": "张"}).content.decode()
     client.force_login(grid_worker)
-    for query in ("420102199003071232", "138 1234 5678", "张", "zhangs", "zs"):
+    for query in ("138 1234 5678", "张", "zhangs", "zs"):
         assert f"/persons/{person.pk}/" in client.get("/persons/", {"q": query}).content.decode(), query
     assert not views_of(person).exists()
     client.get(f"/persons/{person.pk}/?reason=search")

@@ -49,14 +49,15 @@ def test_a_passport_holder_needs_nationality_sex_and_birth_date(grid_worker):
     assert {p.field for p in caught.value.problems} == {"nationality", "sex", "birth_date"}
     person = create_person(grid_worker, PersonInput(
         id_type="passport", id_number="e1234567", nationality="usa", name="John Smith", sex="M",
-        birth_date=dt.date(1980, 1, 2), grid_code=grid_worker.jurisdiction.code))
+        birth_date=dt.date(1980, 1, 2), grid_code=grid_worker.jurisdiction.code)).person
     assert (person.id_number, person.nationality) == ("E1234567", "USA")
 
 
 def test_registrations_from_several_sources_merge_onto_one_person(person, grid_worker):
     data = PersonInput(id_number=VALID_ID, name="张三", phone="13900000000", grid_code=grid_worker.jurisdiction.code)
-    merged, created = register_from_source(grid_worker, data, source="checkpoint", source_ref="cp-1")
-    assert merged.pk == person.pk and not created
+    merged, created, own, _typed, _repeat = register_from_source(grid_worker, data, source="checkpoint",
+                                                                 source_ref="cp-1")
+    assert merged.pk == person.pk and own and not created
     merged.refresh_from_db()
     assert merged.phone == "13900000000"
     assert Person.objects.count() == 1
@@ -65,8 +66,8 @@ def test_registrations_from_several_sources_merge_onto_one_person(person, grid_w
 
 def test_a_registration_repeated_by_a_flaky_phone_counts_once(grid_worker):
     data = PersonInput(id_number=VALID_ID, name="张三", grid_code=grid_worker.jurisdiction.code)
-    first, created = register_from_source(grid_worker, data, source="arrival", source_ref="phone-abc")
-    again, created_again = register_from_source(grid_worker, data, source="arrival", source_ref="phone-abc")
-    assert (created, created_again) == (True, False) and first.pk == again.pk
+    first = register_from_source(grid_worker, data, source="arrival", source_ref="phone-abc")
+    again = register_from_source(grid_worker, data, source="arrival", source_ref="phone-abc")
+    assert (first.created, first.repeat, again.repeat) == (True, False, True) and first.person.pk == again.person.pk
     assert Registration.objects.count() == 1
     assert AuditEvent.objects.filter(action=Action.REGISTER_PERSON).count() == 1

@@ -60,7 +60,7 @@ def test_a_batch_stores_each_reading_once_and_refuses_the_bad_ones_alone(api, pe
     post(api, "/api/v1/quarantine-orders", {"person_id": person.pk, "kind": "home", "reason": "close_contact"})
     body17 = "42010219850101001"  # calc_check_digit ignores the last character it is given
     unwatched = create_person(grid_worker, PersonInput(id_number=body17 + ric.calc_check_digit(body17 + "?"), name="李四",
-                                                       grid_code=grid_worker.jurisdiction.code))
+                                                       grid_code=grid_worker.jurisdiction.code)).person
     batch = {"readings": [
         {"person_id": person.pk, "temperature": "36.6", "idempotency_key": "round-1-a"},
         {"person_id": person.pk, "temperature": "38.2", "idempotency_key": "round-1-b"},
@@ -82,6 +82,6 @@ def test_a_batch_stores_each_reading_once_and_refuses_the_bad_ones_alone(api, pe
 
 def test_a_batch_says_which_entry_is_malformed(api, person):
     response = post(api, "/api/v1/readings/batch", {"readings": [{"person_id": person.pk}]})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "readings.0.temperature"
-    assert post(api, "/api/v1/readings/batch", {"readings": []}).status_code == 400
+    assert post(api, "/api/v1/readings/batch", {"readings": []}).status_code == 422

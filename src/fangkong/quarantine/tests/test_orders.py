@@ -20,7 +20,7 @@ def site(commander, tree):
 @pytest.fixture
 def second_person(grid_worker):
     return create_person(grid_worker, PersonInput(id_number="420102198501010016", name="李四",
-                                                  grid_code=grid_worker.jurisdiction.code))
+                                                  grid_code=grid_worker.jurisdiction.code)).person
 
 
 def test_one_active_order_per_person(person, grid_worker):

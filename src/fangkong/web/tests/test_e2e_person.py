@@ -1,4 +1,5 @@
-"""In a real headless Chromium: a grid worker finds a person of the grid and sees a masked ID;
+"""In a real headless Chromium: a grid worker finds a person of the grid and sees a masked ID (and no birth date),
+and may not search by ID number;
 a grid worker of the neighbouring grid opening the same address gets 404."""
 
 import re
@@ -22,7 +23,11 @@ def test_a_grid_worker_finds_a_person_and_sees_a_masked_id(live_server, page, pe
     page.wait_for_url(re.compile(r"/persons/\d+/"))
     assert page.get_by_test_id("id-number").inner_text().startswith("420***********1232")
     assert "420102199003071232" not in page.content()
+    assert "1990-03-07" not in page.content() and "岁" not in page.locator("h1").inner_text()  # no birth date, no age
     person_url = page.url
+    page.fill("header input[name=q]", "420102199003071232")
+    page.press("header input[name=q]", "Enter")
+    assert "不能按证件号码查询" in page.get_by_role("alert").inner_text()
     assert AuditEvent.objects.filter(action=Action.VIEW_PERSON, person=person, actor=grid_worker,
                                      reason="search").count() == 1
 

@@ -73,7 +73,7 @@ def test_the_api_streams_a_register_to_a_token(client, grid_worker, arrival):
     assert response.status_code == 200 and "张三" in b"".join(response.streaming_content).decode("utf-8-sig")
     assert client.get("/api/v1/exports/beds", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 404
     refused = client.get("/api/v1/exports/arrivals", {"format": "pdf"}, HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "format"
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "format"
 
 
 def test_an_address_for_a_format_we_do_not_write_is_not_found(client, commander, tree):
