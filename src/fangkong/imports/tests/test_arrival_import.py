@@ -83,7 +83,7 @@ def test_a_row_lists_its_unreadable_cells_with_the_problems_the_register_finds_i
     rows = [arrival_row(grid, id_number="420102199003071233", arrived="昨天", mode="骑马")]  # check digit, time, mode
     found = {column: message for _row, column, _h, message, _r in refusals(checked(grid_worker, workbook(rows)))}
     assert set(found) == {"B", "F", "G"}
-    assert found["B"] == "the check digit of this resident ID is wrong"
+    assert found["B"] == "the check digit of this resident ID should be 2"
     assert "is not a date and time" in found["F"]  # the cell's own reason, not "give the arrival time" again
 
 
