@@ -95,7 +95,7 @@ class Column:
         return self.required or self.required_when is not None
 
     def words_for(self, values: Sequence[str]) -> str:
-        """A choice's stored values as the sheet's first word for each: 火车/飞机/自驾."""
+        """A choice's stored values as the sheet's first word for each: 火车/飞机/汽车."""
         return "/".join(self.words.aliases[v][0] for v in values)
 
 
