@@ -97,20 +97,20 @@ def test_a_refusal_speaks_the_users_language(command_api, client):
 
 def test_one_idempotency_key_sent_concurrently_returns_the_stored_report(command_api, person, monkeypatch):
     """The other request stores its report between our look-up and our insert: ours answers with theirs."""
-    from fangkong.cases import services
+    from fangkong.idempotency.models import IdempotencyKey
 
     payload = {"person_id": person.pk, "source": "grid", "symptoms": "发热"}
     first = post(command_api, "/api/v1/symptom-reports", payload, **{"Idempotency-Key": "k-1"})
-    real_filter = SymptomReport.objects.filter
+    real_filter = IdempotencyKey.objects.filter
     missed = []
 
     def look_up_before_the_other_commits(*args, **kwargs):
-        if kwargs.get("idempotency_key") == "k-1" and not missed:
+        if "k-1" in kwargs.get("key__in", ()) and not missed:
             missed.append(True)
-            return SymptomReport.objects.none()
+            return IdempotencyKey.objects.none()
         return real_filter(*args, **kwargs)
 
-    monkeypatch.setattr(services.SymptomReport.objects, "filter", look_up_before_the_other_commits)
+    monkeypatch.setattr(IdempotencyKey.objects, "filter", look_up_before_the_other_commits)
     again = post(command_api, "/api/v1/symptom-reports", payload, **{"Idempotency-Key": "k-1"})
     assert missed and (first.status_code, again.status_code) == (201, 200)
     assert again.json()["id"] == first.json()["id"] and SymptomReport.objects.count() == 1
