@@ -74,6 +74,12 @@ def commander(tree):
 
 
 @pytest.fixture
+def epidemiologist(tree):
+    """The district's epidemiologist (district A): opens and moves cases, judges the ledger."""
+    return make_user("epidemiologist", Role.EPIDEMIOLOGIST, tree["county_a"])
+
+
+@pytest.fixture
 def person(grid_worker):
     return create_person(grid_worker, PersonInput(id_number=VALID_ID, name="张三", phone="13812345678",
                                                   grid_code=grid_worker.jurisdiction.code))

@@ -19,11 +19,12 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.permissions import require
+from fangkong.accounts.scoping import get_visible
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, FieldProblem, InputRefused
@@ -49,10 +50,7 @@ def jobs_for(actor) -> QuerySet[ImportJob]:
 
 
 def get_job_for(actor, job_id) -> ImportJob:
-    job = jobs_for(actor).filter(pk=job_id).first() if str(job_id).isdigit() else None
-    if job is None:
-        raise Http404("No such import")
-    return job
+    return get_visible(jobs_for(actor), job_id)
 
 
 def register_of(name: str) -> Register:
@@ -74,8 +72,7 @@ def upload(actor, register_name: str, filename: str, data: bytes, *, region: str
         if earlier:
             return earlier, False
     register = register_of(register_name)
-    if not register.may_import(actor):
-        raise InputRefused(("role", _("your role does not register people, so it cannot import them")))
+    require(actor, register.writes)
     options = {"region": region.strip()[:120]} if (region or "").strip() else {}
     job = ImportJob(register=register.name, filename=(filename or "upload.xlsx")[:200],
                     sha256=hashlib.sha256(data).hexdigest(), uploaded_by=actor, options=options,

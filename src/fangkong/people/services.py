@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong import bulk
 from fangkong.accounts import access
+from fangkong.accounts.permissions import require
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action, Reason
 from fangkong.errors import Conflict, InputRefused
@@ -116,9 +117,8 @@ class Places:
         grid_codes = {(d.grid_code or "").strip() for d in inputs} - {""}
         household_codes = {(d.household_code or "").strip() for d in inputs} - {""}
         self.grids = {g.code: g for g in access.jurisdictions_for(actor).filter(code__in=grid_codes, level=Level.GRID)}
-        scope = access.scope_path(actor)
-        self.households = {h.code: h for h in Household.objects.select_related("grid").filter(
-            code__in=household_codes, grid__path__startswith=scope if scope is not None else "\x00")}
+        self.households = {h.code: h for h in Household.objects.visible_to(actor).select_related("grid").filter(
+            code__in=household_codes)}
 
     def place(self, data: PersonInput, problems: list) -> tuple[Jurisdiction | None, Household | None]:
         if data.household_code:
@@ -151,6 +151,7 @@ def _new_person(clean: CleanPerson) -> Person:
 
 def create_person(actor, data: PersonInput) -> Person:
     """Add a person who must not exist yet; a second record for the same ID is refused."""
+    require(actor, "person.register")
     clean = clean_person(actor, data)
     if Person.objects.filter(id_number_hash=clean.lookup_hash).exists():
         raise Conflict(("id_number", _("a person with this ID number is already registered")))
@@ -173,6 +174,7 @@ def register_from_source(actor, data: PersonInput, *, source: str, source_ref: s
     The same (source, source_ref) a second time returns the first result and writes nothing, so
     a phone that resubmits counts once. Returns (person, created).
     """
+    require(actor, "person.register")
     if source not in RegistrationSource.values:
         raise InputRefused(("source", _("unknown source %(s)s") % {"s": source}))
     if not (source_ref or "").strip():
@@ -192,6 +194,7 @@ def register_clean(actor, cleans: Sequence[CleanPerson], *, source: str, source_
     """Merge a batch of checked registrations onto their people, creating those not known yet, with
     one registration and one audit row each. Several entries of one person make one record.
     Call inside a transaction; returns (person, created) per entry."""
+    require(actor, "person.register")
     known = {p.id_number_hash: p for p in Person.objects.select_for_update().filter(
         id_number_hash__in={c.lookup_hash for c in cleans})}
     moves = source in {RegistrationSource.GRID, RegistrationSource.CENSUS}

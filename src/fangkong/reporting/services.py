@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
+from fangkong.accounts.permissions import require
 from fangkong.people.services import Export
 from fangkong.cases import disease as diseases
 from fangkong.cases.models import Case, SymptomReport
@@ -51,6 +52,7 @@ def submit(actor, code: str, day: dt.date, *, note: str = "", idempotency_key: s
     A second submission for the same day is a correction: a new version, with a note saying why;
     the earlier version stays, marked superseded. The same idempotency key counts once.
     """
+    require(actor, "report.submit")
     if idempotency_key:
         earlier = DailyReport.objects.filter(idempotency_key=idempotency_key).first()
         if earlier:
@@ -121,8 +123,7 @@ def versions(node: Jurisdiction, day: dt.date):
 
 
 def reports_for(actor):
-    path = access.scope_path(actor)
-    return DailyReport.objects.none() if path is None else DailyReport.objects.filter(path__startswith=path)
+    return DailyReport.objects.visible_to(actor)
 
 
 REPORTS_EXPORT = Export("zero-reports", _("Daily zero reports"), reports_for, person=None, columns=[

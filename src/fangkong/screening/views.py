@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts import access
-from fangkong.accounts.models import Role
+from fangkong.accounts.permissions import may
 from fangkong.errors import InputRefused
 from fangkong.jurisdictions.models import Level
 from fangkong.people.services import PersonInput
@@ -26,10 +26,9 @@ def risk_areas(request):
         day = dt.date.fromisoformat(request.GET["day"]) if request.GET.get("day") else timezone.localdate()
     except ValueError:
         day = timezone.localdate()
-    user = request.user
     return render(request, "screening/risk_areas.html", {
         "day": day, "areas": services.in_force(day), "levels": RiskLevel.choices,
-        "may_declare": user.is_authenticated and (user.is_superuser or user.role == Role.COMMAND)})
+        "may_declare": may(request.user, "riskarea.declare")})
 
 
 def _date(raw: str, field: str) -> dt.date | None:
