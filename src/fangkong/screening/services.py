@@ -21,7 +21,7 @@ from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused
 from fangkong.people import crypto, identity
-from fangkong.people.models import IdType, Person, RegistrationSource
+from fangkong.people.models import IdType, RegistrationSource
 from fangkong.people.services import (Choice, CleanPerson, Export, Masked, PersonInput, Places, clean_person,
                                       identity_hash, register_clean)
 from fangkong.quarantine import services as quarantine
