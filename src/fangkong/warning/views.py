@@ -22,7 +22,7 @@ def warning(request):
         "changes": services.level_changes_for(request.user).select_related("changed_by")[:12],
         "signals": SignalKind.choices, "levels": [c for c in Level.choices if c[0] != Level.NONE],
         "all_levels": Level.choices, "tiers": TIER_CHOICES,
-        "may_command": may(request.user, "warning.rule"),
+        "may_command": may(request.user, "warning.rule"), "may_do_tasks": may(request.user, "warning.task"),
     }
     return render(request, "warning/warning.html", context)
 
