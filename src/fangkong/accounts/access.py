@@ -69,4 +69,3 @@ def unmasked_fields(user: User) -> set[str]:
     if user.is_superuser:
         return {"id_number", "phone", "address"}
     return UNMASKED_FIELDS.get(user.role, set())
-
