@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts.permissions import require
+from fangkong.accounts.permissions import Forbidden, require
 from fangkong.accounts.scoping import get_visible
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
@@ -162,6 +162,7 @@ def advance(job: ImportJob, *, seconds: float = STEP_SECONDS) -> ImportJob:
     register, started = REGISTERS[job.register], time.monotonic()
     try:
         with translation.override(job.language):
+            _end_if_uploader_lost_the_role(job, register)
             while job.status in ACTIVE:
                 chunk = ImportChunk.objects.filter(job=job, number=job.next_chunk).first()
                 if chunk is None:
@@ -175,6 +176,20 @@ def advance(job: ImportJob, *, seconds: float = STEP_SECONDS) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(lease_until=None)
         job.lease_until = None
     return job
+
+
+def _end_if_uploader_lost_the_role(job: ImportJob, register: Register) -> None:
+    """When the uploader has lost, since the upload, the role that writes this register, the job ends where it
+    stands (nothing imported if it was being checked, the rows already written stay) and says why."""
+    try:
+        require(job.uploaded_by, register.writes)
+    except Forbidden as refused:
+        with transaction.atomic():
+            ImportRefusal.objects.bulk_create(_refusals(job, register, [(0, p, False) for p in refused.problems]))
+            job.status = ImportStatus.REFUSED if job.status == ImportStatus.CHECKING else ImportStatus.IMPORTED
+            job.finished_at = job.stepped_at = timezone.now()
+            job.save(update_fields=["status", "finished_at", "stepped_at"])
+            ImportChunk.objects.filter(job=job).delete()
 
 
 def _rows(chunk: ImportChunk) -> list[tuple[int, list]]:
