@@ -30,6 +30,10 @@ def pytest_configure(config):
 
 @pytest.fixture
 def tree(db):
+    return build_tree()
+
+
+def build_tree() -> dict:
     """Hubei > Wuhan > two districts; district A has two grids in one community, district B one grid."""
     province = add_jurisdiction(code="420000", name="湖北省", level=Level.PROVINCE, parent=None)
     city = add_jurisdiction(code="420100", name="武汉市", level=Level.CITY, parent=province)
@@ -71,6 +75,12 @@ def outsider(tree):
 @pytest.fixture
 def commander(tree):
     return make_user("commander", Role.COMMAND, tree["city"])
+
+
+@pytest.fixture
+def epidemiologist(tree):
+    """The district's epidemiologist (district A): opens and moves cases, judges the ledger."""
+    return make_user("epidemiologist", Role.EPIDEMIOLOGIST, tree["county_a"])
 
 
 @pytest.fixture

@@ -1,20 +1,20 @@
 """The one access helper: what a user may see, scoped to their jurisdiction subtree.
 
-Every page, API call, export and search fetches through these functions. A record outside the
-user's subtree and a record that does not exist give the same Http404, so ids leak nothing.
+Every page, API call, export and search fetches through `Model.objects.visible_to(user)` and
+`get_visible` (accounts/scoping.py), which take the user's prefix from here. A record outside the
+user's subtree and a record that does not exist give the same NotFound, so ids leak nothing.
+What a user may *write* is accounts/permissions.py.
 """
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
-
-from fangkong.errors import InputRefused
 
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import Person
 
 from .models import Role, User
+from .scoping import NotFound, get_visible
 
 # Roles whose work is about individual people; the others see figures only.
 PERSON_ROLES = {Role.COMMAND, Role.GRID, Role.CHECKPOINT, Role.EPIDEMIOLOGIST, Role.LAB, Role.HOSPITAL}
@@ -38,17 +38,11 @@ def scope_path(user: User) -> str | None:
 
 
 def jurisdictions_for(user: User) -> QuerySet[Jurisdiction]:
-    path = scope_path(user)
-    if path is None:
-        return Jurisdiction.objects.none()
-    return Jurisdiction.objects.filter(path__startswith=path)
+    return Jurisdiction.objects.visible_to(user)
 
 
 def get_jurisdiction_for(user: User, code: str) -> Jurisdiction:
-    try:
-        return jurisdictions_for(user).get(code=code)
-    except Jurisdiction.DoesNotExist:
-        raise Http404("No such jurisdiction") from None
+    return get_visible(jurisdictions_for(user), code, field="code")
 
 
 def root_for(user: User) -> Jurisdiction:
@@ -56,7 +50,7 @@ def root_for(user: User) -> Jurisdiction:
         return user.jurisdiction
     root = jurisdictions_for(user).filter(parent=None).first()
     if root is None:
-        raise Http404("No jurisdiction")
+        raise NotFound()
     return root
 
 
@@ -65,26 +59,14 @@ def may_see_persons(user: User) -> bool:
 
 
 def persons_for(user: User) -> QuerySet[Person]:
-    path = scope_path(user)
-    if path is None or not may_see_persons(user):
-        return Person.objects.none()
-    return Person.objects.filter(jurisdiction_path__startswith=path)
+    return Person.objects.visible_to(user)
 
 
 def get_person_for(user: User, person_id: int) -> Person:
-    try:
-        return persons_for(user).select_related("grid", "household").get(pk=person_id)
-    except (Person.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such person") from None
+    return get_visible(persons_for(user).select_related("grid", "household"), person_id)
 
 
 def unmasked_fields(user: User) -> set[str]:
     if user.is_superuser:
         return {"id_number", "birth_date", "phone", "address"}
     return UNMASKED_FIELDS.get(user.role, set())
-
-
-def require_command(user: User, refusal) -> None:
-    """Refuse, naming the role, anything only a command centre may do (declare, publish, set levels)."""
-    if not (user.is_superuser or user.role == Role.COMMAND):
-        raise InputRefused(("role", refusal))

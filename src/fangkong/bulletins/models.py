@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.scoping import ScopedQuerySet
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -13,6 +15,9 @@ class Status(models.TextChoices):
 
 class Bulletin(models.Model):
     jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    scope_path_field = "jurisdiction__path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = False
+    objects = ScopedQuerySet.as_manager()
     date = models.DateField(_("date"))
     version = models.PositiveSmallIntegerField(default=1)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)

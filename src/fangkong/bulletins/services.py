@@ -7,12 +7,13 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
+from fangkong.accounts.permissions import require
+from fangkong.accounts.scoping import get_visible
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases
@@ -50,20 +51,13 @@ def build_content(node: Jurisdiction, day: dt.date) -> dict:
     }
 
 
-def _require_command(actor) -> None:
-    access.require_command(actor, _("only the command centre drafts and publishes bulletins"))
-
-
 def bulletins_for(actor) -> QuerySet[Bulletin]:
-    path = access.scope_path(actor)
-    if path is None:
-        return Bulletin.objects.none()
-    return Bulletin.objects.filter(jurisdiction__path__startswith=path).select_related("jurisdiction")
+    return Bulletin.objects.visible_to(actor).select_related("jurisdiction")
 
 
 def draft(actor, code: str, day: dt.date, *, note: str = "") -> Bulletin:
     """Draft (or redraft) the bulletin of `day`; after publication a new draft is a correction, with a note."""
-    _require_command(actor)
+    require(actor, "bulletin.publish")
     node = access.get_jurisdiction_for(actor, code)
     if day > timezone.localdate():
         raise InputRefused(("date", _("a bulletin cannot be drafted for a day that has not come")))
@@ -87,10 +81,8 @@ def draft(actor, code: str, day: dt.date, *, note: str = "") -> Bulletin:
 
 def publish(actor, bulletin_id: int) -> Bulletin:
     """Freeze a reviewed draft and render its PDF; a published bulletin never changes again."""
-    _require_command(actor)
-    bulletin = bulletins_for(actor).filter(pk=bulletin_id).first()
-    if bulletin is None:
-        raise Http404("No such bulletin")
+    require(actor, "bulletin.publish")
+    bulletin = get_visible(bulletins_for(actor), bulletin_id)
     with transaction.atomic():
         claimed = Bulletin.objects.filter(pk=bulletin.pk, status=Status.DRAFT).update(
             status=Status.PUBLISHED, published_by=actor, published_at=timezone.now(), pdf=render_pdf(bulletin))

@@ -1,14 +1,15 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts import access
-from fangkong.accounts.models import Role
+from fangkong.accounts.permissions import may
+from fangkong.accounts.scoping import NotFound, get_visible
 from fangkong.errors import InputRefused
 from fangkong.web.forms import submit
 
@@ -16,15 +17,11 @@ from . import services
 from .models import Bulletin, Status
 
 
-def _may_command(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role == Role.COMMAND)
-
-
 @login_required
 def bulletin_list(request):
     return render(request, "bulletins/list.html", {
         "bulletins": services.bulletins_for(request.user)[:60], "today_iso": timezone.localdate().isoformat(),
-        "may_command": _may_command(request.user)})
+        "may_command": may(request.user, "bulletin.publish")})
 
 
 @login_required
@@ -43,26 +40,23 @@ def draft(request):
 
 def _visible(request, bulletin_id) -> Bulletin:
     """A published bulletin is public; a draft is seen only inside its command centre's subtree."""
-    bulletin = Bulletin.objects.select_related("jurisdiction").filter(pk=bulletin_id).first()
-    if bulletin is None:
-        raise Http404("No such bulletin")
-    if bulletin.status != Status.PUBLISHED and not (
-            request.user.is_authenticated and services.bulletins_for(request.user).filter(pk=bulletin.pk).exists()):
-        raise Http404("No such bulletin")
-    return bulletin
+    readable = Bulletin.objects.filter(status=Status.PUBLISHED)
+    if request.user.is_authenticated:
+        readable = readable | services.bulletins_for(request.user)
+    return get_visible(readable.select_related("jurisdiction"), bulletin_id)
 
 
 def bulletin_page(request, bulletin_id):
     bulletin = _visible(request, bulletin_id)
     return render(request, "bulletins/page.html", {
         **services.context(bulletin),
-        "may_publish": bulletin.status == Status.DRAFT and _may_command(request.user)})
+        "may_publish": bulletin.status == Status.DRAFT and may(request.user, "bulletin.publish")})
 
 
 def bulletin_pdf(request, bulletin_id):
     bulletin = _visible(request, bulletin_id)
     if bulletin.status != Status.PUBLISHED:
-        raise Http404("A draft has no PDF")
+        raise NotFound()  # a draft has no PDF
     response = HttpResponse(bytes(bulletin.pdf), content_type="application/pdf")
     response["Content-Disposition"] = (f'inline; filename="bulletin-{bulletin.jurisdiction.code}-{bulletin.date}'
                                        f'-v{bulletin.version}.pdf"')

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.scoping import ScopedQuerySet
+
 
 def default_windows():
     return [["06:00", "10:00"], ["15:00", "19:00"]]
@@ -84,6 +86,9 @@ class SymptomReport(models.Model):
     reported_at = models.DateTimeField(_("reported at"))
     deadline = models.DateTimeField(_("deadline"))
     owner_path = models.CharField(max_length=255, db_index=True, editable=False)
+    scope_path_field = "owner_path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = True
+    objects = ScopedQuerySet.as_manager()
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     resolution = models.CharField(_("resolution"), max_length=12, choices=Resolution.choices, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
@@ -136,6 +141,9 @@ class Case(models.Model):
     treated_at = models.DateTimeField(_("treatment began"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     owner_path = models.CharField(max_length=255, db_index=True, editable=False)
+    scope_path_field = "owner_path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = True
+    objects = ScopedQuerySet.as_manager()
     symptom_report = models.OneToOneField(SymptomReport, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,12 +8,13 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.accounts import access
+from fangkong.accounts.permissions import require
+from fangkong.accounts.scoping import get_visible
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused, Problems
@@ -45,6 +46,7 @@ def report_symptoms(actor, person_id: int, *, source: str, symptoms: str, temper
                     onset_date: dt.date | None = None, reported_at: dt.datetime | None = None,
                     idempotency_key: str | None = None) -> tuple[SymptomReport, bool]:
     """Enter a person into the ledger with a deadline; the same idempotency key twice counts once."""
+    require(actor, "symptoms.report")
     person = access.get_person_for(actor, person_id)
     disease = diseases.current()
     problems = Problems()
@@ -71,18 +73,13 @@ def report_symptoms(actor, person_id: int, *, source: str, symptoms: str, temper
 
 
 def ledger_for(actor) -> QuerySet[SymptomReport]:
-    path = access.scope_path(actor)
-    if path is None or not access.may_see_persons(actor):
-        return SymptomReport.objects.none()
-    return SymptomReport.objects.filter(owner_path__startswith=path).select_related("person", "person__grid")
+    return SymptomReport.objects.visible_to(actor).select_related("person", "person__grid")
 
 
 def resolve_symptom_report(actor, report_id: int, resolution: str, note: str = "") -> SymptomReport:
+    require(actor, "symptoms.resolve")
     with transaction.atomic():
-        try:
-            entry = ledger_for(actor).select_for_update(of=("self",)).get(pk=report_id)
-        except SymptomReport.DoesNotExist:
-            raise Http404("No such entry") from None
+        entry = get_visible(ledger_for(actor).select_for_update(of=("self",)), report_id)
         if entry.resolved_at:
             raise Conflict(("resolution", _("this entry was already resolved")))
         if resolution not in Resolution.values:
@@ -98,23 +95,18 @@ def resolve_symptom_report(actor, report_id: int, resolution: str, note: str = "
 # --- cases -------------------------------------------------------------------------------------
 
 def cases_for(actor) -> QuerySet[Case]:
-    path = access.scope_path(actor)
-    if path is None or not access.may_see_persons(actor):
-        return Case.objects.none()
-    return Case.objects.filter(owner_path__startswith=path).select_related("person", "person__grid")
+    return Case.objects.visible_to(actor).select_related("person", "person__grid")
 
 
 def get_case_for(actor, case_id) -> Case:
-    try:
-        return cases_for(actor).get(pk=case_id)
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such case") from None
+    return get_visible(cases_for(actor), case_id)
 
 
 def open_case(actor, person_id: int, *, onset_date: dt.date | None = None, detected_at: dt.datetime | None = None,
               reported_at: dt.datetime | None = None, severity: str = Severity.MILD,
               symptom_report: SymptomReport | None = None) -> Case:
     """Open a suspected case for a person in the actor's subtree (one open case per person)."""
+    require(actor, "case.open")
     person = access.get_person_for(actor, person_id)
     problems = Problems()
     detected_at = _not_future(detected_at, "detected_at", problems)
@@ -149,11 +141,9 @@ def _event(case: Case, action: str, actor, at: dt.datetime, before: tuple[str, s
 def transition(actor, case_id: int, action: str, *, at: dt.datetime | None = None, hospital: str = "",
                note: str = "") -> Case:
     """Apply one action of the transition table to a case: check, timestamp, event row and audit row."""
+    require(actor, "case.move")
     with transaction.atomic():
-        try:
-            case = cases_for(actor).select_for_update(of=("self",)).get(pk=case_id)
-        except (Case.DoesNotExist, ValueError, TypeError):
-            raise Http404("No such case") from None
+        case = get_visible(cases_for(actor).select_for_update(of=("self",)), case_id)
         rule, problems = TRANSITIONS.get(action), Problems()
         if rule is None:
             problems.add("action", _("unknown action %(a)s") % {"a": action})
@@ -195,6 +185,7 @@ def transition(actor, case_id: int, action: str, *, at: dt.datetime | None = Non
 
 
 def set_severity(actor, case_id: int, severity: str, note: str = "") -> Case:
+    require(actor, "case.move")
     if severity not in Severity.values:
         raise InputRefused(("severity", _("unknown severity %(s)s") % {"s": severity}))
     with transaction.atomic():
@@ -210,6 +201,7 @@ def set_severity(actor, case_id: int, severity: str, note: str = "") -> Case:
 
 def record_report(actor, case_id: int, reported_at: dt.datetime | None = None) -> Case:
     """Record the direct network report (网络直报) of a case; it is late past the disease's deadline."""
+    require(actor, "case.move")
     with transaction.atomic():
         case = get_case_for(actor, case_id)
         if case.reported_at:

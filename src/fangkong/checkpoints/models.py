@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.scoping import ScopedQuerySet
+
 
 class CheckpointKind(models.TextChoices):
     STATION = "station", _("Railway station")
@@ -20,6 +22,9 @@ class Checkpoint(models.Model):
     kind = models.CharField(_("kind"), max_length=14, choices=CheckpointKind.choices)
     jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+")
     owner_path = models.CharField(max_length=255, db_index=True, editable=False)
+    scope_path_field = "owner_path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = False
+    objects = ScopedQuerySet.as_manager()
     staff = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="checkpoints")
 
     def __str__(self) -> str:
@@ -34,6 +39,9 @@ class Subject(models.TextChoices):
 
 class Entry(models.Model):
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="entries")
+    scope_path_field = "checkpoint__owner_path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = True
+    objects = ScopedQuerySet.as_manager()
     subject = models.CharField(_("subject"), max_length=8, choices=Subject.choices)
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # A traveller passing through to somewhere outside our jurisdiction, with no record of ours:
@@ -65,6 +73,9 @@ class Handover(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     grid = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+")
     owner_path = models.CharField(max_length=255, db_index=True, editable=False)
+    scope_path_field = "owner_path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = True
+    objects = ScopedQuerySet.as_manager()
     status = models.CharField(max_length=10, choices=HandoverStatus.choices, default=HandoverStatus.PENDING)
     due_at = models.DateTimeField(_("confirm by"))
     alerted_at = models.DateTimeField(null=True, blank=True)

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
+from fangkong.accounts.permissions import require
+from fangkong.accounts.scoping import get_visible
 from fangkong.accounts.models import Role
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
@@ -38,21 +39,15 @@ TRANSITIONS = {
 
 
 def checkpoints_for(actor) -> QuerySet[Checkpoint]:
-    path = access.scope_path(actor)
-    if path is None:
-        return Checkpoint.objects.none()
-    return Checkpoint.objects.filter(owner_path__startswith=path).order_by("name")
+    return Checkpoint.objects.visible_to(actor).order_by("name")
 
 
 def handovers_for(actor) -> QuerySet[Handover]:
-    path = access.scope_path(actor)
-    if path is None or not access.may_see_persons(actor):
-        return Handover.objects.none()
-    return Handover.objects.filter(owner_path__startswith=path).select_related("person", "grid", "entry__checkpoint")
+    return Handover.objects.visible_to(actor).select_related("person", "grid", "entry__checkpoint")
 
 
 def add_checkpoint(actor, *, name: str, kind: str, jurisdiction_code: str) -> Checkpoint:
-    access.require_command(actor, _("only the command centre sets up checkpoints"))
+    require(actor, "checkpoint.add")
     node = access.get_jurisdiction_for(actor, jurisdiction_code)
     problems = Problems()
     if not (name or "").strip():
@@ -75,9 +70,7 @@ class EntryInput:
 
 
 def _checkpoint_for_entry(actor, checkpoint_id: int) -> Checkpoint:
-    checkpoint = checkpoints_for(actor).filter(pk=checkpoint_id).first()
-    if checkpoint is None:
-        raise Http404("No such checkpoint")
+    checkpoint = get_visible(checkpoints_for(actor), checkpoint_id)
     if actor.role == Role.CHECKPOINT and not checkpoint.staff.filter(pk=actor.pk).exists():
         raise InputRefused(("checkpoint", _("you are not on the staff of this checkpoint")))
     return checkpoint
@@ -89,6 +82,7 @@ def record_entry(actor, checkpoint_id: int, data: EntryInput, *, idempotency_key
     The destination grid must lie in the staff's own subtree: staff of a city's checkpoints belong to
     the city, so they can hand travellers to any of its grids.
     """
+    require(actor, "checkpoint.entry")
     checkpoint = _checkpoint_for_entry(actor, checkpoint_id)
     return idempotency.once(actor, "checkpoint_entry", entries_for(actor), idempotency_key,
                             {"checkpoint": checkpoint.pk, **dataclasses.asdict(data)},
@@ -150,9 +144,7 @@ def _record_entry(actor, checkpoint: Checkpoint, data: EntryInput) -> Entry:
 
 def _step(actor, handover_id: int, action: str, *, note: str = "") -> Handover:
     allowed_from, to = TRANSITIONS[action]
-    handover = handovers_for(actor).filter(pk=handover_id).first()
-    if handover is None:
-        raise Http404("No such handover")
+    handover = get_visible(handovers_for(actor), handover_id)
     if handover.status not in allowed_from:
         if handover.status == to:
             return handover  # a second tap changes nothing
@@ -168,6 +160,7 @@ def _step(actor, handover_id: int, action: str, *, note: str = "") -> Handover:
 
 def confirm_arrival(actor, handover_id: int, *, note: str = "") -> Handover:
     """The destination grid found the traveller: the loop closes (late if the alert was already raised)."""
+    require(actor, "handover.confirm")
     return _step(actor, handover_id, "confirm", note=note)
 
 
@@ -179,10 +172,7 @@ def sweep_handovers(now: dt.datetime | None = None) -> int:
 
 
 def entries_for(actor) -> QuerySet[Entry]:
-    path = access.scope_path(actor)
-    if path is None or not access.may_see_persons(actor):
-        return Entry.objects.none()
-    return Entry.objects.filter(checkpoint__owner_path__startswith=path)
+    return Entry.objects.visible_to(actor)
 
 
 ENTRIES_EXPORT = Export("checkpoint-entries", _("Checkpoint entries"), entries_for, columns=[

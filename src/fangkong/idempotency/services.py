@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.scoping import NotFound
 from fangkong.errors import InputRefused
 
 from .models import IdempotencyKey
@@ -79,7 +79,7 @@ class Ledger:
             raise KeyReused((HEADER, REUSED_MESSAGE))
         record = self.found.get(record_id)
         if record is None:  # deleted since, or no longer in the sender's subtree: the same answer as missing
-            raise Http404("No such record")
+            raise NotFound
         return record
 
     def remember(self, entries: Iterable[tuple[str | None, object, Model]]) -> None:

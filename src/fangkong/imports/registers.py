@@ -16,9 +16,8 @@ import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts import access
-from fangkong.errors import FieldProblem
 from fangkong.choices import Words
+from fangkong.errors import FieldProblem
 from fangkong.people.models import ID_TYPES, SEXES, IdType
 from fangkong.people.services import PersonInput
 from fangkong.screening import services as screening
@@ -173,7 +172,7 @@ class Register:
     convert: Callable  # (Cells, options) -> the service's input
     repeat_key: Callable  # (Cells) -> what makes two rows the same entry
     submit: Callable  # (actor, inputs, write) -> [screening.Outcome]
-    may_import: Callable = access.may_see_persons
+    writes: str  # the write (accounts/permissions.py) that an upload into it needs: the service's own
 
     @cached_property
     def by_field(self) -> dict[str, Column]:
@@ -284,7 +283,7 @@ ARRIVALS = Register(
                required_when=RequiredWhen("household_code")),  # the household names its grid
         Column("household_code", "户编码", ("住户编码", "家庭户编码"), kind="digits", width=22),
     ),
-    convert=_arrival, repeat_key=_arrival_key,
+    convert=_arrival, repeat_key=_arrival_key, writes="arrival.register",
     submit=lambda actor, entries, write: screening.register_arrivals(actor, entries, write=write))
 
 ASSIST = Register(
@@ -301,6 +300,7 @@ ASSIST = Register(
         Column("reason", "协查事由", ("事由", "协查原因", "原因"), width=30),
     ),
     convert=_assist, repeat_key=lambda cells: (cells.text("region"), cells.text("reference")),
+    writes="assist.receive",
     submit=lambda actor, entries, write: screening.receive_assist_requests(actor, entries, write=write))
 
 REGISTERS = {r.name: r for r in (ARRIVALS, ASSIST)}

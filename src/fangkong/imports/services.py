@@ -19,11 +19,12 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.permissions import Forbidden, require
+from fangkong.accounts.scoping import get_visible
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, FieldProblem, InputRefused
@@ -50,10 +51,7 @@ def jobs_for(actor) -> QuerySet[ImportJob]:
 
 
 def get_job_for(actor, job_id) -> ImportJob:
-    job = jobs_for(actor).filter(pk=job_id).first() if str(job_id).isdigit() else None
-    if job is None:
-        raise Http404("No such import")
-    return job
+    return get_visible(jobs_for(actor), job_id)
 
 
 def register_of(name: str) -> Register:
@@ -71,8 +69,7 @@ def upload(actor, register_name: str, filename: str, data: bytes, *, region: str
     `region` is the region that sent an assist file, for rows that do not name it.
     The same key twice is one upload; returns (job, created)."""
     register = register_of(register_name)
-    if not register.may_import(actor):
-        raise InputRefused(("role", _("your role does not register people, so it cannot import them")))
+    require(actor, register.writes)
     sha256 = hashlib.sha256(data).hexdigest()
     return idempotency.once(actor, "import_upload", jobs_for(actor), idempotency_key,
                             {"register": register.name, "sha256": sha256, "region": region},
@@ -162,6 +159,7 @@ def advance(job: ImportJob, *, seconds: float = STEP_SECONDS) -> ImportJob:
     register, started = REGISTERS[job.register], time.monotonic()
     try:
         with translation.override(job.language):
+            _end_if_uploader_lost_the_role(job, register)
             while job.status in ACTIVE:
                 chunk = ImportChunk.objects.filter(job=job, number=job.next_chunk).first()
                 if chunk is None:
@@ -175,6 +173,20 @@ def advance(job: ImportJob, *, seconds: float = STEP_SECONDS) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(lease_until=None)
         job.lease_until = None
     return job
+
+
+def _end_if_uploader_lost_the_role(job: ImportJob, register: Register) -> None:
+    """When the uploader has lost, since the upload, the role that writes this register, the job ends where it
+    stands (nothing imported if it was being checked, the rows already written stay) and says why."""
+    try:
+        require(job.uploaded_by, register.writes)
+    except Forbidden as refused:
+        with transaction.atomic():
+            ImportRefusal.objects.bulk_create(_refusals(job, register, [(0, p, False) for p in refused.problems]))
+            job.status = ImportStatus.REFUSED if job.status == ImportStatus.CHECKING else ImportStatus.IMPORTED
+            job.finished_at = job.stepped_at = timezone.now()
+            job.save(update_fields=["status", "finished_at", "stepped_at"])
+            ImportChunk.objects.filter(job=job).delete()
 
 
 def _rows(chunk: ImportChunk) -> list[tuple[int, list]]:

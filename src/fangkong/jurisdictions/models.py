@@ -7,6 +7,8 @@ Each node stores its materialised path (its ancestors' codes and its own, each f
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.scoping import ScopedQuerySet
+
 
 class Level(models.TextChoices):
     PROVINCE = "province", _("Province")
@@ -29,6 +31,9 @@ class Jurisdiction(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
+    scope_path_field = "path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = False
+    objects = ScopedQuerySet.as_manager()
     depth = models.PositiveSmallIntegerField(editable=False)
     boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
 
@@ -59,6 +64,9 @@ class Household(models.Model):
         Jurisdiction, on_delete=models.PROTECT, related_name="households", verbose_name=_("grid"),
         limit_choices_to={"level": Level.GRID},
     )
+    scope_path_field = "grid__path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = False
+    objects = ScopedQuerySet.as_manager()
     address = models.CharField(_("address"), max_length=200)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.scoping import ScopedQuerySet
 from fangkong.choices import Words
 from fangkong.jurisdictions.models import Household, Jurisdiction
 
@@ -47,6 +48,9 @@ class Person(models.Model):
     )
     # The grid's path, copied so subtree filters and roll-ups need no join.
     jurisdiction_path = models.CharField(max_length=255, db_index=True, editable=False)
+    scope_path_field = "jurisdiction_path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = True
+    objects = ScopedQuerySet.as_manager()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

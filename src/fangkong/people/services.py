@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong import bulk
 from fangkong.accounts import access
+from fangkong.accounts.permissions import require
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action, Reason
 from fangkong.errors import Conflict, InputRefused, Problems
@@ -113,9 +114,8 @@ class Places:
         grid_codes = {(d.grid_code or "").strip() for d in inputs} - {""}
         household_codes = {(d.household_code or "").strip() for d in inputs} - {""}
         self.grids = {g.code: g for g in access.jurisdictions_for(actor).filter(code__in=grid_codes, level=Level.GRID)}
-        scope = access.scope_path(actor)
-        self.households = {h.code: h for h in Household.objects.select_related("grid").filter(
-            code__in=household_codes, grid__path__startswith=scope if scope is not None else "\x00")}
+        self.households = {h.code: h for h in Household.objects.visible_to(actor).select_related("grid").filter(
+            code__in=household_codes)}
 
     def place(self, data: PersonInput, problems: Problems) -> tuple[Jurisdiction | None, Household | None]:
         if data.household_code:
@@ -162,6 +162,7 @@ class Registered(NamedTuple):
 def create_person(actor, data: PersonInput) -> Registered:
     """Add a person who must not exist yet. A second record for an ID the actor can see is refused; an ID
     recorded beyond their reach is kept as their registration for its owner to decide, as any source's is."""
+    require(actor, "person.register")
     clean = clean_person(actor, data)
     known = Person.objects.filter(id_number_hash=clean.lookup_hash).first()
     if known is not None and not _within_reach(actor)(known):
@@ -190,6 +191,7 @@ def register_from_source(actor, data: PersonInput, *, source: str, source_ref: s
     The same (source, source_ref) a second time returns the first result and writes nothing, so
     a phone that resubmits counts once.
     """
+    require(actor, "person.register")
     if source not in RegistrationSource.values:
         raise InputRefused(("source", _("unknown source %(s)s") % {"s": source}))
     if not (source_ref or "").strip():
@@ -221,6 +223,7 @@ def register_clean(actor, cleans: Sequence[CleanPerson], *, source: str, source_
     lies beyond the actor's reach is never moved, changed or shown. Their registration is kept with the
     actor's unit (`details["unit"]`) and an assist request (协查) goes to the grid that holds the record,
     whose people decide. Call inside a transaction; returns a Registered per entry."""
+    require(actor, "person.register")
     within_reach = _within_reach(actor)
     known = {p.id_number_hash: p for p in Person.objects.select_for_update().filter(
         id_number_hash__in={c.lookup_hash for c in cleans})}

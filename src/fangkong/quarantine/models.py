@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.accounts.scoping import ScopedQuerySet
+
 
 class Site(models.Model):
     """A central quarantine site (集中隔离点)."""
@@ -13,6 +15,9 @@ class Site(models.Model):
     jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="sites")
     address = models.CharField(_("address"), max_length=200, blank=True)
     owner_path = models.CharField(max_length=255, db_index=True, editable=False)
+    scope_path_field = "owner_path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = True
+    objects = ScopedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.name
@@ -64,6 +69,9 @@ class Order(models.Model):
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     # The grid (home) or the site (central) that watches the person: alerts belong to it.
     owner_path = models.CharField(max_length=255, db_index=True, editable=False)
+    scope_path_field = "owner_path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = True
+    objects = ScopedQuerySet.as_manager()
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -148,6 +156,9 @@ class Alert(models.Model):
     reading = models.ForeignKey(Reading, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
     slot = models.OneToOneField(ReadingSlot, null=True, blank=True, on_delete=models.CASCADE, related_name="alert")
     owner_path = models.CharField(max_length=255, db_index=True, editable=False)
+    scope_path_field = "owner_path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = True
+    objects = ScopedQuerySet.as_manager()
     raised_at = models.DateTimeField(_("raised"))
     status = models.CharField(_("status"), max_length=14, choices=AlertStatus.choices, default=AlertStatus.OPEN)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

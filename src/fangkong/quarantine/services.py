@@ -10,13 +10,14 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong import bulk
 from fangkong.accounts import access
+from fangkong.accounts.permissions import require
+from fangkong.accounts.scoping import NotFound, get_visible
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases
@@ -30,34 +31,21 @@ from .models import (OPEN_STATUSES, Alert, AlertKind, AlertStatus, Kind, Order, 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
-def _scoped(queryset, actor):
-    path = access.scope_path(actor)
-    if path is None or not access.may_see_persons(actor):
-        return queryset.none()
-    return queryset.filter(owner_path__startswith=path)
-
-
 def orders_for(actor) -> QuerySet[Order]:
-    return _scoped(Order.objects.select_related("person", "person__grid", "room", "room__site"), actor)
+    return Order.objects.visible_to(actor).select_related("person", "person__grid", "room", "room__site")
 
 
 def alerts_for(actor) -> QuerySet[Alert]:
-    return _scoped(Alert.objects.select_related("person", "person__grid", "order"), actor)
+    return Alert.objects.visible_to(actor).select_related("person", "person__grid", "order")
 
 
 def sites_for(actor) -> QuerySet[Site]:
-    return _scoped(Site.objects.all(), actor)
-
-
-def _get(queryset, pk, what: str):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404(f"No such {what}") from None
+    return Site.objects.visible_to(actor)
 
 
 def add_site(actor, *, name: str, jurisdiction_code: str, address: str = "", rooms: int = 0,
              family_rooms: int = 0) -> Site:
+    require(actor, "site.add")
     node = access.get_jurisdiction_for(actor, jurisdiction_code)
     if not (name or "").strip():
         raise InputRefused(("name", _("a name is required")))
@@ -75,6 +63,13 @@ def add_site(actor, *, name: str, jurisdiction_code: str, address: str = "", roo
 def place_order(actor, person_id: int, *, kind: str, reason: str, starts_at: dt.datetime | None = None,
                 room_id: int | None = None, days: int | None = None, case=None) -> Order:
     """Put a person under observation; the planned end comes from the disease settings."""
+    require(actor, "order.place")
+    return _place_order(actor, person_id, kind=kind, reason=reason, starts_at=starts_at, room_id=room_id, days=days,
+                        case=case)
+
+
+def _place_order(actor, person_id: int, *, kind: str, reason: str, starts_at: dt.datetime | None, room_id: int | None,
+                 days: int | None, case) -> Order:
     person = access.get_person_for(actor, person_id)
     problems = Problems()
     if kind not in Kind.values:
@@ -161,13 +156,14 @@ def _slots(order: Order, disease, start: dt.datetime, end: dt.datetime) -> list[
 
 
 def _active_order(actor, order_id) -> Order:
-    order = _get(orders_for(actor).select_for_update(of=("self",)), order_id, "order")
+    order = get_visible(orders_for(actor).select_for_update(of=("self",)), order_id)
     if order.status != OrderStatus.ACTIVE:
         raise InputRefused(("order", _("this order has ended (%(s)s)") % {"s": order.get_status_display()}))
     return order
 
 
 def extend_order(actor, order_id: int, days: int) -> Order:
+    require(actor, "order.change")
     if not 1 <= int(days) <= 60:
         raise InputRefused(("days", _("an extension is 1 to 60 days")))
     with transaction.atomic():
@@ -183,6 +179,7 @@ def extend_order(actor, order_id: int, days: int) -> Order:
 
 def end_order(actor, order_id: int, *, status: str, note: str = "") -> Order:
     """Release (at or before the planned end) or transfer; watch windows not yet closed are dropped."""
+    require(actor, "order.change")
     problems = Problems()
     if status not in {OrderStatus.RELEASED, OrderStatus.RELEASED_EARLY, OrderStatus.TRANSFERRED}:
         problems.add("status", _("an order ends as released, released early or transferred"))
@@ -206,7 +203,8 @@ def transfer_to_hospital(actor, order_id: int, *, hospital: str = "") -> Order:
     from fangkong.cases import services as cases
     from fangkong.cases.models import Case, Classification
 
-    order = _get(orders_for(actor), order_id, "order")
+    require(actor, "order.change")
+    order = get_visible(orders_for(actor), order_id)
     case = Case.objects.filter(person=order.person, closed_at=None).first()
     if case is None or case.classification not in {Classification.CONFIRMED, Classification.ASYMPTOMATIC}:
         raise InputRefused(("order", _("only a confirmed or asymptomatic case is transferred to hospital")))
@@ -217,7 +215,9 @@ def transfer_to_hospital(actor, order_id: int, *, hospital: str = "") -> Order:
 
 
 def start_post_discharge_observation(actor, case, at: dt.datetime) -> Order:
-    return place_order(actor, case.person_id, kind=Kind.HOME, reason=Reason.POST_DISCHARGE, starts_at=at, case=case)
+    """Part of the case's `observe` transition, which the case's own permission covers."""
+    return _place_order(actor, case.person_id, kind=Kind.HOME, reason=Reason.POST_DISCHARGE, starts_at=at,
+                        room_id=None, days=None, case=case)
 
 
 # --- readings and alerts -----------------------------------------------------------------------
@@ -251,7 +251,7 @@ def record_reading(actor, person_id: int, *, temperature, taken_at: dt.datetime 
     """
     outcome = record_readings(actor, [ReadingEntry(person_id, temperature, taken_at, symptoms, idempotency_key)])[0]
     if outcome.not_found:
-        raise Http404("No such person")
+        raise NotFound()
     if outcome.refused:
         raise outcome.refused
     return outcome.reading, outcome.created
@@ -264,11 +264,12 @@ def record_readings(actor, entries: list[ReadingEntry], *, retried: bool = False
     with their slots filled and their fever alerts raised. An idempotency key seen before, in an
     earlier request or earlier in this batch, returns the first reading and stores nothing.
     """
+    require(actor, "reading.record")
     disease, now = diseases.current(), timezone.now()
     outcomes = [ReadingOutcome() for _ in entries]
     keys = [_entry_key(entry, outcome) for entry, outcome in zip(entries, outcomes)]
-    ledger = idempotency.Ledger.read(actor, "reading", Reading.objects.filter(order__in=_scoped(Order.objects, actor)),
-                                     keys)
+    readings = Reading.objects.filter(order__in=Order.objects.visible_to(actor))
+    ledger = idempotency.Ledger.read(actor, "reading", readings, keys)
     checked = []
     for outcome, entry, key in zip(outcomes, entries, keys):
         if outcome.refused:
@@ -277,12 +278,12 @@ def record_readings(actor, entries: list[ReadingEntry], *, retried: bool = False
             outcome.reading = ledger.earlier(key, _submitted(entry))
             if outcome.reading is None:
                 checked.append((outcome, entry, key, *_checked_reading(entry, disease, now)))
-        except Http404:
+        except NotFound:
             outcome.not_found = True
         except InputRefused as refusal:
             outcome.refused = refusal
     # The order's owner (the grid, or the site holding the person) decides who may record.
-    orders = {o.person_id: o for o in _scoped(Order.objects.select_related("person"), actor)
+    orders = {o.person_id: o for o in Order.objects.visible_to(actor).select_related("person")
               .filter(person_id__in={e.person_id for _, e, _, _, _ in checked}, status=OrderStatus.ACTIVE)}
     unwatched = {p.pk: p.name for p in access.persons_for(actor).filter(
         pk__in={e.person_id for _, e, _, _, _ in checked if e.person_id not in orders}).only("pk", "name")}
@@ -409,11 +410,12 @@ ALERT_STEPS = {"acknowledge": ({AlertStatus.OPEN}, AlertStatus.ACKNOWLEDGED),
 
 def handle_alert(actor, alert_id: int, step: str, note: str = "") -> Alert:
     """Acknowledge an open alert, then resolve it; any other order of steps is refused."""
+    require(actor, "alert.handle")
     if step not in ALERT_STEPS:
         raise InputRefused(("step", _("an alert is acknowledged, then resolved")))
     sources, target = ALERT_STEPS[step]
     with transaction.atomic():
-        alert = _get(alerts_for(actor).select_for_update(of=("self",)), alert_id, "alert")
+        alert = get_visible(alerts_for(actor).select_for_update(of=("self",)), alert_id)
         if alert.status not in sources:
             raise InputRefused(("step", _("this alert is %(s)s: it cannot be %(step)s")
                                 % {"s": alert.get_status_display(), "step": _("acknowledged") if step == "acknowledge"

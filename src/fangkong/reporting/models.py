@@ -5,10 +5,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.scoping import ScopedQuerySet
+
 
 class DailyReport(models.Model):
     jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+")
     path = models.CharField(max_length=255, db_index=True, editable=False)  # the jurisdiction's, for subtree counts
+    scope_path_field = "path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = False
+    objects = ScopedQuerySet.as_manager()
     day = models.DateField(_("day"))
     version = models.PositiveSmallIntegerField(default=1)
     # Computed from the registers at submission, never typed: what the unit confirms it saw that day.

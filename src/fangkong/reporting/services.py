@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
+from fangkong.accounts.permissions import require
 from fangkong.people.services import Export
 from fangkong.cases import disease as diseases
 from fangkong.cases.models import Case, SymptomReport
 from fangkong.checkpoints.models import Handover, HandoverStatus
-from fangkong.errors import Conflict, InputRefused, Problems
+from fangkong.errors import Conflict, Problems
 from fangkong.idempotency import services as idempotency
 from fangkong.jurisdictions.models import Jurisdiction, Level
 from fangkong.quarantine.models import OPEN_STATUSES, Alert, Order, OrderStatus
@@ -52,6 +53,7 @@ def submit(actor, code: str, day: dt.date, *, note: str = "", idempotency_key: s
     A second submission for the same day is a correction: a new version, with a note saying why;
     the earlier version stays, marked superseded. The same idempotency key counts once.
     """
+    require(actor, "report.submit")
     node = access.get_jurisdiction_for(actor, code)
     submitted = {"unit": node.code, "day": day, "note": note}
     return idempotency.once(actor, "zero_report", reports_for(actor), idempotency_key, submitted,
@@ -125,8 +127,7 @@ def versions(node: Jurisdiction, day: dt.date):
 
 
 def reports_for(actor):
-    path = access.scope_path(actor)
-    return DailyReport.objects.none() if path is None else DailyReport.objects.filter(path__startswith=path)
+    return DailyReport.objects.visible_to(actor)
 
 
 REPORTS_EXPORT = Export("zero-reports", _("Daily zero reports"), reports_for, person=None, columns=[

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts import access
+from fangkong.accounts.permissions import may
 from fangkong.web import forms
 
 from . import services
@@ -27,7 +28,7 @@ def reports(request, code=None):
     return render(request, "reporting/reports.html", {
         "node": node, "day": day, "day_iso": day.isoformat(), "status": services.completeness(node, day),
         "figures": services.figures_for(node, day), "versions": services.versions(node, day), "key": forms.form_key(),
-        "names": services.FIGURE_LABELS})
+        "names": services.FIGURE_LABELS, "may_submit": may(request.user, "report.submit")})
 
 
 @login_required

@@ -10,6 +10,8 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.choices import Words
 
+from fangkong.accounts.scoping import ScopedQuerySet
+
 
 class RiskLevel(models.TextChoices):
     HIGH = "high", _("High risk")
@@ -92,6 +94,9 @@ class Arrival(models.Model):
     category = models.CharField(_("category"), max_length=10, choices=ArrivalCategory.choices)
     grid = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+")
     owner_path = models.CharField(max_length=255, db_index=True, editable=False)
+    scope_path_field = "owner_path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = True
+    objects = ScopedQuerySet.as_manager()
     origin_risk = models.CharField(_("risk at origin"), max_length=8, blank=True)  # as declared when they arrived
     follow_up = models.CharField(_("follow-up"), max_length=12, choices=FollowUp.choices, default=FollowUp.NONE)
     follow_up_due = models.DateTimeField(_("follow-up due"), null=True, blank=True)
@@ -138,6 +143,9 @@ class AssistRequest(models.Model):
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     unit = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+")
     owner_path = models.CharField(max_length=255, db_index=True, editable=False)
+    scope_path_field = "owner_path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = True
+    objects = ScopedQuerySet.as_manager()
     received_at = models.DateTimeField()
     deadline = models.DateTimeField(_("answer by"))
     status = models.CharField(_("status"), max_length=10, choices=AssistStatus.choices, default=AssistStatus.OPEN)

@@ -11,19 +11,20 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong import bulk
 from fangkong.accounts import access
+from fangkong.accounts.permissions import require
+from fangkong.accounts.scoping import get_visible
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.idempotency import services as idempotency
 from fangkong.people import crypto, identity
-from fangkong.people.models import IdType, Person, RegistrationSource
+from fangkong.people.models import IdType, RegistrationSource
 from fangkong.people.services import (Choice, CleanPerson, Export, Masked, PersonInput, Places, clean_person,
                                       identity_hash, register_clean)
 from fangkong.quarantine import services as quarantine
@@ -50,7 +51,7 @@ def _area_name(code: str, given: str) -> tuple[str | None, tuple[str, str] | Non
 def declare(actor, *, code: str, level: str, valid_from: dt.date, valid_to: dt.date | None = None,
             name: str = "", note: str = "") -> RiskArea:
     """Declare an area's risk level, or change it: the current declaration is superseded, not edited."""
-    access.require_command(actor, _("only the command centre declares risk areas"))
+    require(actor, "riskarea.declare")
     code = (code or "").strip()
     resolved, problem = _area_name(code, name or "")
     problems = Problems()
@@ -76,6 +77,7 @@ def declare(actor, *, code: str, level: str, valid_from: dt.date, valid_to: dt.d
 
 def lift(actor, code: str, on: dt.date, *, note: str = "") -> RiskArea:
     """End a declaration on `on` (the last day it applies), as a new row in the history."""
+    require(actor, "riskarea.declare")
     current = RiskArea.objects.filter(code=code, superseded_at=None).first()
     if current is None:
         raise InputRefused(("code", _("%(c)s is not on the list") % {"c": code}))
@@ -151,10 +153,7 @@ class ArrivalInput:
 
 
 def arrivals_for(actor) -> QuerySet[Arrival]:
-    path = access.scope_path(actor)
-    if path is None or not access.may_see_persons(actor):
-        return Arrival.objects.none()
-    return Arrival.objects.filter(owner_path__startswith=path).select_related("person", "grid")
+    return Arrival.objects.visible_to(actor).select_related("person", "grid")
 
 
 @dataclass
@@ -194,6 +193,7 @@ def register_arrivals(actor, entries: Sequence[ArrivalInput], *, keys: Sequence[
                       write: bool = True, retrying: bool = False) -> list[Outcome]:
     """Check a batch of arrivals (a form's one, or an import's thousand) and store those that pass,
     in one transaction. With `write=False` nothing is stored: the outcomes say what would be."""
+    require(actor, "arrival.register")
     keys = list(keys) if keys is not None else [None] * len(entries)
     places, risks, now = Places(actor, [e.person for e in entries]), RiskBook(), timezone.now()
     ledger = idempotency.Ledger.read(actor, "arrival", arrivals_for(actor), _clean_keys(keys))
@@ -336,9 +336,8 @@ def _store_arrivals(actor, checked: list[_CheckedArrival], now: dt.datetime, led
 
 
 def complete_follow_up(actor, arrival_id: int) -> Arrival:
-    arrival = arrivals_for(actor).filter(pk=arrival_id).first()
-    if arrival is None:
-        raise Http404("No such arrival")
+    require(actor, "arrival.follow_up")
+    arrival = get_visible(arrivals_for(actor), arrival_id)
     Arrival.objects.filter(pk=arrival.pk, follow_up_done_at=None).exclude(follow_up=FollowUp.NONE).update(
         follow_up_done_at=timezone.now())
     arrival.refresh_from_db()
@@ -367,10 +366,7 @@ class AssistInput:
 
 
 def assist_requests_for(actor) -> QuerySet[AssistRequest]:
-    path = access.scope_path(actor)
-    if path is None or not access.may_see_persons(actor):
-        return AssistRequest.objects.none()
-    return AssistRequest.objects.filter(owner_path__startswith=path).select_related("unit", "person")
+    return AssistRequest.objects.visible_to(actor).select_related("unit", "person")
 
 
 def receive_assist_request(actor, data: AssistInput) -> tuple[AssistRequest, bool]:
@@ -388,13 +384,12 @@ def receive_assist_requests(actor, entries: Sequence[AssistInput], *, write: boo
                             retrying: bool = False) -> list[Outcome]:
     """Check and route a batch of requests (one from the API, thousands from a file) in one transaction;
     with `write=False` nothing is stored and the outcomes say what would be."""
-    scope = access.scope_path(actor)
+    require(actor, "assist.receive")
     units = {u.code: u for u in access.jurisdictions_for(actor).filter(
         code__in={(e.address_code or "").strip() for e in entries})}
     outcomes, checked = _check_each(entries, lambda data: _check_assist(data, units))
-    known = {p.id_number_hash: p for p in Person.objects.select_related("grid").filter(
-        id_number_hash__in={c["id_number_hash"] for c in checked.values()} - {""},
-        jurisdiction_path__startswith=scope if scope is not None else "\x00")}
+    known = {p.id_number_hash: p for p in access.persons_for(actor).select_related("grid").filter(
+        id_number_hash__in={c["id_number_hash"] for c in checked.values()} - {""})}
     for item in checked.values():
         person = known.get(item["id_number_hash"])
         if person is not None:  # we know where they live: straight to their grid
@@ -449,9 +444,8 @@ def _check_assist(data: AssistInput, units: dict) -> dict:
 
 def answer_assist_request(actor, request_id: int, status: str, *, note: str = "") -> AssistRequest:
     """The grid's answer: found, not found or moved, with a note; given once."""
-    request = assist_requests_for(actor).filter(pk=request_id).first()
-    if request is None:
-        raise Http404("No such request")
+    require(actor, "assist.answer")
+    request = get_visible(assist_requests_for(actor), request_id)
     problems = Problems()
     if status not in ANSWERS:
         problems.add("status", _("the answer is found, not found or moved"))

@@ -8,9 +8,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts import access
-from fangkong.accounts.models import Role
 from fangkong.errors import Problems
+from fangkong.accounts.permissions import may
 from fangkong.people.services import PersonInput
 from fangkong.web.exports import csv_response, xlsx_response
 from fangkong.web.forms import form_key, grid_choices, submit
@@ -26,10 +25,9 @@ def risk_areas(request):
         day = dt.date.fromisoformat(request.GET["day"]) if request.GET.get("day") else timezone.localdate()
     except ValueError:
         day = timezone.localdate()
-    user = request.user
     return render(request, "screening/risk_areas.html", {
         "day": day, "day_iso": day.isoformat(), "areas": services.in_force(day), "levels": RiskLevel.choices,
-        "may_declare": user.is_authenticated and (user.is_superuser or user.role == Role.COMMAND)})
+        "may_declare": may(request.user, "riskarea.declare")})
 
 
 def _date(raw: str, field: str, problems: Problems) -> dt.date | None:

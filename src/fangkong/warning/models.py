@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.scoping import ScopedQuerySet
 from fangkong.jurisdictions.models import Level as Tier
 
 TIER_CHOICES = [(t.value, t.label) for t in (Tier.PROVINCE, Tier.CITY, Tier.COUNTY, Tier.TOWNSHIP)]
@@ -72,6 +73,9 @@ class LevelChange(models.Model):
     """The response level of a jurisdiction is the latest of these; the history is never rewritten."""
 
     jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="+")
+    scope_path_field = "jurisdiction__path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = False
+    objects = ScopedQuerySet.as_manager()
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     previous = models.PositiveSmallIntegerField(choices=Level.choices)
     firing = models.ForeignKey(Firing, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -96,6 +100,9 @@ class Action(models.TextChoices):
 
 class Playbook(models.Model):
     jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="+")
+    scope_path_field = "jurisdiction__path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = False
+    objects = ScopedQuerySet.as_manager()
     firing = models.ForeignKey(Firing, null=True, blank=True, on_delete=models.SET_NULL, related_name="playbooks")
     exercise = models.BooleanField(_("drill"), default=False)
     opened_at = models.DateTimeField()
@@ -111,6 +118,9 @@ class Task(models.Model):
     action = models.CharField(_("action"), max_length=24, choices=Action.choices)
     owner = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+")
     owner_path = models.CharField(max_length=255, db_index=True, editable=False)
+    scope_path_field = "owner_path"  # where a row sits in the tree: see accounts/scoping.py
+    scope_holds_persons = False
+    objects = ScopedQuerySet.as_manager()
     due_at = models.DateTimeField(_("due"))
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

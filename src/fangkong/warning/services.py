@@ -10,18 +10,19 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong import analytics
 from fangkong.accounts import access
+from fangkong.accounts.permissions import require
+from fangkong.accounts.scoping import get_visible
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action as AuditAction
 from fangkong.cases import disease as diseases
 from fangkong.cases.models import SymptomReport
 from fangkong.dashboard import services as dashboard
-from fangkong.errors import InputRefused, Problems
+from fangkong.errors import Problems
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.jurisdictions.models import Level as Tier
 from fangkong.quarantine.models import Alert, AlertKind
@@ -77,12 +78,8 @@ def _symptom_aberration(node: Jurisdiction, day: dt.date, disease, days: int = 2
 
 # --- rules --------------------------------------------------------------------------------------
 
-def _require_command(actor) -> None:
-    access.require_command(actor, _("only the command centre may do this"))
-
-
 def add_rule(actor, *, name: str, signal: str, threshold, level, tier: str = Tier.COUNTY) -> Rule:
-    _require_command(actor)
+    require(actor, "warning.rule")
     problems = Problems()
     if tier not in SIGNAL_TIERS:
         problems.add("tier", _("a rule applies to provinces, cities, counties or townships"))
@@ -111,10 +108,8 @@ def add_rule(actor, *, name: str, signal: str, threshold, level, tier: str = Tie
 
 
 def set_rule_active(actor, rule_id: int, active: bool) -> Rule:
-    _require_command(actor)
-    rule = Rule.objects.filter(pk=rule_id).first()
-    if rule is None:
-        raise Http404("No such rule")
+    require(actor, "warning.rule")
+    rule = get_visible(Rule.objects.all(), rule_id)  # rules are the whole country's: nothing to scope
     rule.active = active
     rule.save(update_fields=["active"])
     return rule
@@ -169,8 +164,8 @@ def level_of(node: Jurisdiction) -> int:
 def change_level(actor, node: Jurisdiction, level: int, *, note: str = "", firing: Firing | None = None) -> LevelChange:
     """Set a jurisdiction's response level (a rule raises it; the command centre may lower it, with a note)."""
     problems = Problems()
-    if actor is not None:
-        _require_command(actor)
+    if actor is not None:  # None: a rule that fired
+        require(actor, "warning.level")
         node = access.get_jurisdiction_for(actor, node.code)
         if not note.strip():
             problems.add("note", _("say why the level changes"))
@@ -192,8 +187,8 @@ def change_level(actor, node: Jurisdiction, level: int, *, note: str = "", firin
 
 def open_playbook(actor, node: Jurisdiction, *, firing: Firing | None = None, exercise: bool = False) -> Playbook:
     """Open the six fast actions for `node`, each due in its hours; a drill is the same, marked as one."""
-    if actor is not None:
-        _require_command(actor)
+    if actor is not None:  # None: a rule that fired
+        require(actor, "warning.playbook")
         node = access.get_jurisdiction_for(actor, node.code)
     now = timezone.now()
     with transaction.atomic():
@@ -207,23 +202,20 @@ def open_playbook(actor, node: Jurisdiction, *, firing: Firing | None = None, ex
 
 
 def tasks_for(actor) -> QuerySet[Task]:
-    path = access.scope_path(actor)
-    if path is None:
-        return Task.objects.none()
-    return Task.objects.filter(owner_path__startswith=path).select_related("playbook", "owner")
+    return Task.objects.visible_to(actor).select_related("playbook", "owner")
 
 
 def playbooks_for(actor) -> QuerySet[Playbook]:
-    path = access.scope_path(actor)
-    if path is None:
-        return Playbook.objects.none()
-    return Playbook.objects.filter(jurisdiction__path__startswith=path).select_related("jurisdiction")
+    return Playbook.objects.visible_to(actor).select_related("jurisdiction")
+
+
+def level_changes_for(actor) -> QuerySet[LevelChange]:
+    return LevelChange.objects.visible_to(actor).select_related("jurisdiction")
 
 
 def complete_task(actor, task_id: int, *, note: str = "") -> Task:
-    task = tasks_for(actor).filter(pk=task_id).first()
-    if task is None:
-        raise Http404("No such task")
+    require(actor, "warning.task")
+    task = get_visible(tasks_for(actor), task_id)
     if task.done_at is not None:
         return task  # a second tap on a flaky phone changes nothing
     now = timezone.now()

@@ -4,11 +4,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts import access
-from fangkong.accounts.models import Role
+from fangkong.accounts.permissions import may
 from fangkong.web.forms import submit
 
 from . import services
-from .models import TIER_CHOICES, Level, LevelChange, Rule, SignalKind
+from .models import TIER_CHOICES, Level, Rule, SignalKind
 
 
 @login_required
@@ -19,11 +19,10 @@ def warning(request):
         "node": node, "situation": services.situation(node),
         "rules": Rule.objects.order_by("-active", "level", "id"),
         "playbooks": [(p, services.timings(p)) for p in playbooks],
-        "changes": LevelChange.objects.filter(jurisdiction__path__startswith=node.path)
-        .select_related("jurisdiction", "changed_by")[:12],
+        "changes": services.level_changes_for(request.user).select_related("changed_by")[:12],
         "signals": SignalKind.choices, "levels": [c for c in Level.choices if c[0] != Level.NONE],
         "all_levels": Level.choices, "tiers": TIER_CHOICES,
-        "may_command": request.user.is_superuser or request.user.role == Role.COMMAND,
+        "may_command": may(request.user, "warning.rule"), "may_do_tasks": may(request.user, "warning.task"),
     }
     return render(request, "warning/warning.html", context)
 

@@ -22,10 +22,10 @@ def pdf_text(data: bytes) -> str:
 
 
 @pytest.fixture
-def outbreak(grid_worker, person):
-    quarantine.place_order(grid_worker, person.pk, kind="home", reason="close_contact")
-    case = cases.open_case(grid_worker, person.pk)
-    cases.transition(grid_worker, case.pk, "confirm")
+def outbreak(epidemiologist, person):
+    quarantine.place_order(epidemiologist, person.pk, kind="home", reason="close_contact")
+    case = cases.open_case(epidemiologist, person.pk)
+    cases.transition(epidemiologist, case.pk, "confirm")
     return case
 
 
@@ -42,7 +42,7 @@ def test_the_published_pdf_holds_the_chinese_headline_and_the_dashboards_figures
     assert "风险地区" in text and "朝阳区" in text and "高风险" in text
 
 
-def test_a_published_bulletin_is_frozen_and_a_correction_is_a_new_version(commander, tree, outbreak, grid_worker):
+def test_a_published_bulletin_is_frozen_and_a_correction_is_a_new_version(commander, tree, outbreak, epidemiologist):
     today = timezone.localdate()
     first = services.publish(commander, services.draft(commander, tree["city"].code, today).pk)
     with pytest.raises(InputRefused) as refused:
@@ -51,7 +51,7 @@ def test_a_published_bulletin_is_frozen_and_a_correction_is_a_new_version(comman
     with pytest.raises(InputRefused) as refused:
         services.draft(commander, tree["city"].code, today)
     assert refused.value.problems[0].field == "note"
-    cases.transition(grid_worker, outbreak.pk, "admit", hospital="金银潭医院")
+    cases.transition(epidemiologist, outbreak.pk, "admit", hospital="金银潭医院")
     second = services.draft(commander, tree["city"].code, today, note="补报一例入院")
     assert second.version == 2 and Bulletin.objects.get(pk=first.pk).content == first.content
     assert services.published(tree["city"].code, today).pk == first.pk

@@ -10,15 +10,15 @@ from fangkong.dashboard.services import summary
 from fangkong.errors import InputRefused
 
 
-def test_the_five_earlies_intervals_and_a_late_report(person, grid_worker):
+def test_the_five_earlies_intervals_and_a_late_report(person, epidemiologist):
     now = timezone.now()
     detected = now - dt.timedelta(hours=10)
-    case = services.open_case(grid_worker, person.pk, onset_date=(now - dt.timedelta(days=3)).date(),
+    case = services.open_case(epidemiologist, person.pk, onset_date=(now - dt.timedelta(days=3)).date(),
                               detected_at=detected)
-    services.record_report(grid_worker, case.pk, detected + dt.timedelta(hours=3))
-    services.transition(grid_worker, case.pk, "transfer", at=detected + dt.timedelta(hours=4))
-    services.transition(grid_worker, case.pk, "confirm", at=detected + dt.timedelta(hours=8))
-    services.transition(grid_worker, case.pk, "admit", at=detected + dt.timedelta(hours=9), hospital="金银潭医院")
+    services.record_report(epidemiologist, case.pk, detected + dt.timedelta(hours=3))
+    services.transition(epidemiologist, case.pk, "transfer", at=detected + dt.timedelta(hours=4))
+    services.transition(epidemiologist, case.pk, "confirm", at=detected + dt.timedelta(hours=8))
+    services.transition(epidemiologist, case.pk, "admit", at=detected + dt.timedelta(hours=9), hospital="金银潭医院")
     earlies = services.five_earlies(Case.objects.get(pk=case.pk))
     assert earlies.detection_to_report_hours == 3.0
     assert earlies.report_late  # the deadline is 2 hours
@@ -28,41 +28,41 @@ def test_the_five_earlies_intervals_and_a_late_report(person, grid_worker):
     assert earlies.onset_to_detection_days in (2, 3)  # depends on the local hour
 
 
-def test_a_report_within_two_hours_is_on_time(person, grid_worker):
+def test_a_report_within_two_hours_is_on_time(person, epidemiologist):
     detected = timezone.now() - dt.timedelta(hours=5)
-    case = services.open_case(grid_worker, person.pk, detected_at=detected,
+    case = services.open_case(epidemiologist, person.pk, detected_at=detected,
                               reported_at=detected + dt.timedelta(minutes=90))
     assert not services.five_earlies(case).report_late
 
 
-def test_times_in_the_future_are_refused(person, grid_worker):
+def test_times_in_the_future_are_refused(person, epidemiologist):
     with pytest.raises(InputRefused) as caught:
-        services.open_case(grid_worker, person.pk, detected_at=timezone.now() + dt.timedelta(hours=1))
+        services.open_case(epidemiologist, person.pk, detected_at=timezone.now() + dt.timedelta(hours=1))
     assert caught.value.problems[0].field == "detected_at"
     assert not Case.objects.exists()
 
 
-def test_a_ledger_entry_is_overdue_past_its_deadline_and_resolving_it_can_open_a_case(person, grid_worker, tree):
-    entry, created = services.report_symptoms(grid_worker, person.pk, source="fever_clinic", symptoms="发热、咳嗽",
+def test_a_ledger_entry_is_overdue_past_its_deadline_and_resolving_it_can_open_a_case(person, epidemiologist, tree):
+    entry, created = services.report_symptoms(epidemiologist, person.pk, source="fever_clinic", symptoms="发热、咳嗽",
                                               temperature=Decimal("38.2"),
                                               reported_at=timezone.now() - dt.timedelta(hours=30))
     assert created
     assert summary(tree["county_a"]).totals["overdue_ledger"] == 1
     assert summary(tree["county_b"]).totals["overdue_ledger"] == 0
-    services.resolve_symptom_report(grid_worker, entry.pk, "case_opened")
+    services.resolve_symptom_report(epidemiologist, entry.pk, "case_opened")
     assert summary(tree["city"]).totals["overdue_ledger"] == 0
     case = Case.objects.get(person=person)
     assert case.symptom_report == entry and case.detected_at == entry.reported_at
 
 
-def test_a_ledger_entry_sent_twice_counts_once(person, grid_worker):
-    first, _ = services.report_symptoms(grid_worker, person.pk, source="grid", symptoms="乏力", idempotency_key="a1")
-    again, created = services.report_symptoms(grid_worker, person.pk, source="grid", symptoms="乏力",
+def test_a_ledger_entry_sent_twice_counts_once(person, epidemiologist):
+    first, _ = services.report_symptoms(epidemiologist, person.pk, source="grid", symptoms="乏力", idempotency_key="a1")
+    again, created = services.report_symptoms(epidemiologist, person.pk, source="grid", symptoms="乏力",
                                               idempotency_key="a1")
     assert first.pk == again.pk and not created
 
 
-def test_a_ledger_entry_with_an_implausible_temperature_is_refused(person, grid_worker):
+def test_a_ledger_entry_with_an_implausible_temperature_is_refused(person, epidemiologist):
     with pytest.raises(InputRefused) as caught:
-        services.report_symptoms(grid_worker, person.pk, source="grid", symptoms="发热", temperature=Decimal("45"))
+        services.report_symptoms(epidemiologist, person.pk, source="grid", symptoms="发热", temperature=Decimal("45"))
     assert caught.value.problems[0].field == "temperature"

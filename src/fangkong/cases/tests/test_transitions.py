@@ -32,25 +32,25 @@ PAIRS = [(action, cls, place) for action in EXPECTED
 
 
 @pytest.fixture
-def open_case(person, grid_worker):
-    return services.open_case(grid_worker, person.pk)
+def open_case(person, epidemiologist):
+    return services.open_case(epidemiologist, person.pk)
 
 
 @pytest.mark.parametrize("action, classification, placement", PAIRS)
-def test_each_action_is_allowed_exactly_where_the_loop_allows_it(open_case, grid_worker, action, classification,
+def test_each_action_is_allowed_exactly_where_the_loop_allows_it(open_case, epidemiologist, action, classification,
                                                                  placement):
     Case.objects.filter(pk=open_case.pk).update(classification=classification, placement=placement)
     classes, places = EXPECTED[action]
     events_before = CaseEvent.objects.count()
     if classification in classes and placement in places:
-        case = services.transition(grid_worker, open_case.pk, action, hospital="金银潭医院")
+        case = services.transition(epidemiologist, open_case.pk, action, hospital="金银潭医院")
         assert CaseEvent.objects.count() == events_before + 1
         event = CaseEvent.objects.last()
         assert (event.action, event.from_classification, event.from_placement) == (action, classification, placement)
         assert (event.to_classification, event.to_placement) == (case.classification, case.placement)
     else:
         with translation.override("en"), pytest.raises(InputRefused) as caught:
-            services.transition(grid_worker, open_case.pk, action, hospital="金银潭医院")
+            services.transition(epidemiologist, open_case.pk, action, hospital="金银潭医院")
         assert caught.value.problems[0].field == "action"
         assert "cannot" in str(caught.value.problems[0].message)
         assert CaseEvent.objects.count() == events_before
@@ -58,9 +58,9 @@ def test_each_action_is_allowed_exactly_where_the_loop_allows_it(open_case, grid
         assert (case.classification, case.placement) == (classification, placement)
 
 
-def test_the_whole_loop_from_suspicion_to_release(open_case, grid_worker):
+def test_the_whole_loop_from_suspicion_to_release(open_case, epidemiologist):
     for action in ("confirm", "transfer", "admit", "discharge", "observe", "release"):
-        case = services.transition(grid_worker, open_case.pk, action, hospital="金银潭医院")
+        case = services.transition(epidemiologist, open_case.pk, action, hospital="金银潭医院")
     assert (case.classification, case.placement, case.hospital) == ("confirmed", "released", "金银潭医院")
     assert case.closed_at is not None
     assert case.diagnosed_at and case.isolated_at and case.treated_at
@@ -71,22 +71,24 @@ def test_the_whole_loop_from_suspicion_to_release(open_case, grid_worker):
     assert (observation.reason, observation.kind) == ("post_discharge", "home")
 
 
-def test_admission_needs_a_hospital(open_case, grid_worker):
+def test_admission_needs_a_hospital(open_case, epidemiologist):
     with pytest.raises(InputRefused) as caught:
-        services.transition(grid_worker, open_case.pk, "admit")
+        services.transition(epidemiologist, open_case.pk, "admit")
     assert caught.value.problems[0].field == "hospital"
 
 
-def test_a_case_outside_the_subtree_cannot_be_changed(open_case, sibling_worker):
+def test_a_case_outside_the_subtree_cannot_be_changed(open_case, tree):
     from django.http import Http404
 
+    from fangkong.conftest import make_user
+
     with pytest.raises(Http404):
-        services.transition(sibling_worker, open_case.pk, "confirm")
+        services.transition(make_user("epi-b", "epidemiologist", tree["county_b"]), open_case.pk, "confirm")
     assert Case.objects.get(pk=open_case.pk).classification == "suspected"
 
 
-def test_one_open_case_per_person(open_case, grid_worker, person):
+def test_one_open_case_per_person(open_case, epidemiologist, person):
     from fangkong.errors import Conflict
 
     with pytest.raises(Conflict):
-        services.open_case(grid_worker, person.pk)
+        services.open_case(epidemiologist, person.pk)

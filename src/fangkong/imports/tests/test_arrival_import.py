@@ -197,3 +197,14 @@ def test_a_checked_file_nobody_chose_for_is_dropped_by_the_sweep(grid_worker, se
     assert services.sweep(timezone.now() + dt.timedelta(hours=settings.IMPORT_KEEP_HOURS + 1))["discarded"] == 1
     job.refresh_from_db()
     assert job.status == ImportStatus.DISCARDED and not ImportChunk.objects.filter(job=job).exists()
+
+
+def test_an_uploader_who_lost_the_role_since_imports_nothing_and_the_job_says_why(grid_worker, tree):
+    job = upload(grid_worker, workbook([arrival_row(tree["grid_a1"].code)]))
+    grid_worker.role = "public"
+    grid_worker.save(update_fields=["role"])
+    services.sweep(now=timezone.now() + dt.timedelta(hours=1))  # the cron finishes abandoned jobs, and goes on
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REFUSED and not ImportChunk.objects.filter(job=job).exists()
+    assert [(r.row, r.column) for r in job.refusals.all()] == [(0, "")]
+    assert not Arrival.objects.exists()

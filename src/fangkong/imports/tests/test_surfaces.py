@@ -121,13 +121,13 @@ def test_check_only_lists_and_imports_nothing_and_the_sweep_reports_its_work(tmp
         call_command("import_xlsx", "arrivals", str(path), user="nobody")
 
 
-def test_assist_requests_arrive_as_a_file_routed_with_the_region_given_at_upload(grid_worker, person):
+def test_assist_requests_arrive_as_a_file_routed_with_the_region_given_at_upload(commander, grid_worker, person):
     unit = grid_worker.jurisdiction.code
     rows = [["BJ-1", "张三", VALID_ID, "13812345678", unit, "密接"],
             ["BJ-2", "李四", "", "", unit, "时空伴随"],
             ["BJ-2", "李四", "", "", unit, "时空伴随"],
             ["BJ-3", "王五", "", "", "999999", ""]]
-    job, _ = services.upload(grid_worker, "assist", "协查.xlsx", workbook(rows, header=ASSIST_HEADER, sheet="协查名单"),
+    job, _ = services.upload(commander, "assist", "协查.xlsx", workbook(rows, header=ASSIST_HEADER, sheet="协查名单"),
                              region="北京市朝阳区疾控中心")
     job = services.run_to_end(job, import_valid=True)
     assert (job.written_rows, job.repeated_rows, job.refused_rows) == (2, 1, 1)
@@ -136,16 +136,16 @@ def test_assist_requests_arrive_as_a_file_routed_with_the_region_given_at_upload
     assert job.refusals.get(repeat=False).column == "E"
 
 
-def test_assist_rows_without_a_region_are_refused_when_none_is_given(grid_worker):
+def test_assist_rows_without_a_region_are_refused_when_none_is_given(commander, grid_worker):
     rows = [["BJ-1", "张三", "", "", grid_worker.jurisdiction.code, ""]]
-    job = services.run_to_end(services.upload(grid_worker, "assist", "a.xlsx",
+    job = services.run_to_end(services.upload(commander, "assist", "a.xlsx",
                                               workbook(rows, header=ASSIST_HEADER))[0])
     assert job.refusals.get().message.startswith("say which region asked")
 
 
 @pytest.mark.parametrize("register", [ARRIVALS, ASSIST])
-def test_the_template_is_a_file_the_import_reads(grid_worker, register):
+def test_the_template_is_a_file_the_import_reads(commander, register):
     header = xlsx_rows(register.template())[0]
     assert header[0].lstrip("*") == register.columns[0].header
-    job, _ = services.upload(grid_worker, register.name, "t.xlsx", register.template())
+    job, _ = services.upload(commander, register.name, "t.xlsx", register.template())
     assert job.status == ImportStatus.REFUSED and "no rows under it" in job.refusals.get().message

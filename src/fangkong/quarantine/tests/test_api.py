@@ -38,7 +38,9 @@ def test_refusals_name_the_field(api, person):
     assert response.json()["errors"][0]["field"] == "taken_at"
 
 
-def test_a_forbidden_transition_is_a_400_naming_the_action(api, person):
+def test_a_forbidden_transition_is_a_400_naming_the_action(client, epidemiologist, person):
+    api = client
+    api.defaults["HTTP_AUTHORIZATION"] = f"Bearer {create_token(epidemiologist.username)}"
     case = post(api, "/api/v1/cases", {"person_id": person.pk}).json()
     assert case["allowed_actions"] == ["confirm", "asymptomatic", "exclude", "transfer", "admit", "die"]
     response = post(api, f"/api/v1/cases/{case['id']}/transitions", {"action": "discharge"})

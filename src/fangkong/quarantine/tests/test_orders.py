@@ -63,13 +63,13 @@ def test_extension_adds_windows_and_early_release_needs_a_reason(person, grid_wo
     assert not order.slots.filter(status=SlotStatus.DUE, closes_at__gt=timezone.now()).exists()
 
 
-def test_a_confirmed_person_is_transferred_from_observation_to_hospital(person, grid_worker):
-    order = services.place_order(grid_worker, person.pk, kind="home", reason="close_contact")
-    case = cases.open_case(grid_worker, person.pk)
+def test_a_confirmed_person_is_transferred_from_observation_to_hospital(person, epidemiologist):
+    order = services.place_order(epidemiologist, person.pk, kind="home", reason="close_contact")
+    case = cases.open_case(epidemiologist, person.pk)
     with pytest.raises(InputRefused):
-        services.transfer_to_hospital(grid_worker, order.pk)  # still only suspected
-    cases.transition(grid_worker, case.pk, "confirm")
-    services.transfer_to_hospital(grid_worker, order.pk, hospital="金银潭医院")
+        services.transfer_to_hospital(epidemiologist, order.pk)  # still only suspected
+    cases.transition(epidemiologist, case.pk, "confirm")
+    services.transfer_to_hospital(epidemiologist, order.pk, hospital="金银潭医院")
     order.refresh_from_db()
     case.refresh_from_db()
     assert order.status == "transferred" and case.placement == "in_transfer"

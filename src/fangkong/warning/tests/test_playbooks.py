@@ -3,9 +3,10 @@
 import pytest
 from django.http import Http404
 
+from fangkong.accounts.permissions import Forbidden
 from fangkong.accounts.services import create_token
 from fangkong.warning import services
-from fangkong.warning.models import Playbook
+from fangkong.warning.models import Playbook, Task
 
 
 @pytest.fixture
@@ -31,11 +32,13 @@ def test_a_drill_measures_each_action_against_its_deadline(drill, commander):
     assert not timings["transfer"].late and timings["closure"].minutes is None
 
 
-def test_a_task_outside_ones_subtree_is_not_found(drill, outsider, sibling_worker):
+def test_a_task_outside_ones_subtree_is_not_found_and_a_grid_worker_may_not_do_one(drill, outsider, grid_worker):
     task = drill.tasks.first()
-    for stranger in (outsider, sibling_worker):
-        with pytest.raises(Http404):
-            services.complete_task(stranger, task.pk)
+    with pytest.raises(Http404):
+        services.complete_task(outsider, task.pk)
+    with pytest.raises(Forbidden):
+        services.complete_task(grid_worker, task.pk)
+    assert not Task.objects.filter(done_at__isnull=False).exists()
 
 
 def test_drills_do_not_count_on_the_dashboard(drill, tree, commander):
