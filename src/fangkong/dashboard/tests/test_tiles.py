@@ -29,9 +29,9 @@ def people(grid_worker, count: int):
 
 
 @pytest.mark.parametrize("role", Role.values)
-def test_each_role_sees_the_figures_it_may_and_is_told_of_the_others(client, tree, grid_worker, role):
+def test_each_role_sees_the_figures_it_may_and_is_told_of_the_others(client, tree, grid_worker, epidemiologist, role):
     case_person, watched = people(grid_worker, 2)
-    cases.open_case(grid_worker, case_person.pk)
+    cases.open_case(epidemiologist, case_person.pk)
     quarantine.place_order(grid_worker, watched.pk, kind="home", reason="close_contact")
     quarantine.record_reading(grid_worker, watched.pk, temperature="38.6")  # a fever alert
     login_client(client, make_user(f"user-{role}", role, tree["city"]))
@@ -53,12 +53,12 @@ def test_the_api_leaves_out_the_figures_a_role_may_not_see_and_names_them(client
     assert all(set(child["figures"]) == PUBLISHED_FIGURES for child in body["children"])
 
 
-def test_new_cases_read_their_change_from_yesterday(client, tree, grid_worker, commander):
+def test_new_cases_read_their_change_from_yesterday(client, tree, grid_worker, epidemiologist, commander):
     first, second, third, fourth = people(grid_worker, 4)
     yesterday = timezone.make_aware(dt.datetime.combine(timezone.localdate() - dt.timedelta(days=1), dt.time(12)))
-    cases.open_case(grid_worker, first.pk, detected_at=yesterday)
-    cases.open_case(grid_worker, second.pk)
-    today = cases.open_case(grid_worker, third.pk)
+    cases.open_case(epidemiologist, first.pk, detected_at=yesterday)
+    cases.open_case(epidemiologist, second.pk)
+    today = cases.open_case(epidemiologist, third.pk)
     login_client(client, commander)
 
     def change(language="zh-hans") -> str:
@@ -67,7 +67,7 @@ def test_new_cases_read_their_change_from_yesterday(client, tree, grid_worker, c
             'data-testid="change-new_cases_today">')[1].split("</span>")[0]
 
     assert (change(), change("en")) == ("较前一日 +1", "vs. yesterday +1")
-    cases.open_case(grid_worker, fourth.pk, detected_at=yesterday)
+    cases.open_case(epidemiologist, fourth.pk, detected_at=yesterday)
     assert (change(), change("en")) == ("与前一日持平", "same as yesterday")
-    cases.transition(grid_worker, today.pk, "exclude")
+    cases.transition(epidemiologist, today.pk, "exclude")
     assert (change(), change("en")) == ("较前一日 −1", "vs. yesterday −1")

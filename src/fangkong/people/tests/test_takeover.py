@@ -59,9 +59,10 @@ def test_a_public_user_elsewhere_does_not_overwrite_the_phone(client, person, gr
     before = as_the_owner_sees(client, grid_worker, person)
     response = bearer(client, public).post("/api/v1/persons/registrations", registration(
         tree["grid_b1"], source="api", source_ref="app-7"), content_type="application/json")
-    assert response.status_code == 201 and "13812345678" not in response.content.decode()
-    assert response.json()["person"]["phone"] == "139****0000"  # a public user sees even what they typed masked
-    assert_untouched_and_asked(client, grid_worker, person, before)
+    assert response.status_code == 403 and "13812345678" not in response.content.decode()  # the public writes nothing
+    assert [e["field"] for e in response.json()["errors"]] == ["role"]
+    assert as_the_owner_sees(client, grid_worker, person) == before
+    assert not Registration.objects.filter(source_ref="app-7").exists()
 
 
 def test_an_arrival_elsewhere_stays_with_the_unit_that_entered_it(client, person, grid_worker, attacker_grid, tree):

@@ -13,8 +13,8 @@ REGISTER_PAGES = {"/cases/": "病例", "/ledger/": "可疑症状台账", "/obser
 
 
 @pytest.mark.parametrize("role", Role.values)
-def test_each_role_sees_the_open_cases_or_is_told_it_may_not(client, tree, person, grid_worker, role):
-    cases.open_case(grid_worker, person.pk)
+def test_each_role_sees_the_open_cases_or_is_told_it_may_not(client, tree, person, epidemiologist, role):
+    cases.open_case(epidemiologist, person.pk)
     login_client(client, make_user(f"user-{role}", role, tree["city"]))
     page = client.get("/cases/")
     if role in PERSON_ROLES:
