@@ -1,10 +1,13 @@
 """The bulletin prints in the CJK font shipped with fangkong, whatever fonts the server has, or not at all."""
 
+import fnmatch
 import json
 import os
 import subprocess
 import sys
+import tomllib
 import warnings
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -113,3 +116,12 @@ def test_the_cli_writes_no_pdf_without_the_font(tmp_path, commander, tree, outbr
     with pytest.raises(CommandError, match="FangkongSansSC-Regular.otf"):
         call_command("bulletin", date=timezone.localdate().isoformat(), jurisdiction="420100", pdf=str(out))
     assert not out.exists()
+
+
+def test_the_font_and_its_licence_are_package_data():
+    """An installed fangkong (not only a checkout) carries the faces and the OFL text."""
+    pyproject = Path(fonts.__file__).resolve().parents[2] / "pyproject.toml"
+    globs = tomllib.loads(pyproject.read_text())["tool"]["setuptools"]["package-data"]["*"]
+    shipped = sorted(p.name for p in fonts.DIRECTORY.iterdir())
+    assert {p.name for p in fonts.FACES.values()} | {"OFL.txt"} <= set(shipped)
+    assert [name for name in shipped if not any(fnmatch.fnmatch(name, g) for g in globs)] == []
