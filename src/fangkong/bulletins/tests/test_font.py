@@ -16,6 +16,7 @@ from django.utils import timezone
 from fangkong import fonts
 from fangkong.bulletins import charts, services
 from fangkong.bulletins.models import Bulletin, Status
+from fangkong.conftest import login_client
 from fangkong.errors import InputRefused
 
 from .pdfs import pdf_fonts, pdf_text
@@ -67,7 +68,7 @@ def test_the_pdf_prints_chinese_in_the_shipped_font_where_the_server_has_no_font
     assert pdf_fonts(out.read_bytes()) == {"Fangkong-Sans-SC", "Fangkong-Sans-SC-Bold"}
 
 
-def test_the_charts_draw_their_chinese_labels_in_the_shipped_font(tree):
+def test_the_charts_draw_their_chinese_labels_in_the_shipped_font():
     curve = {"dates": ["2026-11-30", "2026-12-01"], "onset": [1, 2], "report": [0, 3]}
     children = [{"name": "江岸区", "value": 3, "boundary": {"type": "Polygon",
                                                           "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]
@@ -102,8 +103,6 @@ def test_publishing_refuses_without_the_font_and_the_draft_stays_a_draft(request
 
 
 def test_the_refusal_is_in_the_users_language_on_the_page(client, commander, tree, outbreak, font_gone):
-    from fangkong.conftest import login_client
-
     draft = services.draft(commander, tree["city"].code, timezone.localdate())
     login_client(client, commander)
     page = client.post(f"/bulletins/{draft.pk}/publish/", follow=True).content.decode()
