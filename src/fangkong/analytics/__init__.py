@@ -1,7 +1,7 @@
 """Pure estimators for the command centre's judgement (numpy, scipy, polars; no Django).
 
 Each function names the published method it follows and is tested against that method's own
-reference numbers (../shared/validation).
+reference numbers (the data in tests/data/, its sources in tests/data/README.md).
 """
 
 from .aberration import cusum, ears, farrington_flexible, farrington_threshold, noufaily_threshold

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 
 import matplotlib
 
@@ -12,8 +13,20 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.collections import PatchCollection  # noqa: E402
 from matplotlib.patches import Polygon  # noqa: E402
 
-plt.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"]
+from fangkong import fonts  # noqa: E402
+
 plt.rcParams["axes.unicode_minus"] = False
+logger = logging.getLogger(__name__)
+
+
+def _subplots(size: tuple[float, float]):
+    """A figure drawn in the bulletin font. Without it (a broken install) the page still shows its charts, and
+    says so in the log; the PDF is refused before it gets here (services.render_pdf)."""
+    try:
+        fonts.require()
+    except fonts.FontUnavailable as missing:
+        logger.error("bulletin chart drawn without its CJK font: %s", missing)
+    return plt.subplots(figsize=size)
 
 
 def _svg(figure) -> str:
@@ -25,12 +38,14 @@ def _svg(figure) -> str:
 
 
 def curve_svg(curve: dict, labels: dict[str, str]) -> str:
-    figure, axes = plt.subplots(figsize=(7.2, 2.6))
+    figure, axes = _subplots((7.2, 2.6))
     days = [d[5:] for d in curve["dates"]]
     axes.bar(days, curve["onset"], color="#f97316", label=labels["onset"])
     axes.plot(days, curve["report"], color="#0369a1", marker="o", markersize=2.5, label=labels["report"])
     axes.set_xticks(days[:: max(1, len(days) // 8)])
     axes.yaxis.get_major_locator().set_params(integer=True)
+    # Counts: a day without cases sits on the axis, and a month without any still has whole-number ticks.
+    axes.set_ylim(0, max(1, *curve["onset"], *curve["report"]) * 1.08)
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(frameon=False, fontsize=8)
     axes.tick_params(labelsize=8)
@@ -38,25 +53,26 @@ def curve_svg(curve: dict, labels: dict[str, str]) -> str:
 
 
 def map_svg(children: list[dict], label: str) -> str:
-    """Children coloured by their figure; a child without a boundary is left out."""
+    """Children coloured by their figure; a child without a boundary is left out, and "" when none has one."""
     shapes = [(c, ring) for c in children if c.get("boundary")
               for ring in _outer_rings(c["boundary"])]
-    figure, axes = plt.subplots(figsize=(5.2, 3.6))
+    if not shapes:
+        return ""
+    figure, axes = _subplots((5.2, 3.6))
     axes.set_axis_off()
-    if shapes:
-        values = [c["value"] for c, _ in shapes]
-        patches = PatchCollection([Polygon(ring, closed=True) for _, ring in shapes], cmap="YlOrRd",
-                                  edgecolor="#334155", linewidth=0.6)
-        patches.set_array(values)
-        patches.set_clim(0, max(1, max(values)))
-        axes.add_collection(patches)
-        axes.autoscale_view()
-        axes.set_aspect("equal")
-        for child in children:
-            if child.get("boundary"):
-                x, y = _centre(_outer_rings(child["boundary"])[0])
-                axes.text(x, y, f"{child['name']}\n{child['value']}", ha="center", va="center", fontsize=7)
-        figure.colorbar(patches, ax=axes, shrink=0.7, label=label)
+    values = [c["value"] for c, _ in shapes]
+    patches = PatchCollection([Polygon(ring, closed=True) for _, ring in shapes], cmap="YlOrRd",
+                              edgecolor="#334155", linewidth=0.6)
+    patches.set_array(values)
+    patches.set_clim(0, max(1, max(values)))
+    axes.add_collection(patches)
+    axes.autoscale_view()
+    axes.set_aspect("equal")
+    for child in children:
+        if child.get("boundary"):
+            x, y = _centre(_outer_rings(child["boundary"])[0])
+            axes.text(x, y, f"{child['name']}\n{child['value']}", ha="center", va="center", fontsize=7)
+    figure.colorbar(patches, ax=axes, shrink=0.7, label=label)
     return _svg(figure)
 
 

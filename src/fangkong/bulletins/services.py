@@ -4,22 +4,27 @@ with a new version."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections import Counter
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from fangkong import fonts
 from fangkong.accounts import access
 from fangkong.accounts.permissions import require
 from fangkong.accounts.scoping import get_visible
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases
+from fangkong.cases.models import Case, CaseEvent, Classification, Severity
 from fangkong.dashboard import services as dashboard
 from fangkong.errors import Conflict, InputRefused
 from fangkong.jurisdictions.models import Jurisdiction
+from fangkong.quarantine.models import Kind, Order
 from fangkong.screening import services as screening
 from fangkong.warning import services as warning
 
@@ -27,28 +32,82 @@ from . import charts
 from .models import Bulletin, Status
 
 CURVE_DAYS = 30
+logger = logging.getLogger(__name__)
 
 
-def build_content(node: Jurisdiction, day: dt.date) -> dict:
-    """Everything the bulletin shows, computed once: the dashboard's figures, the curve, R_t, the map."""
-    result = dashboard.summary(node, today=day)
+def build_content(node: Jurisdiction, day: dt.date, now: dt.datetime | None = None) -> dict:
+    """Everything the bulletin shows, computed once: the day's figures, the curve, R_t, the map.
+
+    Today's figures are the dashboard's. A past day's are re-counted as they stood at the end of that day
+    (figures_at), and the content says so: the dashboard only knows the present.
+    """
+    now = now or timezone.now()
+    day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
+    if day_end > now:
+        result = dashboard.summary(node, today=day, now=now)
+        totals, children, recount = result.totals, result.children, None
+    else:
+        totals, children = figures_at(node, day_end)
+        recount = {"as_of": day_end.isoformat(), "counted_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M")}
     curve = dashboard.epidemic_curve(node, days=CURVE_DAYS, today=day)
     trend = dashboard.judgement(dashboard.epidemic_curve(node, days=60, today=day), diseases.current())
     return {
         "jurisdiction": {"code": node.code, "name": node.name},
         "date": day.isoformat(),
-        "figures": result.totals,
+        "figures": totals,
+        "recount": recount,
         "new_reported": curve["report"][-1], "new_reported_before": curve["report"][-2],
         "curve": curve,
         "rt": trend["latest"], "growth": trend["growth"],
-        "level": int(warning.level_of(node)),
+        "level": int(warning.level_of(node, at=min(day_end, now))),
         "risk_areas": [{"code": a.code, "name": a.name, "level": a.level, "valid_from": a.valid_from.isoformat()}
                        for a in screening.in_force(day)],
         "children": [{"code": c.code, "name": c.name, "value": figures["confirmed"] + figures["asymptomatic"],
                       "confirmed": figures["confirmed"], "suspected": figures["suspected"],
                       "observed": figures["home_observation"] + figures["central_quarantine"],
-                      "boundary": c.boundary} for c, figures in result.children],
+                      "boundary": c.boundary} for c, figures in children],
     }
+
+
+# What figures_at can count for a moment past: the bulletin's figures, nothing the records cannot date.
+FIGURES_AT = ["suspected", "confirmed", "asymptomatic", "severe", "critical", "home_observation", "central_quarantine"]
+
+
+def figures_at(node: Jurisdiction, moment: dt.datetime) -> tuple[dict[str, int], list[tuple[Jurisdiction, dict]]]:
+    """The bulletin's figures for node's subtree and each child as they stood at `moment`, from the rows' times.
+
+    A case counts if it was discovered before `moment` and not closed by then, in the classification its last
+    event before `moment` gave it (the case event log keeps every change with its time). An observation order
+    counts if it had started and not ended. Severity is the case's present one: no event records the earlier.
+    Counted with the dashboard's rules (dashboard.summary), so at the present moment both give the same figures.
+    """
+    children = list(node.children.all())
+    counts: dict[str, Counter] = {c.path: Counter() for c in children}
+    counts[node.path] = Counter()
+
+    def owner(path: str) -> str:
+        return next((c.path for c in children if path.startswith(c.path)), node.path)
+
+    classification_then = Subquery(CaseEvent.objects.filter(case=OuterRef("pk"), at__lt=moment)
+                                   .order_by("-at", "-id").values("to_classification")[:1])
+    cases = (Case.objects.filter(owner_path__startswith=node.path, detected_at__lt=moment)
+             .filter(Q(closed_at=None) | Q(closed_at__gte=moment))
+             .annotate(then=classification_then).exclude(then=Classification.EXCLUDED)
+             .order_by().values_list("owner_path", "then", "severity").annotate(n=Count("id")))
+    for path, classification, severity, n in cases:
+        figures = counts[owner(path)]
+        figures[classification] += n
+        if severity in (Severity.SEVERE, Severity.CRITICAL):
+            figures[severity] += n
+    observed = {Kind.HOME: "home_observation", Kind.CENTRAL: "central_quarantine"}
+    orders = (Order.objects.filter(owner_path__startswith=node.path, starts_at__lt=moment)
+              .filter(Q(ended_at=None) | Q(ended_at__gte=moment))
+              .order_by().values_list("owner_path", "kind").annotate(n=Count("id")))
+    for path, kind, n in orders:
+        counts[owner(path)][observed[kind]] += n
+    totals = sum(counts.values(), Counter())
+    return ({f: totals[f] for f in FIGURES_AT},
+            [(c, {f: counts[c.path][f] for f in FIGURES_AT}) for c in children])
 
 
 def bulletins_for(actor) -> QuerySet[Bulletin]:
@@ -83,11 +142,18 @@ def publish(actor, bulletin_id: int) -> Bulletin:
     """Freeze a reviewed draft and render its PDF; a published bulletin never changes again."""
     require(actor, "bulletin.publish")
     bulletin = get_visible(bulletins_for(actor), bulletin_id)
+    already = Conflict(("status", _("this bulletin is already published; draft a correction instead")))
+    if bulletin.status != Status.DRAFT:
+        raise already
+    # The PDF is frozen with the bulletin, so it is rendered as the published version it will be, never as the
+    # draft it still is in the database until the claim below.
+    bulletin.status, bulletin.published_by, bulletin.published_at = Status.PUBLISHED, actor, timezone.now()
+    pdf = render_pdf(bulletin)
     with transaction.atomic():
         claimed = Bulletin.objects.filter(pk=bulletin.pk, status=Status.DRAFT).update(
-            status=Status.PUBLISHED, published_by=actor, published_at=timezone.now(), pdf=render_pdf(bulletin))
-        if not claimed:
-            raise Conflict(("status", _("this bulletin is already published; draft a correction instead")))
+            status=bulletin.status, published_by=actor, published_at=bulletin.published_at, pdf=pdf)
+        if not claimed:  # published by someone else while this PDF was being rendered
+            raise already
         audit.record(actor, Action.BULLETIN_PUBLISHED, jurisdiction=bulletin.jurisdiction.code,
                      date=bulletin.date.isoformat(), version=bulletin.version)
     bulletin.refresh_from_db()
@@ -111,10 +177,21 @@ def context(bulletin: Bulletin) -> dict:
 
 
 def render_pdf(bulletin: Bulletin) -> bytes:
-    """The bulletin as a PDF, in Chinese (the language it is published in), with a CJK font."""
+    """The bulletin as a PDF, in Chinese (the language it is published in), in the font shipped with fangkong.
+
+    Without that font there is no PDF: one drawn in whatever the server has may be all boxes, and is frozen.
+    """
     # Imported here so that a server without Pango still runs everything but the PDF.
     import weasyprint
 
+    try:
+        font_faces = fonts.font_face_css()
+    except fonts.FontUnavailable as missing:
+        logger.error("bulletin PDF refused: its font cannot be loaded: %s", missing)
+        raise InputRefused(("pdf", _("the PDF cannot be made: its Chinese font (%(file)s) is missing from this "
+                                     "installation or damaged, and without it the Chinese text would print as "
+                                     "boxes. Reinstall fangkong.") % {"file": missing.path.name})) from None
     with translation.override("zh-hans"):
-        html = render_to_string("bulletins/document.html", context(bulletin))
+        html = render_to_string("bulletins/document.html",
+                                {**context(bulletin), "font_faces": font_faces, "font_family": fonts.FAMILY})
     return weasyprint.HTML(string=html).write_pdf()

@@ -156,8 +156,10 @@ def run_warning(day: dt.date) -> list[Firing]:
 
 # --- response levels ----------------------------------------------------------------------------
 
-def level_of(node: Jurisdiction) -> int:
-    latest = LevelChange.objects.filter(jurisdiction=node).first()
+def level_of(node: Jurisdiction, at: dt.datetime | None = None) -> int:
+    """The response level now, or as it stood at `at`."""
+    changes = LevelChange.objects.filter(jurisdiction=node)
+    latest = (changes.filter(changed_at__lte=at) if at else changes).first()
     return latest.level if latest else Level.NONE
 
 

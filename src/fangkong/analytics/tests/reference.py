@@ -1,19 +1,19 @@
-"""Readers of the published reference data in ../shared/validation (EpiEstim, surveillance)."""
+"""Readers of the published reference data kept beside the tests in data/ (EpiEstim, surveillance; see data/README.md)."""
 
 import json
 import re
 from pathlib import Path
 
-VALIDATION = Path(__file__).resolve().parents[5] / "shared" / "validation"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def epiestim_dataset(name: str) -> dict:
-    return json.loads((VALIDATION / "epiestim" / "epiestim_datasets.json").read_text())[name]
+    return json.loads((DATA / "epiestim" / f"{name}.json").read_text())
 
 
 def epiestim_example(number: int) -> dict:
     """Example `number` of EpiEstim's estimate_R snapshot: its $R table by column, and its $I_local/$I_imported."""
-    text = (VALIDATION / "epiestim" / "estimate_R_snapshot.md").read_text()
+    text = (DATA / "epiestim" / "estimate_R_snapshot.md").read_text()
     section = text.split(f"# Example {number} matches saved output")[1].split("# Example")[0]
     table_text = section.split("$R")[1].split("$method")[0]
     columns: dict[str, list[float]] = {}
@@ -37,4 +37,10 @@ def epiestim_example(number: int) -> dict:
 
 
 def salmonella_newport() -> dict:
-    return json.loads((VALIDATION / "surveillance" / "salmNewport_germany_weekly.json").read_text())
+    return json.loads((DATA / "surveillance" / "salmNewport_germany_weekly.json").read_text())
+
+
+def salmonella_agona() -> list[int]:
+    """The weekly counts of surveillance's salmonella.agona.txt (columns week, observed, state)."""
+    lines = (DATA / "surveillance" / "salmonella.agona.txt").read_text().splitlines()[1:]
+    return [int(line.split()[1]) for line in lines]

@@ -8,7 +8,7 @@ import pytest
 from fangkong.analytics import BadSeries
 from fangkong.analytics.aberration import cusum, ears, farrington_flexible, farrington_threshold, noufaily_threshold
 
-from .reference import VALIDATION, salmonella_newport
+from .reference import salmonella_agona, salmonella_newport
 
 
 def test_ears_c1_matches_surveillance_on_salmonella_newport():
@@ -47,8 +47,8 @@ def test_the_farrington_threshold_matches_surveillance(transform, expected):
 
 
 # The values of surveillance's tests/testthat/test-farringtonFlexible.R ("Noufaily threshold function").
-# ../shared/validation/README.md copies them shifted by one row in the bounds and the score; its
-# probabilities agree with these.
+# Some copies of these values circulate shifted by one row in the bounds and the score (their probabilities
+# agree); these are the upstream file's (see data/README.md).
 @pytest.mark.parametrize("method, phi, expected", [
     ("muan", 1.5, (7, 26, 0.8597797, 0.3850080)),
     ("muan", 1.0, (8, 24, 0.9093099, 0.4193982)),
@@ -82,15 +82,10 @@ def test_bad_input_is_refused_naming_the_argument(call, field):
     assert refused.value.field == field
 
 
-def agona() -> np.ndarray:
-    rows = [line.split() for line in (VALIDATION / "surveillance" / "salmonella.agona.txt").read_text().splitlines()[1:]]
-    return np.array([int(r[1]) for r in rows])
-
-
 @pytest.mark.parametrize("method", ["delta", "muan", "nbPlugin"])
 def test_farrington_flexible_alarms_only_above_the_bound_and_never_on_zero(method):
     """surveillance's own checks of farringtonFlexible (test-farringtonFlexible.R, "Alarms")."""
-    observed = agona()
+    observed = np.array(salmonella_agona())
     result = farrington_flexible(observed, threshold_method=method, alpha=0.1)
     counts = observed[result.index]
     assert not result.alarm[counts == 0].any()

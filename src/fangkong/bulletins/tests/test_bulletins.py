@@ -5,7 +5,6 @@ import io
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from pypdf import PdfReader
 
 from fangkong.bulletins import services
 from fangkong.bulletins.models import Bulletin
@@ -13,20 +12,11 @@ from fangkong.cases import services as cases
 from fangkong.conftest import login_client
 from fangkong.dashboard.services import summary
 from fangkong.errors import InputRefused
-from fangkong.quarantine import services as quarantine
 from fangkong.screening import services as screening
 
+from .pdfs import pdf_text
 
-def pdf_text(data: bytes) -> str:
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
-@pytest.fixture
-def outbreak(epidemiologist, person):
-    quarantine.place_order(epidemiologist, person.pk, kind="home", reason="close_contact")
-    case = cases.open_case(epidemiologist, person.pk)
-    cases.transition(epidemiologist, case.pk, "confirm")
-    return case
+DRAFT_STAMP = "草稿，未发布"
 
 
 def test_the_published_pdf_holds_the_chinese_headline_and_the_dashboards_figures(commander, tree, outbreak):
@@ -40,6 +30,15 @@ def test_the_published_pdf_holds_the_chinese_headline_and_the_dashboards_figures
     assert f"居家医学观察{figures['home_observation']}人" in text.replace(" ", "")
     assert bulletin.content["figures"] == figures
     assert "风险地区" in text and "朝阳区" in text and "高风险" in text
+
+
+def test_the_published_pdf_is_the_published_version_not_the_draft(commander, tree, outbreak):
+    draft = services.draft(commander, tree["city"].code, timezone.localdate())
+    assert DRAFT_STAMP in pdf_text(services.render_pdf(draft))
+    bulletin = services.publish(commander, draft.pk)
+    text = pdf_text(bytes(bulletin.pdf))
+    assert DRAFT_STAMP not in text and "草稿" not in text
+    assert f"发布于 {timezone.localtime(bulletin.published_at):%Y-%m-%d %H:%M}" in text
 
 
 def test_a_published_bulletin_is_frozen_and_a_correction_is_a_new_version(commander, tree, outbreak, epidemiologist):
@@ -95,4 +94,5 @@ def test_the_cli_writes_the_pdf(tmp_path, commander, tree, outbreak):
     out = tmp_path / "b.pdf"
     stdout = io.StringIO()
     call_command("bulletin", date=timezone.localdate().isoformat(), jurisdiction="420100", pdf=str(out), stdout=stdout)
-    assert "draft" in stdout.getvalue() and "武汉市疫情防控每日通报" in pdf_text(out.read_bytes()).replace("\n", "")
+    text = pdf_text(out.read_bytes())
+    assert "draft" in stdout.getvalue() and "武汉市疫情防控每日通报" in text.replace("\n", "") and DRAFT_STAMP in text

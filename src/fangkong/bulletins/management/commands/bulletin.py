@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fangkong.bulletins import services
 from fangkong.bulletins.models import Bulletin
+from fangkong.errors import InputRefused
 from fangkong.jurisdictions.models import Jurisdiction
 
 
@@ -29,7 +30,10 @@ class Command(BaseCommand):
             data = bytes(bulletin.pdf)
         else:
             bulletin = Bulletin(jurisdiction=node, date=day, content=services.build_content(node, day))
-            data = services.render_pdf(bulletin)
+            try:
+                data = services.render_pdf(bulletin)
+            except InputRefused as refused:
+                raise CommandError(str(refused)) from None
         Path(pdf).write_bytes(data)
         state = f"version {bulletin.version}, published" if bulletin.pk else "draft (nothing is published for that day)"
         self.stdout.write(f"{node.name} {day}: {state} -> {pdf} ({len(data):,} bytes)")
