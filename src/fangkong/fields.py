@@ -39,6 +39,7 @@ LABELS = {
     "level": pgettext_lazy("field", "Level"),
     "mode": pgettext_lazy("field", "Travel mode"),
     "name": pgettext_lazy("field", "Full name"),
+    "pdf": pgettext_lazy("field", "PDF"),
     "q": pgettext_lazy("field", "Search"),
     "nationality": pgettext_lazy("field", "Nationality"),
     "note": pgettext_lazy("field", "Note"),

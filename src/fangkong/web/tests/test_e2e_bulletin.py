@@ -27,9 +27,9 @@ def contrast(foreground: str, background: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-def test_the_bulletin_is_drafted_published_and_readable(live_server, page, commander, grid_worker, person):
-    quarantine.place_order(grid_worker, person.pk, kind="home", reason="close_contact")
-    cases.transition(grid_worker, cases.open_case(grid_worker, person.pk).pk, "confirm")
+def test_the_bulletin_is_drafted_published_and_readable(live_server, page, commander, epidemiologist, person):
+    quarantine.place_order(epidemiologist, person.pk, kind="home", reason="close_contact")
+    cases.transition(epidemiologist, cases.open_case(epidemiologist, person.pk).pk, "confirm")
     log_in(page, live_server.url, commander.username, PASSWORD)
     page.goto(f"{live_server.url}/bulletins/")
     page.get_by_test_id("draft-form").get_by_role("button").click()
