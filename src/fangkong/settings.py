@@ -156,7 +156,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Login throttling (accounts/throttle.py): failures allowed per user name and per client address before each
+# further one waits LOGIN_DELAY_SECONDS, doubled per failure up to LOGIN_DELAY_MAX_MINUTES; counts are forgotten
+# after LOGIN_FAILURE_WINDOW_MINUTES without a failure. An office behind one address gets a higher limit.
 LOGIN_FAILURE_LIMIT = env_int("FANGKONG_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("FANGKONG_LOGIN_ADDRESS_FAILURE_LIMIT", 10)
+LOGIN_DELAY_SECONDS = env_int("FANGKONG_LOGIN_DELAY_SECONDS", 30)
+LOGIN_DELAY_MAX_MINUTES = env_int("FANGKONG_LOGIN_DELAY_MAX_MINUTES", 15)
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("FANGKONG_LOGIN_FAILURE_WINDOW_MINUTES", 60)
+# Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts REMOTE_ADDR only (fangkong/net.py).
+TRUSTED_PROXIES = env_int("FANGKONG_TRUSTED_PROXIES", 0)
 # Hours a destination grid has to confirm a traveller handed over by a checkpoint (点对点).
 HANDOVER_HOURS = env_int("FANGKONG_HANDOVER_HOURS", 4)
 # Hours a grid has to answer an assist-investigation request from another region (协查).
@@ -166,7 +175,6 @@ ASSIST_HOURS = env_int("FANGKONG_ASSIST_HOURS", 24)
 IMPORT_MAX_ROWS = env_int("FANGKONG_IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_MB = env_int("FANGKONG_IMPORT_MAX_MB", 50)
 IMPORT_KEEP_HOURS = env_int("FANGKONG_IMPORT_KEEP_HOURS", 72)
-LOGIN_FAILURE_WINDOW_MINUTES = env_int("FANGKONG_LOGIN_FAILURE_WINDOW_MINUTES", 15)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

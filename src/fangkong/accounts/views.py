@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.errors import InputRefused
 
-from . import services
+from . import services, throttle
 
 
 def login_view(request):
@@ -20,7 +20,9 @@ def login_view(request):
             target = request.POST.get("next") or request.GET.get("next") or ""
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
                 target = "home"
-            return redirect(target or "home")
+            response = redirect(target or "home")
+            throttle.remember_device(request, response, user)
+            return response
     return render(request, "accounts/login.html", {"errors": errors, "next": request.GET.get("next", "")},
                   status=400 if errors else 200)
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 
 from fangkong.accounts import access
+from fangkong.net import client_ip
 
 from .exports import register_response
 from .registers import EXPORTS
@@ -25,7 +26,7 @@ def register_download(request, name: str, fmt: str, *, channel: str = "web"):
     export = EXPORTS.get(name)
     if export is None:
         raise Http404("No such register")
-    rows = export.rows(request.user, channel=channel, ip=request.META.get("REMOTE_ADDR"))
+    rows = export.rows(request.user, channel=channel, ip=client_ip(request))
     return register_response(fmt, f"{name}-{timezone.localdate().isoformat()}", export.header(), rows,
                              sheet=force_str(export.title))
 
