@@ -174,6 +174,9 @@ ASSIST_HOURS = env_int("FANGKONG_ASSIST_HOURS", 24)
 # its uploader's choice before its staged rows (personal data) are dropped.
 IMPORT_MAX_ROWS = env_int("FANGKONG_IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_MB = env_int("FANGKONG_IMPORT_MAX_MB", 50)
+# What an .xlsx may unpack to (imports/sheets.check_archive): a 200,000-row arrival register of ten columns
+# unpacks to 92 MB (8.6 MB zipped); 300 leaves room for the longer registers and Excel's own markup.
+IMPORT_MAX_UNZIPPED_MB = env_int("FANGKONG_IMPORT_MAX_UNZIPPED_MB", 300)
 IMPORT_KEEP_HOURS = env_int("FANGKONG_IMPORT_KEEP_HOURS", 72)
 
 LANGUAGE_CODE = "zh-hans"
