@@ -97,6 +97,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fangkong.web.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fangkong.web.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -203,6 +204,22 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Headers (web/security.py and Django's SecurityMiddleware). Pages use only our own static files; charts are
+# drawn on canvas and bulletin charts are data: images.
+CONTENT_SECURITY_POLICY = [
+    ("default-src", "'self'"), ("script-src", "'self'"), ("style-src", "'self'"), ("img-src", "'self' data:"),
+    ("font-src", "'self'"), ("connect-src", "'self'"), ("object-src", "'none'"), ("base-uri", "'self'"),
+    ("form-action", "'self'"), ("frame-ancestors", "'none'"),
+]
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# HSTS goes out on HTTPS responses only; behind a TLS-terminating proxy, the proxy says which requests were.
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if PRODUCTION else 0
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
