@@ -39,31 +39,51 @@ def env_int(name: str, default: int) -> int:
 
 
 def secret_from_env_or_file(env_name: str, file_name: str) -> str:
-    """A secret from the environment, else from a file under var/ that is created on first use."""
+    """A secret from the environment, else from the file `<env_name>_FILE` names (which must then exist), else
+    from a file under var/ that is created on first use, except in production, where keys are never made up."""
+    file_variable = f"{env_name}_FILE"
     value = os.environ.get(env_name)
-    if value:
-        return value
-    path = VAR_DIR / file_name
-    if not path.exists():
-        if PRODUCTION:
-            raise ImproperlyConfigured(f"{env_name} is not set and {path} does not exist")
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    if value and os.environ.get(file_variable):
+        raise ImproperlyConfigured(f"{env_name} and {file_variable} are both set: give the key one way")
+    if os.environ.get(file_variable):
+        path = Path(os.environ[file_variable])
+        try:
+            value = path.read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{file_variable}={str(path)!r} cannot be read: {exc.strerror}") from None
+        if not value:
+            raise ImproperlyConfigured(f"{file_variable}={str(path)!r} is empty")
+    if not value:
+        path = VAR_DIR / file_name
+        if not path.exists():
+            if PRODUCTION:
+                raise ImproperlyConfigured(f"{env_name} (or {file_variable}) is not set and {path} does not exist; "
+                                           "in production keys are given, never generated")
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        value = path.read_text().strip()
+    if PRODUCTION and len(value) < MIN_KEY_LENGTH:
+        raise ImproperlyConfigured(f"{env_name}: a key of {len(value)} characters is too short for production; "
+                                   f"give at least {MIN_KEY_LENGTH} random characters")
+    return value
 
 
+MIN_KEY_LENGTH = 32
 PRODUCTION = env_bool("FANGKONG_PRODUCTION", False)
 DEBUG = env_bool("FANGKONG_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("FANGKONG_DEBUG=true is refused with FANGKONG_PRODUCTION=true: debug pages show secrets")
 SECRET_KEY = secret_from_env_or_file("FANGKONG_SECRET_KEY", "secret.key")
 # Key for encrypting ID numbers and phones and for their keyed lookup hashes.
-FIELD_ENCRYPTION_KEY = os.environ.get("FANGKONG_FIELD_KEY") or (
-    Path(os.environ["FANGKONG_FIELD_KEY_FILE"]).read_text().strip()
-    if os.environ.get("FANGKONG_FIELD_KEY_FILE")
-    else secret_from_env_or_file("FANGKONG_FIELD_KEY", "field.key")
-)
+FIELD_ENCRYPTION_KEY = secret_from_env_or_file("FANGKONG_FIELD_KEY", "field.key")
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("FANGKONG_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+if PRODUCTION and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
+    given = os.environ.get("FANGKONG_ALLOWED_HOSTS")
+    raise ImproperlyConfigured(("FANGKONG_ALLOWED_HOSTS is not set" if given is None else
+                                f"FANGKONG_ALLOWED_HOSTS={given!r} admits any host")
+                               + ": in production name the host names the site is served under, comma-separated")
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("FANGKONG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
