@@ -1,6 +1,8 @@
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +91,12 @@ def test_the_field_key_is_read_from_the_file_named(tmp_path):
     empty.write_text("\n")
     result = start(tmp_path, FANGKONG_FIELD_KEY_FILE=str(empty))
     assert result.returncode != 0 and "FANGKONG_FIELD_KEY_FILE" in result.stderr and "is empty" in result.stderr
+
+
+def test_the_readme_lists_every_variable_the_code_reads():
+    package = Path(__file__).resolve().parents[1].parent
+    readme = (package.parents[1] / "README.md").read_text()
+    table = readme[readme.index("## Configuration (environment)"):].split("\n## ")[0]
+    read = {name for source in package.rglob("*.py") if "tests" not in source.parts
+            for name in re.findall(r"\b(FANGKONG_[A-Z_]+|DATABASE_URL)\b", source.read_text())}
+    assert read and {name for name in read if f"`{name}`" not in table} == set()
