@@ -121,6 +121,8 @@ def check_archive(data: bytes, *, max_rows: int, max_unzipped_mb: int) -> None:
         raise InputRefused(("file", _("the workbook unpacks to more than %(m)d MB: split it")
                             % {"m": max_unzipped_mb}))
     for member in members:
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or member.flag_bits & 0x1:
+            raise _not_a_workbook()  # compressed or encrypted in a way no spreadsheet program writes
         if member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1) + 1024:
             raise InputRefused(("file", _("part %(p)s of the workbook is compressed %(r)d times, far beyond what "
                                           "a real sheet compresses: the file is refused")
@@ -154,15 +156,16 @@ def _inflate(data: bytes, member: zipfile.ZipInfo, *, last_row: int | None) -> N
     """Inflate one member from its raw bytes, refusing it as soon as it yields more than it declares (zipfile
     and calamine would trust the declared size or read on past it). With `last_row`, it is a sheet: refuse a
     cell or row placed beyond column AZ or below `last_row`, whatever the sheet's dimension said."""
-    name_length, extra_length = struct.unpack_from("<HH", data, member.header_offset + 26)
+    header = data[member.header_offset:member.header_offset + 30]
+    if len(header) < 30 or not header.startswith(b"PK\x03\x04"):
+        raise _not_a_workbook()
+    name_length, extra_length = struct.unpack_from("<HH", header, 26)
     start = member.header_offset + 30 + name_length + extra_length
     raw = memoryview(data)[start:start + member.compress_size]
-    if member.compress_type == zipfile.ZIP_STORED:
-        pieces = (raw[i:i + _INFLATE_CHUNK] for i in range(0, len(raw), _INFLATE_CHUNK))
-    elif member.compress_type == zipfile.ZIP_DEFLATED:
+    if member.compress_type == zipfile.ZIP_DEFLATED:
         pieces = _inflated_pieces(raw)
     else:
-        raise _not_a_workbook()
+        pieces = (raw[i:i + _INFLATE_CHUNK] for i in range(0, len(raw), _INFLATE_CHUNK))
     # Only positions whose row has as many digits as the last row allowed, or more, reach Python.
     digits = len(str(last_row))
     long_rows = re.compile(_POSITION + rb'([A-Z]*)([0-9]{%d,})"' % digits)

@@ -41,10 +41,10 @@ def refused_as_a_whole(user, data) -> str:
     return refusal.message
 
 
-def rewritten(data: bytes, member: str, change) -> bytes:
+def rewritten(data: bytes, member: str, change, compression=zipfile.ZIP_DEFLATED) -> bytes:
     """The workbook with one member's text changed, zipped again."""
     source, out = zipfile.ZipFile(BytesIO(data)), BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w", compression) as target:
         for info in source.infolist():
             content = source.read(info)
             target.writestr(info.filename, change(content) if info.filename == member else content)
@@ -137,3 +137,8 @@ def test_a_register_of_the_most_rows_passes_and_one_reaching_further_does_not(se
     with pytest.raises(InputRefused, match="reaches cell"):
         sheets.check_archive(data, max_rows=2001 - sheets.HEADER_SEARCH_ROWS - 1,
                              max_unzipped_mb=settings.IMPORT_MAX_UNZIPPED_MB)
+
+
+def test_a_zip_compressed_in_a_way_no_spreadsheet_program_writes_is_refused(grid_worker, calamine_must_not_run):
+    data = rewritten(workbook([arrival_row(grid_worker.jurisdiction.code)]), SHEET, bytes, zipfile.ZIP_BZIP2)
+    assert refused_as_a_whole(grid_worker, data).startswith("this is not an Excel workbook (.xlsx) that can be read")
