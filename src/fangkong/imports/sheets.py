@@ -11,7 +11,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from io import BytesIO
 
 import python_calamine
@@ -26,9 +26,7 @@ SHEET_MAX_COLUMNS = 52  # column AZ: a register has 10-20 columns, a grid's copy
 MAX_COMPRESSION_RATIO = 200  # real sheets compress 5-20:1, a bomb 1000:1
 _WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)"')
-# The position attribute of a cell or a row, whatever attributes come before it and whatever the prefix.
-_POSITION = rb'<(?:\w+:)?(?:c|row)\b[^>]*?\sr="'
-_BEYOND_AZ = re.compile(_POSITION + rb'((?:[A-Z]{3,}|[B-Z][A-Z])[0-9]+)"')
+_CELL_OR_ROW_BEYOND = rb'r\s*=\s*["\']((?:[A-Z]{3,}|[B-Z][A-Z])[0-9]+|[A-Z]*0*(?:%s))["\']'
 _CUT_ELEMENT_MAX = 64 * 1024  # the most of an element cut by a chunk boundary carried into the next chunk
 _INFLATE_CHUNK = 1 << 20
 _HEADER_NOISE = re.compile(r"[\s*＊:：]")
@@ -166,24 +164,37 @@ def _inflate(data: bytes, member: zipfile.ZipInfo, *, last_row: int | None) -> N
         pieces = _inflated_pieces(raw)
     else:
         pieces = (raw[i:i + _INFLATE_CHUNK] for i in range(0, len(raw), _INFLATE_CHUNK))
-    # Only positions whose row has as many digits as the last row allowed, or more, reach Python.
-    digits = len(str(last_row))
-    long_rows = re.compile(_POSITION + rb'([A-Z]*)([0-9]{%d,})"' % digits)
+    beyond = _positions_beyond(last_row) if last_row is not None else None
     size, cut = 0, b""
     for piece in pieces:
         size += len(piece)
         if size > member.file_size:
             raise _forged(member)
-        if last_row is None:
+        if beyond is None:
             continue
         text = cut + bytes(piece)
-        if wide := _BEYOND_AZ.search(text):
-            raise _too_far(wide[1].decode())
-        if positions := long_rows.findall(text):
-            column, row = max(positions, key=lambda position: (len(position[1]), position[1], position[0]))
-            if len(row) > digits or int(row) > last_row:
-                raise _too_far(((column or b"A") + row).decode())  # a row's cells without positions start at A
+        rows = []
+        for found in beyond.finditer(text):
+            if text[found.start() - 1:found.start()].isspace():  # the attribute r, not one whose name ends in r
+                position = found[1].decode()
+                if position[0].isalpha():
+                    raise _too_far(position)
+                rows.append(position)  # a row: name the cell in it, if the chunk holds one
+        if rows:
+            raise _too_far(f"A{rows[0]}")  # a row's cells without positions start at A
         cut = text[max(text.rfind(b"<"), len(text) - _CUT_ELEMENT_MAX):]
+
+
+@lru_cache(maxsize=4)
+def _positions_beyond(last_row: int) -> re.Pattern:
+    """The `r` attribute of a cell beyond column AZ, or of a cell or row below `last_row`. It starts with a literal,
+    so the engine skips through a sheet in C; rows are compared as text, digit by digit (no match, no Python)."""
+    digits = str(last_row)
+    above = [b"[1-9][0-9]{%d,}" % len(digits)]  # more digits
+    for place, digit in enumerate(digits):  # as many digits: the same up to `place`, greater there
+        if digit != "9":
+            above.append(digits[:place].encode() + b"[%d-9][0-9]{%d}" % (int(digit) + 1, len(digits) - place - 1))
+    return re.compile(_CELL_OR_ROW_BEYOND % b"|".join(above))
 
 
 def _inflated_pieces(raw: memoryview):

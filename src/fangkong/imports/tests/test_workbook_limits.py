@@ -6,6 +6,8 @@ import zipfile
 from io import BytesIO
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 import xlsxwriter
 
 from fangkong.errors import InputRefused
@@ -105,8 +107,13 @@ def test_a_sheet_declaring_cells_beyond_a_register_is_refused(grid_worker, calam
         f"a sheet of the workbook reaches cell {cell}, beyond the columns (up to AZ)")
 
 
-def test_a_sheet_whose_dimension_hides_a_far_cell_is_refused(grid_worker, calamine_must_not_run):
-    data = rewritten(far_cell(3, 999_999), SHEET, lambda xml: xml.replace(b'ref="A1:D1000000"', b'ref="A1:D2"'))
+@pytest.mark.parametrize("written", [b'r="D1000000"', b"t='s'  r = 'D1000000'"], ids=["as written", "reworded"])
+def test_a_sheet_whose_dimension_hides_a_far_cell_is_refused(grid_worker, calamine_must_not_run, written):
+    def hide(xml):
+        xml = xml.replace(b'ref="A1:D1000000"', b'ref="A1:D2"').replace(b'<row r="1000000"', b"<row")
+        return xml.replace(b'r="D1000000"', written)
+
+    data = rewritten(far_cell(3, 999_999), SHEET, hide)
     assert b'ref="A1:D2"' in zipfile.ZipFile(BytesIO(data)).read(SHEET)
     assert refused_as_a_whole(grid_worker, data).startswith("a sheet of the workbook reaches cell D1000000")
 
@@ -142,3 +149,15 @@ def test_a_register_of_the_most_rows_passes_and_one_reaching_further_does_not(se
 def test_a_zip_compressed_in_a_way_no_spreadsheet_program_writes_is_refused(grid_worker, calamine_must_not_run):
     data = rewritten(workbook([arrival_row(grid_worker.jurisdiction.code)]), SHEET, bytes, zipfile.ZIP_BZIP2)
     assert refused_as_a_whole(grid_worker, data).startswith("this is not an Excel workbook (.xlsx) that can be read")
+
+
+@given(row=st.integers(1, 10**8), last_row=st.integers(1, 10**7), zeros=st.integers(0, 3),
+       column=st.sampled_from(["A", "J", "AZ", ""]))
+def test_a_position_is_beyond_the_last_row_exactly_when_its_number_is_greater(row, last_row, zeros, column):
+    attribute = f' r="{column}{"0" * zeros}{row}"'.encode()
+    assert bool(sheets._positions_beyond(last_row).search(attribute)) == (row > last_row)
+
+
+@pytest.mark.parametrize("column, beyond", [("A", False), ("AZ", False), ("BA", True), ("ZZ", True), ("AAA", True)])
+def test_a_cell_is_beyond_the_columns_from_ba_on(column, beyond):
+    assert bool(sheets._positions_beyond(100).search(f'<c r="{column}5" t="s">'.encode())) == beyond
