@@ -38,6 +38,9 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
 
 
+MIN_KEY_LENGTH = 32
+
+
 def secret_from_env_or_file(env_name: str, file_name: str) -> str:
     """A secret from the environment, else from the file `<env_name>_FILE` names (which must then exist), else
     from a file under var/ that is created on first use, except in production, where keys are never made up."""
@@ -69,7 +72,6 @@ def secret_from_env_or_file(env_name: str, file_name: str) -> str:
     return value
 
 
-MIN_KEY_LENGTH = 32
 PRODUCTION = env_bool("FANGKONG_PRODUCTION", False)
 DEBUG = env_bool("FANGKONG_DEBUG", False)
 if PRODUCTION and DEBUG:
@@ -187,6 +189,8 @@ LOGIN_DELAY_MAX_MINUTES = env_int("FANGKONG_LOGIN_DELAY_MAX_MINUTES", 15)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("FANGKONG_LOGIN_FAILURE_WINDOW_MINUTES", 60)
 # Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts REMOTE_ADDR only (fangkong/net.py).
 TRUSTED_PROXIES = env_int("FANGKONG_TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(f"FANGKONG_TRUSTED_PROXIES={TRUSTED_PROXIES} is negative; 0 means no proxy")
 # Hours a destination grid has to confirm a traveller handed over by a checkpoint (点对点).
 HANDOVER_HOURS = env_int("FANGKONG_HANDOVER_HOURS", 4)
 # Hours a grid has to answer an assist-investigation request from another region (协查).

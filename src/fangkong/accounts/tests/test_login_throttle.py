@@ -9,6 +9,7 @@ from django.utils import timezone
 from fangkong.accounts import throttle
 from fangkong.accounts.models import LoginThrottle, User
 from fangkong.conftest import PASSWORD
+from fangkong.net import client_ip
 
 ATTACKER = "203.0.113.7"
 OWNER = "198.51.100.20"
@@ -138,3 +139,17 @@ def test_rows_quiet_for_the_window_are_deleted(client, db, limits):
 def test_an_ipv6_client_is_counted_by_its_64(limits):
     assert throttle.address_key("2001:db8:1:2::1") == throttle.address_key("2001:db8:1:2:ffff::9")
     assert throttle.address_key("2001:db8:1:2::1") != throttle.address_key("2001:db8:1:3::1")
+
+
+@pytest.mark.parametrize("proxies, forwarded, expected", [
+    (0, "1.1.1.1", "10.0.0.2"),  # no proxy: a forwarded header is the client's own claim
+    (1, "1.1.1.1, 2.2.2.2", "2.2.2.2"),  # the entry our one proxy wrote
+    (2, "1.1.1.1, 2.2.2.2, 3.3.3.3", "2.2.2.2"),  # the outer proxy wrote 2.2.2.2, the inner one 3.3.3.3
+    (2, "2.2.2.2", "2.2.2.2"),  # fewer entries than proxies: the leftmost, written by a proxy
+    (1, "", "10.0.0.2"),  # reached us without passing the proxy
+    (1, "not-an-address", "10.0.0.2"),
+])
+def test_the_client_address_honours_the_trusted_proxies(settings, rf, proxies, forwarded, expected):
+    settings.TRUSTED_PROXIES = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
