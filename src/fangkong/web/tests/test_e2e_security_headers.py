@@ -4,7 +4,9 @@ draw and their forms work, and the browser reports no violation of the policy an
 import re
 
 import pytest
+from django.utils import timezone
 
+from fangkong.bulletins import services as bulletins
 from fangkong.conftest import PASSWORD
 
 from .conftest import log_in
@@ -76,6 +78,13 @@ def test_the_main_pages_keep_to_the_policy_and_still_draw(live_server, watched, 
 
     page.goto(f"{live_server.url}/forecast/")
     page.wait_for_load_state("networkidle")
+    assert_clean(page)
+
+    bulletin = bulletins.draft(commander, commander.jurisdiction.code, timezone.localdate())
+    page.goto(f"{live_server.url}/bulletins/{bulletin.pk}/")
+    sheet = page.locator(".bulletin-sheet")
+    assert sheet.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(248, 250, 252)"  # from app.css
+    assert page.locator(".bulletin-sheet img").first.evaluate("i => i.complete && i.naturalWidth > 0")
     assert_clean(page)
 
 
