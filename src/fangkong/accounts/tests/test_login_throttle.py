@@ -47,6 +47,11 @@ def test_a_spray_of_user_names_from_one_address_is_throttled(client, grid_worker
     assert logged_in(client)
 
 
+def test_with_the_default_limits_the_twelve_name_spray_of_the_issue_is_throttled(client, db):
+    responses = [attempt(client, f"user{n}", "123456", ATTACKER).content.decode() for n in range(12)]
+    assert [THROTTLED in text for text in responses] == [False] * 10 + [True] * 2
+
+
 def test_forging_x_forwarded_for_does_not_escape_the_address_throttle(client, grid_worker, limits):
     for n in range(6):
         attempt(client, f"guess{n}", "123456", ATTACKER, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
