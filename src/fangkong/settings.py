@@ -38,32 +38,54 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
 
 
+MIN_KEY_LENGTH = 32
+
+
 def secret_from_env_or_file(env_name: str, file_name: str) -> str:
-    """A secret from the environment, else from a file under var/ that is created on first use."""
+    """A secret from the environment, else from the file `<env_name>_FILE` names (which must then exist), else
+    from a file under var/ that is created on first use, except in production, where keys are never made up."""
+    file_variable = f"{env_name}_FILE"
     value = os.environ.get(env_name)
-    if value:
-        return value
-    path = VAR_DIR / file_name
-    if not path.exists():
-        if PRODUCTION:
-            raise ImproperlyConfigured(f"{env_name} is not set and {path} does not exist")
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    if value and os.environ.get(file_variable):
+        raise ImproperlyConfigured(f"{env_name} and {file_variable} are both set: give the key one way")
+    if os.environ.get(file_variable):
+        path = Path(os.environ[file_variable])
+        try:
+            value = path.read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{file_variable}={str(path)!r} cannot be read: {exc.strerror}") from None
+        if not value:
+            raise ImproperlyConfigured(f"{file_variable}={str(path)!r} is empty")
+    if not value:
+        path = VAR_DIR / file_name
+        if not path.exists():
+            if PRODUCTION:
+                raise ImproperlyConfigured(f"{env_name} (or {file_variable}) is not set and {path} does not exist; "
+                                           "in production keys are given, never generated")
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        value = path.read_text().strip()
+    if PRODUCTION and len(value) < MIN_KEY_LENGTH:
+        raise ImproperlyConfigured(f"{env_name}: a key of {len(value)} characters is too short for production; "
+                                   f"give at least {MIN_KEY_LENGTH} random characters")
+    return value
 
 
 PRODUCTION = env_bool("FANGKONG_PRODUCTION", False)
 DEBUG = env_bool("FANGKONG_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("FANGKONG_DEBUG=true is refused with FANGKONG_PRODUCTION=true: debug pages show secrets")
 SECRET_KEY = secret_from_env_or_file("FANGKONG_SECRET_KEY", "secret.key")
 # Key for encrypting ID numbers and phones and for their keyed lookup hashes.
-FIELD_ENCRYPTION_KEY = os.environ.get("FANGKONG_FIELD_KEY") or (
-    Path(os.environ["FANGKONG_FIELD_KEY_FILE"]).read_text().strip()
-    if os.environ.get("FANGKONG_FIELD_KEY_FILE")
-    else secret_from_env_or_file("FANGKONG_FIELD_KEY", "field.key")
-)
+FIELD_ENCRYPTION_KEY = secret_from_env_or_file("FANGKONG_FIELD_KEY", "field.key")
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("FANGKONG_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+if PRODUCTION and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
+    given = os.environ.get("FANGKONG_ALLOWED_HOSTS")
+    raise ImproperlyConfigured(("FANGKONG_ALLOWED_HOSTS is not set" if given is None else
+                                f"FANGKONG_ALLOWED_HOSTS={given!r} admits any host")
+                               + ": in production name the host names the site is served under, comma-separated")
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("FANGKONG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -98,6 +120,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fangkong.web.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fangkong.web.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -157,7 +180,18 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Login throttling (accounts/throttle.py): failures allowed per user name and per client address before each
+# further one waits LOGIN_DELAY_SECONDS, doubled per failure up to LOGIN_DELAY_MAX_MINUTES; counts are forgotten
+# after LOGIN_FAILURE_WINDOW_MINUTES without a failure. An office behind one address gets a higher limit.
 LOGIN_FAILURE_LIMIT = env_int("FANGKONG_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("FANGKONG_LOGIN_ADDRESS_FAILURE_LIMIT", 10)
+LOGIN_DELAY_SECONDS = env_int("FANGKONG_LOGIN_DELAY_SECONDS", 30)
+LOGIN_DELAY_MAX_MINUTES = env_int("FANGKONG_LOGIN_DELAY_MAX_MINUTES", 15)
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("FANGKONG_LOGIN_FAILURE_WINDOW_MINUTES", 60)
+# Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts REMOTE_ADDR only (fangkong/net.py).
+TRUSTED_PROXIES = env_int("FANGKONG_TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(f"FANGKONG_TRUSTED_PROXIES={TRUSTED_PROXIES} is negative; 0 means no proxy")
 # Hours a destination grid has to confirm a traveller handed over by a checkpoint (点对点).
 HANDOVER_HOURS = env_int("FANGKONG_HANDOVER_HOURS", 4)
 # Hours a grid has to answer an assist-investigation request from another region (协查).
@@ -166,8 +200,10 @@ ASSIST_HOURS = env_int("FANGKONG_ASSIST_HOURS", 24)
 # its uploader's choice before its staged rows (personal data) are dropped.
 IMPORT_MAX_ROWS = env_int("FANGKONG_IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_MB = env_int("FANGKONG_IMPORT_MAX_MB", 50)
+# What an .xlsx may unpack to (imports/sheets.check_archive): a 200,000-row arrival register of ten columns
+# unpacks to 92 MB (8.6 MB zipped); 300 leaves room for the longer registers and Excel's own markup.
+IMPORT_MAX_UNZIPPED_MB = env_int("FANGKONG_IMPORT_MAX_UNZIPPED_MB", 300)
 IMPORT_KEEP_HOURS = env_int("FANGKONG_IMPORT_KEEP_HOURS", 72)
-LOGIN_FAILURE_WINDOW_MINUTES = env_int("FANGKONG_LOGIN_FAILURE_WINDOW_MINUTES", 15)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -193,6 +229,22 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Headers (web/security.py and Django's SecurityMiddleware). Pages use only our own static files; charts are
+# drawn on canvas and bulletin charts are data: images.
+CONTENT_SECURITY_POLICY = [
+    ("default-src", "'self'"), ("script-src", "'self'"), ("style-src", "'self'"), ("img-src", "'self' data:"),
+    ("font-src", "'self'"), ("connect-src", "'self'"), ("object-src", "'none'"), ("base-uri", "'self'"),
+    ("form-action", "'self'"), ("frame-ancestors", "'none'"),
+]
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# HSTS goes out on HTTPS responses only; behind a TLS-terminating proxy, the proxy says which requests were.
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if PRODUCTION else 0
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

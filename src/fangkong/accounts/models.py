@@ -49,7 +49,10 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
 
-class LoginFailure(models.Model):
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+class LoginThrottle(models.Model):
+    """Recent failed logins of one client address or one existing user (accounts/throttle.py)."""
+
+    key = models.CharField(max_length=64, unique=True)  # HMAC of the address or of the user's id
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(db_index=True)
+    blocked_until = models.DateTimeField(null=True)

@@ -18,8 +18,10 @@ from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.jurisdictions.models import Jurisdiction
+from fangkong.net import client_ip
 
-from .models import ApiToken, LoginFailure, Role, User
+from . import throttle
+from .models import ApiToken, Role, User
 
 TOKEN_PREFIX = "fk_"
 
@@ -50,29 +52,34 @@ def create_user(*, username: str, password: str, role: str, jurisdiction_code: s
     return user
 
 
-def _recent_failures(username: str) -> int:
-    since = timezone.now() - dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    return LoginFailure.objects.filter(username=username, at__gte=since).count()
-
-
 def log_in(request, username: str, password: str) -> User:
-    """Check a password, refusing after too many recent failures for that user name."""
+    """Check a password. An address or a user name with too many recent failures waits, longer after each
+    further failure; the wait on a user name does not apply on a device the user has logged in from before,
+    so a spray against their name cannot keep them out."""
     username = (username or "").strip()
-    if _recent_failures(username) >= settings.LOGIN_FAILURE_LIMIT:
-        audit.record(None, Action.LOGIN_REFUSED, channel="web", ip=_ip(request), username=username, why="throttled")
-        raise InputRefused(("username", _("too many failed logins; try again in %(m)d minutes")
-                            % {"m": settings.LOGIN_FAILURE_WINDOW_MINUTES}))
+    ip = client_ip(request)
+    user_id = User.objects.filter(username=username).values_list("pk", flat=True).first()
+    address = (throttle.address_key(ip), settings.LOGIN_ADDRESS_FAILURE_LIMIT)
+    counted = [address]
+    if user_id is not None:
+        counted.append((throttle.user_key(user_id), settings.LOGIN_FAILURE_LIMIT))
+    # On a device the user has logged in from before, only the address can make them wait.
+    waits_on = [address] if user_id in throttle.known_device_users(request) else counted
+    for key, _limit in waits_on:
+        until = throttle.blocked_until(key)
+        if until is not None:
+            audit.record(None, Action.LOGIN_REFUSED, channel="web", ip=ip, username=username, why="throttled")
+            raise InputRefused(("username", _("too many failed logins; try again in %(m)d minutes")
+                                % {"m": throttle.minutes_until(until)}))
     user = authenticate(request, username=username, password=password)
     if user is None:
-        LoginFailure.objects.create(username=username, ip=_ip(request))
+        for key, limit in counted:
+            throttle.record_failure(key, limit)
         raise InputRefused(("password", _("wrong user name or password")))
-    LoginFailure.objects.filter(username=username).delete()
-    audit.record(user, Action.LOGIN, channel="web", ip=_ip(request))
+    # The address keeps its count: one valid account must not buy a sprayer fresh tries.
+    throttle.forget(throttle.user_key(user.pk))
+    audit.record(user, Action.LOGIN, channel="web", ip=ip)
     return user
-
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
 def _hash_token(raw: str) -> str:
@@ -92,6 +99,8 @@ def create_token(username: str, name: str = "") -> str:
 
 
 def user_for_token(raw: str) -> User | None:
+    """Not throttled: a token carries 256 random bits (create_token), so no rate of guessing finds one, and a
+    wrong one costs a single indexed lookup."""
     token = (ApiToken.objects.select_related("user", "user__jurisdiction")
              .filter(key_hash=_hash_token(raw or ""), revoked_at=None, user__is_active=True).first())
     if token is None:

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 from fangkong.errors import InputRefused
 from fangkong.web.forms import Submitted, safe_next
 
-from . import services
+from . import services, throttle
 
 
 def login_view(request):
@@ -17,7 +17,9 @@ def login_view(request):
             request.submitted, refused = Submitted(request.path, request.POST, refusal.problems, "login"), True
         else:
             login(request, user)
-            return redirect(safe_next(request, "home"))
+            response = redirect(safe_next(request, "home"))
+            throttle.remember_device(request, response, user)
+            return response
     # the page the login was asked for rides along as `next`, so the form sends it back
     request.form_page = safe_next(request, "home")
     return render(request, "accounts/login.html", status=400 if refused else 200)

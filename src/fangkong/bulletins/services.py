@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -32,6 +33,8 @@ from . import charts
 from .models import Bulletin, Status
 
 CURVE_DAYS = 30
+# One stylesheet for the bulletin's page (served as a static file: the CSP allows no inline style) and its PDF.
+SHEET_CSS = Path(__file__).parent / "static" / "bulletins" / "sheet.css"
 logger = logging.getLogger(__name__)
 
 
@@ -193,5 +196,6 @@ def render_pdf(bulletin: Bulletin) -> bytes:
                                      "boxes. Reinstall fangkong.") % {"file": missing.path.name})) from None
     with translation.override("zh-hans"):
         html = render_to_string("bulletins/document.html",
-                                {**context(bulletin), "font_faces": font_faces, "font_family": fonts.FAMILY})
+                                {**context(bulletin), "font_faces": font_faces, "font_family": fonts.FAMILY,
+                                 "sheet_css": SHEET_CSS.read_text(encoding="utf-8")})
     return weasyprint.HTML(string=html).write_pdf()

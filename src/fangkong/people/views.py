@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from fangkong.accounts import access
+from fangkong.net import client_ip
 from fangkong.audit.models import Reason
 from fangkong.quarantine.models import Reason as OrderReason
 from fangkong.errors import InputRefused
@@ -35,7 +36,7 @@ def search(request):
 @login_required
 def detail(request, person_id):
     reason = request.GET.get("reason", Reason.ROUTINE)
-    card = services.view_person(request.user, person_id, reason=reason, ip=request.META.get("REMOTE_ADDR"))
+    card = services.view_person(request.user, person_id, reason=reason, ip=client_ip(request))
     person = card.person
     return render(request, "people/detail.html", {
         "card": card, "person": person, "reasons": Reason.choices, "reason": reason,
@@ -55,6 +56,6 @@ def _age(birth_date):
 @login_required
 def export(request, code, fmt):
     node = access.get_jurisdiction_for(request.user, code)
-    rows = services.export_persons(request.user, node, ip=request.META.get("REMOTE_ADDR"))
+    rows = services.export_persons(request.user, node, ip=client_ip(request))
     return register_response(fmt, f"persons-{node.code}", services.PERSONS_EXPORT.header(), rows,
                              sheet=str(services.PERSONS_EXPORT.title))

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 
 from fangkong.accounts import access
+from fangkong.net import client_ip
 
 from .exports import register_response
 from .registers import EXPORTS, Withheld, withheld, withheld_message
@@ -35,7 +36,7 @@ def register_download(request, name: str, fmt: str, *, channel: str = "web"):
         if channel == "api":
             raise Withheld(("role", withheld_message(export)))
         return withheld(request, export)
-    rows = export.rows(request.user, channel=channel, ip=request.META.get("REMOTE_ADDR"))
+    rows = export.rows(request.user, channel=channel, ip=client_ip(request))
     return register_response(fmt, f"{name}-{timezone.localdate().isoformat()}", export.header(), rows,
                              sheet=force_str(export.title))
 

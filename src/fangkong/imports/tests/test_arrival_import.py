@@ -114,7 +114,7 @@ def test_merged_cells_under_the_header_refuse_the_rows_they_cover(grid_worker):
     (lambda g: workbook([["说明"]], header=["填表说明"], sheet="说明"),
      "no sheet has the header row of the arrival register"),
     (lambda g: b"PK\x03\x04 not really a workbook",
-     "this is not an Excel workbook (.xlsx or .xls) that can be read"),
+     "this is not an Excel workbook (.xlsx) that can be read"),
     (lambda g: workbook([arrival_row(g)], other_sheets=[("副本", [ARRIVAL_HEADER, arrival_row(g)])]),
      "the arrival register is on several sheets (副本、来返人员登记): keep it on one sheet"),
     (lambda g: workbook([], ),

@@ -7,7 +7,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const curve = JSON.parse(curveEl.dataset.curve);
     const chart = echarts.init(curveEl);
     chart.setOption({
-      tooltip: { trigger: "axis" }, legend: { textStyle: { color: "#cbd5e1" } },
+      tooltip: { trigger: "axis", renderMode: "richText" }, legend: { textStyle: { color: "#cbd5e1" } },
       grid: { left: 40, right: 16, top: 36, bottom: 28 },
       xAxis: { type: "category", data: curve.dates, ...axis }, yAxis: { type: "value", minInterval: 1, ...axis },
       series: [
@@ -23,7 +23,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const chart = echarts.init(rtEl);
     const band = rt.rt_high.map((high, i) => (high === null ? null : high - rt.rt_low[i]));
     chart.setOption({
-      tooltip: { trigger: "axis" }, legend: { textStyle: { color: "#cbd5e1" }, data: [rtEl.dataset.label, rtEl.dataset.band] },
+      tooltip: { trigger: "axis", renderMode: "richText" }, legend: { textStyle: { color: "#cbd5e1" }, data: [rtEl.dataset.label, rtEl.dataset.band] },
       grid: { left: 40, right: 16, top: 36, bottom: 28 },
       xAxis: { type: "category", data: rt.dates, ...axis }, yAxis: { type: "value", min: 0, ...axis },
       series: [
@@ -68,7 +68,7 @@ document.addEventListener("DOMContentLoaded", () => {
   ];
   if (f.beds !== null) series.push({ name: el.dataset.beds, type: "line", data: f.dates.map(() => f.beds), symbol: "none", itemStyle: { color: "#facc15" } });
   const chart = echarts.init(el);
-  chart.setOption({ tooltip: { trigger: "axis" }, legend: { textStyle: { color: "#cbd5e1" } }, grid: { left: 56, right: 16, top: 36, bottom: 28 },
+  chart.setOption({ tooltip: { trigger: "axis", renderMode: "richText" }, legend: { textStyle: { color: "#cbd5e1" } }, grid: { left: 56, right: 16, top: 36, bottom: 28 },
     xAxis: { type: "category", data: f.dates, ...axis }, yAxis: { type: "value", ...axis }, series });
   window.addEventListener("resize", () => chart.resize());
 });
