@@ -82,8 +82,8 @@ def test_the_main_pages_keep_to_the_policy_and_still_draw(live_server, watched, 
 
     bulletin = bulletins.draft(commander, commander.jurisdiction.code, timezone.localdate())
     page.goto(f"{live_server.url}/bulletins/{bulletin.pk}/")
-    sheet = page.locator(".bulletin")
-    assert sheet.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 255, 255)"  # from sheet.css
+    heading = page.locator(".bulletin h1")
+    assert heading.evaluate("e => getComputedStyle(e).color") == "rgb(185, 28, 28)"  # from the static sheet.css
     assert page.locator(".bulletin img").first.evaluate("i => i.complete && i.naturalWidth > 0")
     assert_clean(page)
 
