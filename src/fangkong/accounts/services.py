@@ -46,7 +46,10 @@ def create_user(*, username: str, password: str, role: str, jurisdiction_code: s
         raise InputRefused(*problems)
     user = User(username=username, role=role, jurisdiction=jurisdiction, full_name=full_name)
     user.set_password(password)
-    user.save()
+    with transaction.atomic():
+        user.save()
+        audit.record_change(None, Action.USER_CREATED, user, before={},
+                            after={"username": username, "role": role, "jurisdiction": jurisdiction.code})
     return user
 
 
@@ -59,7 +62,7 @@ def log_in(request, username: str, password: str) -> User:
     """Check a password, refusing after too many recent failures for that user name."""
     username = (username or "").strip()
     if _recent_failures(username) >= settings.LOGIN_FAILURE_LIMIT:
-        audit.record(None, Action.LOGIN_REFUSED, channel="web", ip=_ip(request), username=username, why="throttled")
+        audit.record(None, Action.LOGIN_REFUSED, username=username, why="throttled")
         raise InputRefused(("username", _("too many failed logins; try again in %(m)d minutes")
                             % {"m": settings.LOGIN_FAILURE_WINDOW_MINUTES}))
     user = authenticate(request, username=username, password=password)
@@ -67,7 +70,7 @@ def log_in(request, username: str, password: str) -> User:
         LoginFailure.objects.create(username=username, ip=_ip(request))
         raise InputRefused(("password", _("wrong user name or password")))
     LoginFailure.objects.filter(username=username).delete()
-    audit.record(user, Action.LOGIN, channel="web", ip=_ip(request))
+    audit.record(user, Action.LOGIN)
     return user
 
 
@@ -87,7 +90,7 @@ def create_token(username: str, name: str = "") -> str:
         raise InputRefused(("user", _("no active user %(u)s") % {"u": username}))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, name=name, key_hash=_hash_token(raw), prefix=raw[:8])
-    audit.record(user, Action.TOKEN_CREATED, channel="cli", name=name)
+    audit.record(user, Action.TOKEN_CREATED, name=name)
     return raw
 
 

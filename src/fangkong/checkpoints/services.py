@@ -60,7 +60,11 @@ def add_checkpoint(actor, *, name: str, kind: str, jurisdiction_code: str) -> Ch
         problems.append(("kind", _("a checkpoint is a station, airport, dock, highway exit or service area")))
     if problems:
         raise InputRefused(*problems)
-    return Checkpoint.objects.create(name=name.strip(), kind=kind, jurisdiction=node, owner_path=node.path)
+    with transaction.atomic():
+        checkpoint = Checkpoint.objects.create(name=name.strip(), kind=kind, jurisdiction=node, owner_path=node.path)
+        audit.record_change(actor, Action.CHECKPOINT_CHANGE, checkpoint, before={},
+                            after={"name": checkpoint.name, "kind": kind, "jurisdiction": node.code})
+    return checkpoint
 
 
 @dataclass(frozen=True)
@@ -130,10 +134,11 @@ def record_entry(actor, checkpoint_id: int, data: EntryInput, *, idempotency_key
     now = timezone.now()
     try:
         with transaction.atomic():
-            person, passing = None, {}
+            person, passing, registration = None, {}, []
             if traveller and inbound:
                 person, _created = register_from_source(actor, data.person, source=RegistrationSource.CHECKPOINT,
-                                                        source_ref=idempotency_key or uuid.uuid4().hex)
+                                                        source_ref=idempotency_key or uuid.uuid4().hex,
+                                                        audit_into=registration)
             elif traveller:
                 person = Person.objects.filter(id_number_hash=traveller.lookup_hash).first()
                 if person is None:
@@ -146,10 +151,15 @@ def record_entry(actor, checkpoint_id: int, data: EntryInput, *, idempotency_key
                 travel_history=data.travel_history.strip()[:300], contact_history=data.contact_history.strip()[:300],
                 destination="" if inbound else data.destination.strip()[:120],
                 entered_by=actor, entered_at=now, idempotency_key=idempotency_key or None)
+            handover = None
             if person is not None and inbound:
-                Handover.objects.create(entry=entry, person=person, grid=person.grid,
-                                        owner_path=person.jurisdiction_path,
-                                        due_at=now + dt.timedelta(hours=settings.HANDOVER_HOURS))
+                handover = Handover.objects.create(entry=entry, person=person, grid=person.grid,
+                                                   owner_path=person.jurisdiction_path,
+                                                   due_at=now + dt.timedelta(hours=settings.HANDOVER_HOURS))
+            audit.record_change(actor, Action.CHECKPOINT_ENTRY, entry, person=person, before={},
+                                after={"checkpoint": checkpoint, "subject": entry.subject, "fever": entry.fever,
+                                       "handover": handover, "grid": person.grid.code if handover else None},
+                                registration=registration[0][1] if registration else None)
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -170,7 +180,8 @@ def _step(actor, handover_id: int, action: str, *, note: str = "") -> Handover:
     with transaction.atomic():
         Handover.objects.filter(pk=handover.pk, status=handover.status).update(
             status=to, confirmed_at=now, confirmed_by=actor, note=note[:200])
-        audit.record(actor, Action.HANDOVER_CHANGE, person=handover.person, handover=handover.pk, step=action)
+        audit.record_change(actor, Action.HANDOVER_CHANGE, handover, person=handover.person, step=action,
+                            before={"status": handover.status}, after={"status": to})
     handover.refresh_from_db()
     return handover
 

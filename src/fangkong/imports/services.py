@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
+from fangkong import actors
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, FieldProblem, InputRefused
@@ -202,7 +203,8 @@ def _work_chunk(job: ImportJob, register: Register, chunk: ImportChunk) -> bool:
                 findings += [(row, p, False) for p in refused.problems]
     try:
         with transaction.atomic():
-            outcomes = register.submit(job.uploaded_by, list(entries.values()), importing)
+            with actors.acting(actors.IMPORT):  # the rows' own audit rows say they came from a file
+                outcomes = register.submit(job.uploaded_by, list(entries.values()), importing)
             for row, outcome in zip(entries, outcomes):
                 if outcome.refused:
                     findings += [(row, p, False) for p in outcome.refused.problems]
@@ -232,11 +234,17 @@ def _end_phase(job: ImportJob) -> None:
     with transaction.atomic():
         if job.status == ImportStatus.CHECKING:
             job.status, job.next_chunk = ImportStatus.CHECKED, 0
+            audit.record_change(job.uploaded_by, Action.IMPORT, job, register=job.register, file=job.filename,
+                                before={"status": ImportStatus.CHECKING},
+                                after={"status": job.status, "valid_rows": job.valid_rows,
+                                       "refused_rows": job.refused_rows, "repeated_rows": job.repeated_rows})
         else:
             job.status, job.finished_at = ImportStatus.IMPORTED, now
             ImportChunk.objects.filter(job=job).delete()
-            audit.record(job.uploaded_by, Action.IMPORT, register=job.register, file=job.filename, job=job.pk,
-                         written=job.written_rows, refused=job.refused_rows, repeated=job.repeated_rows)
+            audit.record_change(job.uploaded_by, Action.IMPORT, job, register=job.register, file=job.filename,
+                                before={"status": ImportStatus.IMPORTING},
+                                after={"status": job.status, "written_rows": job.written_rows,
+                                       "refused_rows": job.refused_rows, "repeated_rows": job.repeated_rows})
         job.stepped_at = now
         job.save(update_fields=["status", "next_chunk", "finished_at", "stepped_at"])
 
@@ -245,13 +253,17 @@ def choose(actor, job_id, *, import_valid: bool) -> ImportJob:
     """The uploader's choice once every row is checked: import the valid rows, or nothing at all.
     Nothing can be discarded once importing has begun (it is finished instead); the same choice twice is one."""
     job = get_job_for(actor, job_id)
-    now = timezone.now()
+    now, status_before = timezone.now(), job.status
     if import_valid:
         if job.status == ImportStatus.CHECKED and job.valid_rows == 0:
             raise InputRefused(("rows", _("no row of this file can be imported")))
-        started = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
-            status=ImportStatus.IMPORTING, next_chunk=0, stepped_at=now)
-        job.refresh_from_db()
+        with transaction.atomic():
+            started = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
+                status=ImportStatus.IMPORTING, next_chunk=0, stepped_at=now)
+            job.refresh_from_db()
+            if started:
+                audit.record_change(actor, Action.IMPORT, job, register=job.register, file=job.filename,
+                                    before={"status": ImportStatus.CHECKED}, after={"status": job.status})
         if not started and job.status not in (ImportStatus.IMPORTING, ImportStatus.IMPORTED):
             raise Conflict(("status", _("this file cannot be imported now: %(s)s") % {"s": job.get_status_display()}))
         return job
@@ -265,7 +277,8 @@ def choose(actor, job_id, *, import_valid: bool) -> ImportJob:
             raise Conflict(("status", _("this file can no longer be discarded: %(s)s")
                             % {"s": job.get_status_display()}))
         ImportChunk.objects.filter(job=job).delete()
-        audit.record(actor, Action.IMPORT, register=job.register, file=job.filename, job=job.pk, discarded=True)
+        audit.record_change(actor, Action.IMPORT, job, register=job.register, file=job.filename,
+                            before={"status": status_before}, after={"status": ImportStatus.DISCARDED})
     return job
 
 

@@ -6,7 +6,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from fangkong.accounts import access
 from fangkong.audit import services as audit
-from fangkong.audit.models import Action, Reason
+from fangkong.audit.models import Reason
 from fangkong.errors import InputRefused
 from fangkong.pagination import MappedPage
 
@@ -91,8 +91,7 @@ def list_persons(request, filters: Query[PersonFilters]):
         persons = persons.filter(birth_date__lte=filters.born_before)
 
     def audit_page(rows):
-        audit.record_person_views(user, [p.pk for p in rows], action=Action.VIEW_PERSON, reason=Reason.INTEGRATION,
-                                  channel="api", ip=request.META.get("REMOTE_ADDR"))
+        audit.record_person_views(user, [p.pk for p in rows], surface="persons")
 
     return MappedPage(persons.select_related("grid", "household").order_by("id"),
                       lambda p: _out(services.card_for(user, p)), on_page=audit_page)
@@ -100,8 +99,7 @@ def list_persons(request, filters: Query[PersonFilters]):
 
 @router.get("/{int:person_id}", response=PersonOut, summary="One person (audited)")
 def person_detail(request, person_id: int, reason: Reason = Reason.INTEGRATION):
-    card = services.view_person(request.auth, person_id, reason=reason, channel="api",
-                                ip=request.META.get("REMOTE_ADDR"))
+    card = services.view_person(request.auth, person_id, reason=reason)
     return _out(card)
 
 

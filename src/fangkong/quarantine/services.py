@@ -65,6 +65,9 @@ def add_site(actor, *, name: str, jurisdiction_code: str, address: str = "", roo
             [Room(site=site, number=f"{i + 1:03d}") for i in range(rooms)]
             + [Room(site=site, number=f"F{i + 1:02d}", family_room=True) for i in range(family_rooms)]
         )
+        audit.record_change(actor, Action.SITE_CHANGE, site, before={},
+                            after={"name": site.name, "jurisdiction": node.code, "rooms": rooms,
+                                   "family_rooms": family_rooms})
     return site
 
 
@@ -130,8 +133,10 @@ def _open_orders(actor, starts: list[tuple], *, kind: str, reason: str, room: Ro
                     case=case, created_by=actor) for person, start in starts]
     bulk.insert(orders)
     bulk.insert([slot for order in orders for slot in _slots(order, disease, order.starts_at, order.planned_end_at)])
-    audit.record_many(actor, Action.QUARANTINE_CHANGE,
-                      [(order.person_id, {"order": order.pk, "change": "placed"}) for order in orders])
+    audit.record_many(actor, Action.QUARANTINE_CHANGE, [(order.person_id, audit.changes(
+        order, {}, {"status": order.status, "kind": kind, "reason": reason, "room": room,
+                    "starts_at": order.starts_at, "planned_end_at": order.planned_end_at}, change="placed"))
+        for order in orders])
     return orders
 
 
@@ -176,7 +181,8 @@ def extend_order(actor, order_id: int, days: int) -> Order:
         order.save(update_fields=["planned_end_at"])
         ReadingSlot.objects.bulk_create(_slots(order, diseases.current(), old_end, order.planned_end_at),
                                         ignore_conflicts=True)
-        audit.record(actor, Action.QUARANTINE_CHANGE, person=order.person, order=order.pk, change=f"extended {days}")
+        audit.record_change(actor, Action.QUARANTINE_CHANGE, order, person=order.person, change="extended",
+                            before={"planned_end_at": old_end}, after={"planned_end_at": order.planned_end_at})
     return order
 
 
@@ -191,10 +197,13 @@ def end_order(actor, order_id: int, *, status: str, note: str = "") -> Order:
             raise InputRefused(("status", _("the observation period has not ended: release it early, with a note")))
         if status == OrderStatus.RELEASED_EARLY and not note.strip():
             raise InputRefused(("note", _("say why the order is released early")))
+        status_before = order.status
         order.status, order.ended_at = status, now
         order.save(update_fields=["status", "ended_at"])
         order.slots.filter(status=SlotStatus.DUE, closes_at__gt=now).delete()
-        audit.record(actor, Action.QUARANTINE_CHANGE, person=order.person, order=order.pk, change=status, note=note)
+        audit.record_change(actor, Action.QUARANTINE_CHANGE, order, person=order.person, change="ended", note=note,
+                            before={"status": status_before, "ended_at": None},
+                            after={"status": status, "ended_at": now})
     return order
 
 
@@ -307,6 +316,9 @@ def record_readings(actor, entries: list[ReadingEntry], *, retried: bool = False
             Alert.objects.bulk_create([Alert(kind=AlertKind.FEVER, order=r.order, person_id=r.order.person_id,
                                              reading=r, owner_path=r.order.owner_path, raised_at=now)
                                        for r in to_store if r.fever])
+            audit.record_many(actor, Action.READING, [(r.order.person_id, audit.changes(
+                r, {}, {"order": r.order_id, "taken_at": r.taken_at, "temperature": r.temperature, "fever": r.fever}))
+                for r in to_store])
     except IntegrityError:
         if retried or not keys:
             raise
@@ -401,6 +413,7 @@ def handle_alert(actor, alert_id: int, step: str, note: str = "") -> Alert:
                                 % {"s": alert.get_status_display(), "step": _("acknowledged") if step == "acknowledge"
                                    else _("resolved before it is acknowledged")}))
         now = timezone.now()
+        status_before = alert.status
         alert.status = target
         if step == "acknowledge":
             alert.acknowledged_at, alert.acknowledged_by = now, actor
@@ -410,7 +423,8 @@ def handle_alert(actor, alert_id: int, step: str, note: str = "") -> Alert:
             alert.note = note[:200]
         alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "resolved_at", "resolved_by",
                                   "note"])
-        audit.record(actor, Action.ALERT_CHANGE, person=alert.person, alert=alert.pk, step=step)
+        audit.record_change(actor, Action.ALERT_CHANGE, alert, person=alert.person, step=step,
+                            before={"status": status_before}, after={"status": target})
     return alert
 
 

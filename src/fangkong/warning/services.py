@@ -104,8 +104,13 @@ def add_rule(actor, *, name: str, signal: str, threshold, level, tier: str = Tie
         problems.append(("name", _("give the rule a name")))
     if problems:
         raise InputRefused(*problems)
-    return Rule.objects.create(name=name.strip(), signal=signal, threshold=threshold, level=level, tier=tier,
-                               created_by=actor)
+    with transaction.atomic():
+        rule = Rule.objects.create(name=name.strip(), signal=signal, threshold=threshold, level=level, tier=tier,
+                                   created_by=actor)
+        audit.record_change(actor, AuditAction.RULE_CHANGE, rule, before={},
+                            after={"name": rule.name, "signal": signal, "threshold": threshold, "level": level,
+                                   "tier": tier, "active": rule.active})
+    return rule
 
 
 def set_rule_active(actor, rule_id: int, active: bool) -> Rule:
@@ -113,8 +118,11 @@ def set_rule_active(actor, rule_id: int, active: bool) -> Rule:
     rule = Rule.objects.filter(pk=rule_id).first()
     if rule is None:
         raise Http404("No such rule")
-    rule.active = active
-    rule.save(update_fields=["active"])
+    with transaction.atomic():
+        before = rule.active
+        rule.active = active
+        rule.save(update_fields=["active"])
+        audit.record_change(actor, AuditAction.RULE_CHANGE, rule, before={"active": before}, after={"active": active})
     return rule
 
 
@@ -179,8 +187,8 @@ def change_level(actor, node: Jurisdiction, level: int, *, note: str = "", firin
     with transaction.atomic():
         change = LevelChange.objects.create(jurisdiction=node, level=level, previous=previous, firing=firing,
                                             note=note[:200], changed_by=actor, changed_at=timezone.now())
-        audit.record(actor, AuditAction.LEVEL_CHANGE, channel="rule" if actor is None else "web",
-                     jurisdiction=node.code, level=level, previous=previous, note=note[:200])
+        audit.record_change(actor, AuditAction.LEVEL_CHANGE, change, jurisdiction=node.code, note=note[:200],
+                            firing=firing, before={"level": previous}, after={"level": level})
     return change
 
 
@@ -197,8 +205,8 @@ def open_playbook(actor, node: Jurisdiction, *, firing: Firing | None = None, ex
                                            opened_by=actor)
         Task.objects.bulk_create([Task(playbook=playbook, action=action, owner=node, owner_path=node.path,
                                        due_at=now + dt.timedelta(hours=hours)) for action, hours in ACTION_HOURS.items()])
-        audit.record(actor, AuditAction.PLAYBOOK_CHANGE, channel="rule" if actor is None else "web",
-                     jurisdiction=node.code, playbook=playbook.pk, exercise=exercise, step="opened")
+        audit.record_change(actor, AuditAction.PLAYBOOK_CHANGE, playbook, jurisdiction=node.code, firing=firing,
+                            step="opened", before={}, after={"exercise": exercise, "opened_at": now})
     return playbook
 
 
@@ -227,8 +235,10 @@ def complete_task(actor, task_id: int, *, note: str = "") -> Task:
         claimed = Task.objects.filter(pk=task.pk, done_at=None).update(done_at=now, done_by=actor, note=note[:200])
         if claimed and not Task.objects.filter(playbook=task.playbook, done_at=None).exists():
             Playbook.objects.filter(pk=task.playbook_id, closed_at=None).update(closed_at=now)
-        audit.record(actor, AuditAction.PLAYBOOK_CHANGE, jurisdiction=task.owner.code, playbook=task.playbook_id,
-                     task=task.action, step="done")
+        if claimed:
+            audit.record_change(actor, AuditAction.PLAYBOOK_CHANGE, task, jurisdiction=task.owner.code,
+                                playbook=task.playbook_id, task=task.action, step="done",
+                                before={"done_at": None}, after={"done_at": now})
     task.refresh_from_db()
     return task
 
