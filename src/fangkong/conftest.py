@@ -31,6 +31,10 @@ def pytest_configure(config):
 @pytest.fixture
 def tree(db):
     """Hubei > Wuhan > two districts; district A has two grids in one community, district B one grid."""
+    return build_tree()
+
+
+def build_tree() -> dict:
     province = add_jurisdiction(code="420000", name="湖北省", level=Level.PROVINCE, parent=None)
     city = add_jurisdiction(code="420100", name="武汉市", level=Level.CITY, parent=province)
     nodes = {"province": province, "city": city}

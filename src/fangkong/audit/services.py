@@ -81,6 +81,14 @@ def record_person_views(actor, person_ids: Iterable[int | None], *, action: str 
                        ip=ip)
 
 
+def seen(actor, records, *, surface: str, reason: str | None = None):
+    """Audit the person each of `records` names (a page of cases, orders, alerts…) as seen on `surface`;
+    returns the records, for `on_page` of an API list."""
+    records = list(records)
+    record_person_views(actor, [r.person_id for r in records], reason=reason, surface=surface)
+    return records
+
+
 AUDIT_COLUMNS = ["at", "actor_id", "actor_name", "action", "reason", "person_id", "channel", "ip", "details"]
 
 

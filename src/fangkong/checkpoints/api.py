@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from ninja import Header, Router, Schema, Status
 
+from fangkong.audit import services as audit
 from fangkong.people.api import PersonIn, person_input
 
 from . import services
@@ -64,7 +65,8 @@ def record_entry(request, checkpoint_id: int, payload: EntryIn,
 @router.get("/handovers", response=list[HandoverOut])
 def list_handovers(request, status: str | None = None):
     rows = services.handovers_for(request.auth)
-    return [_handover(h) for h in (rows.filter(status=status) if status else rows)[:500]]
+    shown = audit.seen(request.auth, (rows.filter(status=status) if status else rows)[:500], surface="handovers")
+    return [_handover(h) for h in shown]
 
 
 @router.post("/handovers/{int:handover_id}/confirm", response=HandoverOut)

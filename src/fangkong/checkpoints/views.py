@@ -8,6 +8,7 @@ from fangkong.accounts import access
 from fangkong.accounts.models import Role
 from fangkong.jurisdictions.models import Level
 from fangkong.people.services import PersonInput
+from fangkong.audit import services as audit
 from fangkong.web.forms import form_key, run
 
 from . import services
@@ -24,7 +25,8 @@ def checkpoint(request):
     return render(request, "checkpoints/entry.html", {
         "posts": posts, "post": chosen, "key": form_key(), "subjects": Subject.choices,
         "grids": access.jurisdictions_for(request.user).filter(level=Level.GRID).order_by("code")[:500],
-        "entries": chosen.entries.select_related("person")[:20] if chosen else []})
+        "entries": audit.seen(request.user, chosen.entries.select_related("person")[:20] if chosen else [],
+                              surface="checkpoint-entries")})
 
 
 @login_required
@@ -48,7 +50,8 @@ def handovers(request):
     status = request.GET.get("status") or "open"
     rows = services.handovers_for(request.user)
     rows = rows.exclude(status=HandoverStatus.CONFIRMED) if status == "open" else rows.filter(status=status)
-    return render(request, "checkpoints/handovers.html", {"rows": rows[:200], "status": status})
+    return render(request, "checkpoints/handovers.html", {
+        "rows": audit.seen(request.user, rows[:200], surface="handovers"), "status": status})
 
 
 @login_required

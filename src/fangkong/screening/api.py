@@ -3,6 +3,7 @@ import datetime as dt
 from ninja import Header, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from fangkong.audit import services as audit
 from fangkong.pagination import MappedPage
 from fangkong.people.api import PersonIn, person_input
 
@@ -87,7 +88,7 @@ def _arrival(a) -> dict:
 @paginate(PageNumberPagination, page_size=50)
 def list_arrivals(request, overdue: bool = False):
     arrivals = services.overdue_follow_ups(request.auth) if overdue else services.arrivals_for(request.auth)
-    return MappedPage(arrivals, _arrival)
+    return MappedPage(arrivals, _arrival, on_page=lambda rows: audit.seen(request.auth, rows, surface="arrivals"))
 
 
 @router.post("/arrivals", response={200: ArrivalOut, 201: ArrivalOut},
@@ -143,7 +144,8 @@ def receive_assist_request(request, payload: AssistIn):
 @paginate(PageNumberPagination, page_size=50)
 def list_assist_requests(request, status: str | None = None, overdue: bool = False):
     rows = services.overdue_assist_requests(request.auth) if overdue else services.assist_requests_for(request.auth)
-    return MappedPage(rows.filter(status=status) if status else rows, _assist)
+    return MappedPage(rows.filter(status=status) if status else rows, _assist,
+                      on_page=lambda page: audit.seen(request.auth, page, surface="assist-requests"))
 
 
 @router.post("/assist-requests/{int:request_id}/answer", response=AssistOut)
