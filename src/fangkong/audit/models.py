@@ -21,7 +21,7 @@ class Action(models.TextChoices):
     PLAYBOOK_CHANGE = "playbook_change", _("Opened or advanced a playbook")
     BULLETIN_PUBLISHED = "bulletin_published", _("Published a bulletin")
     RISK_AREA_CHANGE = "risk_area_change", _("Declared or lifted a risk area")
-    HANDOVER_CHANGE = "handover_change", _("Confirmed a checkpoint handover")
+    HANDOVER_CHANGE = "handover_change", _("Confirmed a checkpoint handover, or marked it overdue")
     ASSIST_ANSWER = "assist_answer", _("Answered an assist request")
     IMPORT = "import", _("Imported a register file")
     USER_CREATED = "user_created", _("Created a user")

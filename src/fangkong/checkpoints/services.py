@@ -195,7 +195,13 @@ def sweep_handovers(now: dt.datetime | None = None) -> int:
     """Mark every handover not confirmed by its deadline as overdue: that is its alert. Safe to run twice."""
     now = now or timezone.now()
     allowed_from, to = TRANSITIONS["expire"]
-    return Handover.objects.filter(status__in=allowed_from, due_at__lt=now).update(status=to, alerted_at=now)
+    with transaction.atomic():  # the rows locked here are this sweep's alone: each is audited once
+        late = list(Handover.objects.select_for_update(skip_locked=True).filter(status__in=allowed_from,
+                                                                                due_at__lt=now))
+        Handover.objects.filter(pk__in=[h.pk for h in late]).update(status=to, alerted_at=now)
+        audit.record_many(None, Action.HANDOVER_CHANGE, [(h.person_id, audit.changes(
+            h, {"status": h.status}, {"status": to}, step="expire")) for h in late])
+    return len(late)
 
 
 def entries_for(actor) -> QuerySet[Entry]:

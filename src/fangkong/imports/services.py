@@ -313,6 +313,9 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
             if ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
                     status=ImportStatus.DISCARDED, finished_at=now):
                 ImportChunk.objects.filter(job=job).delete()
+                audit.record_change(None, Action.IMPORT, job, register=job.register, file=job.filename,
+                                    why="no choice in time", before={"status": ImportStatus.CHECKED},
+                                    after={"status": ImportStatus.DISCARDED})
                 dropped += 1
     return {"resumed": resumed, "discarded": dropped}
 

@@ -390,10 +390,12 @@ def sweep_missed_readings(now: dt.datetime | None = None, batch: int = 5000) -> 
         token = uuid.uuid4().hex
         ReadingSlot.objects.filter(id__in=ids, status=SlotStatus.DUE).update(status=SlotStatus.MISSED, claim=token)
         claimed = ReadingSlot.objects.filter(claim=token).select_related("order")
-        Alert.objects.bulk_create([
+        alerts = Alert.objects.bulk_create([
             Alert(kind=AlertKind.MISSED, order=s.order, person_id=s.order.person_id, slot=s, owner_path=s.owner_path,
                   raised_at=now) for s in claimed
         ])
+        audit.record_many(None, Action.ALERT_CHANGE, [(a.person_id, audit.changes(
+            a, {}, {"kind": a.kind, "status": a.status, "order": a.order_id}, step="raised")) for a in alerts])
         raised += len(claimed)
 
 
