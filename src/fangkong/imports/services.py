@@ -97,8 +97,8 @@ def upload(actor, register_name: str, filename: str, data: bytes, *, region: str
                 ImportRefusal.objects.bulk_create(_refusals(job, register, [(0, p, False) for p in refused.problems]))
             else:
                 _stage(job, register, sheet)
-            audit.record(actor, Action.IMPORT, register=job.register, file=job.filename, job=job.pk,
-                         rows=job.total_rows, refused=bool(refused))
+            audit.record_change(actor, Action.IMPORT, job, register=job.register, file=job.filename, before={},
+                                after={"status": job.status, "total_rows": job.total_rows})
     except IntegrityError:
         if not idempotency_key:
             raise
