@@ -295,9 +295,9 @@ def _earlier_arrivals(checked) -> dict[str, Arrival]:
 
 
 def _store_arrivals(actor, checked: list[_CheckedArrival], now: dt.datetime) -> list[Arrival]:
-    refs = [c.key or f"arrival:{c.fingerprint}" for c in checked]
-    registrations = []
-    people = register_clean(actor, [c.person for c in checked], source=RegistrationSource.ARRIVAL, source_refs=refs,
+    registrations = []  # recorded in the arrivals' own audit rows
+    people = register_clean(actor, [c.person for c in checked], source=RegistrationSource.ARRIVAL,
+                            source_refs=[c.key or f"arrival:{c.fingerprint}" for c in checked],
                             audit_into=registrations)
     arrivals = []
     for item, (person, _created) in zip(checked, people):
