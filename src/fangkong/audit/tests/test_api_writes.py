@@ -4,6 +4,7 @@ person for a batch, naming the caller, channel "api" and the client's IP."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.test import Client
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from fangkong.api import api
 from fangkong.audit.models import AuditEvent
+from fangkong.people.models import Person
 
 from .conftest import CLIENT_IP
 
@@ -102,3 +104,8 @@ def test_every_api_write_writes_its_audit_rows(world, db, operation, method, pat
     assert written.count() == expected, list(written.values("action", "details"))
     assert {(e.actor_id, e.actor_name, e.channel, e.ip) for e in written} == {
         (world.commander.pk, "commander", "api", CLIENT_IP)}
+    # ID numbers and phones are personal data: the person FK stands for them
+    identifiers = {p.id_number for p in Person.objects.all()} | {p.phone for p in Person.objects.all() if p.phone}
+    for event in written:
+        assert event.details["changes"], event.details  # the before and after of what changed
+        assert not [i for i in identifiers if i in json.dumps(event.details)], event.details
