@@ -68,6 +68,7 @@ def log_in(request, username: str, password: str) -> User:
     user = authenticate(request, username=username, password=password)
     if user is None:
         LoginFailure.objects.create(username=username, ip=_ip(request))
+        audit.record(None, Action.LOGIN_REFUSED, username=username, why="wrong password")
         raise InputRefused(("password", _("wrong user name or password")))
     LoginFailure.objects.filter(username=username).delete()
     audit.record(user, Action.LOGIN)
