@@ -312,7 +312,7 @@ def record_readings(actor, entries: list[ReadingEntry], *, retried: bool = False
     try:
         with transaction.atomic():
             Reading.objects.bulk_create(to_store)
-            _fill_slots(to_store)
+            _fill_slots(actor, to_store)
             Alert.objects.bulk_create([Alert(kind=AlertKind.FEVER, order=r.order, person_id=r.order.person_id,
                                              reading=r, owner_path=r.order.owner_path, raised_at=now)
                                        for r in to_store if r.fever])
@@ -349,7 +349,7 @@ def _checked_reading(entry: ReadingEntry, disease, now: dt.datetime) -> tuple[De
     return temperature, taken_at
 
 
-def _fill_slots(readings: list[Reading]) -> None:
+def _fill_slots(actor, readings: list[Reading]) -> None:
     """Mark the window each reading falls in as done; a window already marked missed was a false alarm."""
     if not readings:
         return
@@ -370,8 +370,12 @@ def _fill_slots(readings: list[Reading]) -> None:
                 break
     ReadingSlot.objects.bulk_update(filled, ["status", "reading"])
     if were_missed:  # entered late but taken in time: the missed alerts were false ones
-        Alert.objects.filter(slot_id__in=were_missed, status__in=OPEN_STATUSES).update(
+        false_alarms = list(Alert.objects.filter(slot_id__in=were_missed, status__in=OPEN_STATUSES))
+        Alert.objects.filter(pk__in=[a.pk for a in false_alarms]).update(
             status=AlertStatus.RESOLVED, resolved_at=timezone.now(), note="reading entered late")
+        audit.record_many(actor, Action.ALERT_CHANGE, [(a.person_id, audit.changes(
+            a, {"status": a.status}, {"status": AlertStatus.RESOLVED}, step="reading entered late"))
+            for a in false_alarms])
 
 
 def sweep_missed_readings(now: dt.datetime | None = None, batch: int = 5000) -> int:

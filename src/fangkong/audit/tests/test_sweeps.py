@@ -26,3 +26,17 @@ def test_handovers_left_unconfirmed_are_audited_once_when_they_go_overdue(world,
     [row] = AuditEvent.objects.filter(action=Action.HANDOVER_CHANGE)
     assert (row.person, row.actor, row.details["changes"]) == (
         world.handover.person, None, {"status": ["pending", "overdue"]})
+
+
+def test_a_missed_alert_a_late_entered_reading_proves_false_is_resolved_and_audited(world, db):
+    person = world.case.person
+    order = quarantine.place_order(world.commander, person.pk, kind="home", reason="close_contact",
+                                   starts_at=timezone.now() - dt.timedelta(days=2))
+    quarantine.sweep_missed_readings()
+    alert = Alert.objects.filter(order=order, kind=AlertKind.MISSED).order_by("slot__opens_at").first()
+    quarantine.record_reading(world.commander, person.pk, temperature="36.6",
+                              taken_at=alert.slot.opens_at + dt.timedelta(minutes=1))
+    alert.refresh_from_db()
+    row = AuditEvent.objects.get(action=Action.ALERT_CHANGE, actor=world.commander)
+    assert (alert.status, row.person, row.details["id"], row.details["changes"]) == (
+        "resolved", person, alert.pk, {"status": ["open", "resolved"]})
