@@ -35,6 +35,7 @@ class Action(models.TextChoices):
     CHECKPOINT_ENTRY = "checkpoint_entry", _("Recorded a checkpoint entry")
     REPORT_SUBMITTED = "report_submitted", _("Submitted a daily zero report")
     RULE_CHANGE = "rule_change", _("Added or switched a warning rule")
+    RULE_FIRED = "rule_fired", _("A warning rule fired, or stood down")
     BULLETIN_DRAFTED = "bulletin_drafted", _("Drafted a bulletin")
 
 

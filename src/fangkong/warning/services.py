@@ -142,7 +142,11 @@ def evaluate_rules(day: dt.date) -> list[Firing]:
                 if firing:
                     fired.append(firing)
             elif value.value < rule.threshold and open_firing is not None and open_firing.day < day:
-                Firing.objects.filter(pk=open_firing.pk).update(ended_on=day)
+                with transaction.atomic():
+                    if Firing.objects.filter(pk=open_firing.pk, ended_on=None).update(ended_on=day):
+                        audit.record_change(None, AuditAction.RULE_FIRED, open_firing, rule=rule.pk,
+                                            jurisdiction=value.jurisdiction.code, before={"ended_on": None},
+                                            after={"ended_on": day})
     return fired
 
 
@@ -151,6 +155,9 @@ def _fire(rule: Rule, value: SignalValue) -> Firing | None:
         with transaction.atomic():
             firing = Firing.objects.create(rule=rule, jurisdiction=value.jurisdiction, day=value.day,
                                            value=value.value)
+            audit.record_change(None, AuditAction.RULE_FIRED, firing, rule=rule.pk,
+                                jurisdiction=value.jurisdiction.code, before={},
+                                after={"day": firing.day, "value": firing.value})
             if rule.level < level_of(value.jurisdiction):
                 change_level(None, value.jurisdiction, rule.level, note=rule.name, firing=firing)
             if not Playbook.objects.filter(jurisdiction=value.jurisdiction, closed_at=None, exercise=False).exists():
