@@ -97,8 +97,7 @@ def upload(actor, register_name: str, filename: str, data: bytes, *, region: str
                 ImportRefusal.objects.bulk_create(_refusals(job, register, [(0, p, False) for p in refused.problems]))
             else:
                 _stage(job, register, sheet)
-            audit.record_change(actor, Action.IMPORT, job, register=job.register, file=job.filename, before={},
-                                after={"status": job.status, "total_rows": job.total_rows})
+            _audit_job(actor, job, None, total_rows=job.total_rows)
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -232,21 +231,24 @@ def _work_chunk(job: ImportJob, register: Register, chunk: ImportChunk) -> bool:
 def _end_phase(job: ImportJob) -> None:
     now = timezone.now()
     with transaction.atomic():
+        status_before = job.status
         if job.status == ImportStatus.CHECKING:
             job.status, job.next_chunk = ImportStatus.CHECKED, 0
-            audit.record_change(job.uploaded_by, Action.IMPORT, job, register=job.register, file=job.filename,
-                                before={"status": ImportStatus.CHECKING},
-                                after={"status": job.status, "valid_rows": job.valid_rows,
-                                       "refused_rows": job.refused_rows, "repeated_rows": job.repeated_rows})
+            passed = {"valid_rows": job.valid_rows}
         else:
             job.status, job.finished_at = ImportStatus.IMPORTED, now
             ImportChunk.objects.filter(job=job).delete()
-            audit.record_change(job.uploaded_by, Action.IMPORT, job, register=job.register, file=job.filename,
-                                before={"status": ImportStatus.IMPORTING},
-                                after={"status": job.status, "written_rows": job.written_rows,
-                                       "refused_rows": job.refused_rows, "repeated_rows": job.repeated_rows})
+            passed = {"written_rows": job.written_rows}
+        _audit_job(job.uploaded_by, job, status_before, **passed, refused_rows=job.refused_rows,
+                   repeated_rows=job.repeated_rows)
         job.stepped_at = now
         job.save(update_fields=["status", "next_chunk", "finished_at", "stepped_at"])
+
+
+def _audit_job(actor, job: ImportJob, status_before: str | None, **figures) -> None:
+    """The job's audit row: its status before and after, and the figures it stands at."""
+    audit.record_change(actor, Action.IMPORT, job, register=job.register, file=job.filename,
+                        before={"status": status_before}, after={"status": job.status, **figures})
 
 
 def choose(actor, job_id, *, import_valid: bool) -> ImportJob:
@@ -262,8 +264,7 @@ def choose(actor, job_id, *, import_valid: bool) -> ImportJob:
                 status=ImportStatus.IMPORTING, next_chunk=0, stepped_at=now)
             job.refresh_from_db()
             if started:
-                audit.record_change(actor, Action.IMPORT, job, register=job.register, file=job.filename,
-                                    before={"status": ImportStatus.CHECKED}, after={"status": job.status})
+                _audit_job(actor, job, status_before)
         if not started and job.status not in (ImportStatus.IMPORTING, ImportStatus.IMPORTED):
             raise Conflict(("status", _("this file cannot be imported now: %(s)s") % {"s": job.get_status_display()}))
         return job
@@ -277,8 +278,7 @@ def choose(actor, job_id, *, import_valid: bool) -> ImportJob:
             raise Conflict(("status", _("this file can no longer be discarded: %(s)s")
                             % {"s": job.get_status_display()}))
         ImportChunk.objects.filter(job=job).delete()
-        audit.record_change(actor, Action.IMPORT, job, register=job.register, file=job.filename,
-                            before={"status": status_before}, after={"status": ImportStatus.DISCARDED})
+        _audit_job(actor, job, status_before)
     return job
 
 
@@ -313,9 +313,8 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
             if ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
                     status=ImportStatus.DISCARDED, finished_at=now):
                 ImportChunk.objects.filter(job=job).delete()
-                audit.record_change(None, Action.IMPORT, job, register=job.register, file=job.filename,
-                                    why="no choice in time", before={"status": ImportStatus.CHECKED},
-                                    after={"status": ImportStatus.DISCARDED})
+                job.status = ImportStatus.DISCARDED
+                _audit_job(None, job, ImportStatus.CHECKED)  # no actor: nobody chose in time
                 dropped += 1
     return {"resumed": resumed, "discarded": dropped}
 
