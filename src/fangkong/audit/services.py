@@ -1,8 +1,8 @@
 """Writing audit rows, one function per kind of event: a change of state (`record_change`; a batch writes
 `record_many` with a `changes(...)` per person), a sight of people (`record_person_views`; `seen` for
-records naming a person), and anything else (`record`: logins, tokens). Each names the actor; the channel and the client's IP come
-from `fangkong.actors` unless given. Details hold the before and after of what changed, never raw ID
-numbers or phones: the person is the row's FK."""
+records naming a person), and anything else (`record`: logins, tokens). Each names the actor; the channel
+and the client's IP come from `fangkong.actors` unless given. Details hold the before and after of what
+changed, never raw ID numbers or phones: the person is the row's FK."""
 
 from __future__ import annotations
 
