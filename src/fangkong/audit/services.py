@@ -73,19 +73,25 @@ def record_person_views(actor, person_ids: Iterable[int | None], *, action: str 
                         **details) -> int:
     """Every person shown (a page of a list, a detail, an export's chunk): one row each, in bulk. `details`
     say where (e.g. surface="cases"); the reason is routine work on a page, another system's over the API."""
+    details = plain(details)
+    return _views(actor, action, ((pid, details) for pid in person_ids if pid), reason, channel, ip)
+
+
+def _views(actor, action: str, entries, reason: str | None, channel: str | None, ip: str | None) -> int:
     channel, ip = _channel_and_ip(channel, ip)
     if reason is None:
         reason = Reason.INTEGRATION if channel == actors.API else Reason.ROUTINE
-    details = plain(details)
-    return record_many(actor, action, ((pid, details) for pid in person_ids if pid), reason=reason, channel=channel,
-                       ip=ip)
+    return record_many(actor, action, entries, reason=reason, channel=channel, ip=ip)
 
 
 def seen(actor, records, *, surface: str, reason: str | None = None):
-    """Audit the person each of `records` names (a page of cases, orders, alerts…) as seen on `surface`;
-    returns the records, for `on_page` of an API list."""
-    records = list(records)
-    record_person_views(actor, [r.person_id for r in records], reason=reason, surface=surface)
+    """Audit the person each of `records` names (a page of cases, orders, alerts…) as seen on `surface`: by the
+    person's FK, or, for someone not in the register (an assist request's, a traveller passing through), by the
+    record that names them. Returns the records, for `on_page` of an API list."""
+    records, where = list(records), {"surface": surface}
+    _views(actor, Action.VIEW_PERSON, [(r.person_id, where) if r.person_id else
+                                       (None, {**where, "record": r._meta.model_name, "id": r.pk}) for r in records],
+           reason, None, None)
     return records
 
 

@@ -25,8 +25,14 @@ def checkpoint(request):
     return render(request, "checkpoints/entry.html", {
         "posts": posts, "post": chosen, "key": form_key(), "subjects": Subject.choices,
         "grids": access.jurisdictions_for(request.user).filter(level=Level.GRID).order_by("code")[:500],
-        "entries": audit.seen(request.user, chosen.entries.select_related("person")[:20] if chosen else [],
-                              surface="checkpoint-entries")})
+        "entries": _seen_entries(request.user, chosen.entries.select_related("person")[:20] if chosen else [])})
+
+
+def _seen_entries(user, entries):
+    """The entries shown, each person in them audited (a vehicle or vessel names no one)."""
+    entries = list(entries)
+    audit.seen(user, [e for e in entries if e.subject == Subject.PERSON], surface="checkpoint-entries")
+    return entries
 
 
 @login_required

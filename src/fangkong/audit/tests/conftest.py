@@ -55,6 +55,8 @@ def seed() -> SimpleNamespace:
     assist, _ = screening.receive_assist_request(commander, screening.AssistInput(
         region="北京市", reference="BJ-1", name="协查戊", address_code=grid.code,
         id_number=people["协查戊"].id_number))
+    stranger, _ = screening.receive_assist_request(commander, screening.AssistInput(  # not in our register
+        region="北京市", reference="BJ-2", name="外地壬", address_code=grid.code))
     arrival, _ = screening.register_arrival(commander, screening.ArrivalInput(
         person=PersonInput(id_number=people["抵达己"].id_number, name="抵达己", grid_code=grid.code),
         origin_code="110105", arrived_at=timezone.now() - dt.timedelta(hours=1), mode="train", vehicle="G1234",
@@ -63,6 +65,10 @@ def seed() -> SimpleNamespace:
     checkpoints.record_entry(commander, post.pk, checkpoints.EntryInput(
         subject="person", temperature="36.5",
         person=PersonInput(id_number=people["卡口庚"].id_number, name="卡口庚", grid_code=grid.code)))
+    passing = checkpoints.record_entry(commander, post.pk, checkpoints.EntryInput(  # passing through, not ours
+        subject="person", temperature="36.6", person=PersonInput(id_number=next(ids), name="过境癸"),
+        destination="长沙"))
+    checkpoints.record_entry(commander, post.pk, checkpoints.EntryInput(subject="vehicle", plate="鄂A12345"))
     handover = checkpoints.handovers_for(commander).get()
     rule = warning.add_rule(commander, name="新增病例", signal="new_cases", threshold=5, level=3)
     playbook = warning.open_playbook(commander, tree["city"], exercise=True)
@@ -72,7 +78,8 @@ def seed() -> SimpleNamespace:
     checked = imports.run_to_end(checked)
     return SimpleNamespace(
         tree=tree, grid=grid, commander=commander, token=create_token("commander"), people=people, ids=ids,
-        case=case, symptom=symptom, orders=orders, alert=alert, assist=assist, arrival=arrival, checkpoint=post,
+        case=case, symptom=symptom, orders=orders, alert=alert, assist=assist, stranger=stranger, arrival=arrival,
+        checkpoint=post, passing=passing,
         handover=handover, rule=rule, task=playbook.tasks.first(), checking=checking, checked=checked,
         file=file)
 
