@@ -12,7 +12,10 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["fangkong", *sys.argv[1:]])
+    from fangkong import actors
+
+    with actors.acting(actors.CLI):
+        execute_from_command_line(["fangkong", *sys.argv[1:]])
 
 
 if __name__ == "__main__":

@@ -48,7 +48,10 @@ def create_user(*, username: str, password: str, role: str, jurisdiction_code: s
     problems.refuse_if_any()
     user = User(username=username, role=role, jurisdiction=jurisdiction, full_name=full_name)
     user.set_password(password)
-    user.save()
+    with transaction.atomic():
+        user.save()
+        audit.record_change(None, Action.USER_CREATED, user, before={},
+                            after={"username": username, "role": role, "jurisdiction": jurisdiction.code})
     return user
 
 
@@ -68,17 +71,18 @@ def log_in(request, username: str, password: str) -> User:
     for key, _limit in waits_on:
         until = throttle.blocked_until(key)
         if until is not None:
-            audit.record(None, Action.LOGIN_REFUSED, channel="web", ip=ip, username=username, why="throttled")
+            audit.record(None, Action.LOGIN_REFUSED, ip=ip, username=username, why="throttled")
             raise InputRefused(("username", _("too many failed logins; try again in %(m)d minutes")
                                 % {"m": throttle.minutes_until(until)}))
     user = authenticate(request, username=username, password=password)
     if user is None:
         for key, limit in counted:
             throttle.record_failure(key, limit)
+        audit.record(None, Action.LOGIN_REFUSED, ip=ip, username=username, why="wrong password")
         raise InputRefused(("password", _("wrong user name or password")))
     # The address keeps its count: one valid account must not buy a sprayer fresh tries.
     throttle.forget(throttle.user_key(user.pk))
-    audit.record(user, Action.LOGIN, channel="web", ip=ip)
+    audit.record(user, Action.LOGIN, ip=ip)
     return user
 
 
@@ -94,7 +98,7 @@ def create_token(username: str, name: str = "") -> str:
         raise InputRefused(("user", _("no active user %(u)s") % {"u": username}))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, name=name, key_hash=_hash_token(raw), prefix=raw[:8])
-    audit.record(user, Action.TOKEN_CREATED, channel="cli", name=name)
+    audit.record(user, Action.TOKEN_CREATED, name=name)
     return raw
 
 

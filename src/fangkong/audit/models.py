@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong import actors
+
 
 class Action(models.TextChoices):
     VIEW_PERSON = "view_person", _("Viewed a person")
@@ -19,9 +21,31 @@ class Action(models.TextChoices):
     PLAYBOOK_CHANGE = "playbook_change", _("Opened or advanced a playbook")
     BULLETIN_PUBLISHED = "bulletin_published", _("Published a bulletin")
     RISK_AREA_CHANGE = "risk_area_change", _("Declared or lifted a risk area")
-    HANDOVER_CHANGE = "handover_change", _("Confirmed a checkpoint handover")
+    HANDOVER_CHANGE = "handover_change", _("Confirmed a checkpoint handover, or marked it overdue")
     ASSIST_ANSWER = "assist_answer", _("Answered an assist request")
     IMPORT = "import", _("Imported a register file")
+    USER_CREATED = "user_created", _("Created a user")
+    JURISDICTIONS_LOADED = "jurisdictions_loaded", _("Loaded the jurisdiction tree")
+    SYMPTOM_REPORT = "symptom_report", _("Entered or resolved a symptom report")
+    SITE_CHANGE = "site_change", _("Set up a quarantine site")
+    READING = "reading", _("Recorded a temperature reading")
+    ARRIVAL_CHANGE = "arrival_change", _("Registered or followed up an arrival")
+    ASSIST_RECEIVED = "assist_received", _("Received an assist request")
+    CHECKPOINT_CHANGE = "checkpoint_change", _("Set up a checkpoint")
+    CHECKPOINT_ENTRY = "checkpoint_entry", _("Recorded a checkpoint entry")
+    REPORT_SUBMITTED = "report_submitted", _("Submitted a daily zero report")
+    RULE_CHANGE = "rule_change", _("Added or switched a warning rule")
+    RULE_FIRED = "rule_fired", _("A warning rule fired, or stood down")
+    BULLETIN_DRAFTED = "bulletin_drafted", _("Drafted a bulletin")
+
+
+class Channel(models.TextChoices):
+    """How the actor reached us (fangkong.actors sets it at each entry)."""
+
+    WEB = actors.WEB, _("Web pages")
+    API = actors.API, _("API")
+    CLI = actors.CLI, _("Command line")
+    IMPORT = actors.IMPORT, _("Import from a file")
 
 
 class Reason(models.TextChoices):
@@ -44,7 +68,7 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=20, choices=Action.choices)
     reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    channel = models.CharField(max_length=10, blank=True)  # web, api, cli
+    channel = models.CharField(max_length=10, blank=True, choices=Channel.choices)  # blank: no entry set one
     ip = models.GenericIPAddressField(null=True, blank=True)
     details = models.JSONField(default=dict, blank=True)
 

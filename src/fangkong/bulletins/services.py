@@ -127,16 +127,26 @@ def draft(actor, code: str, day: dt.date, *, note: str = "") -> Bulletin:
     versions = Bulletin.objects.filter(jurisdiction=node, date=day)
     open_draft = versions.filter(status=Status.DRAFT).first()
     if open_draft:
-        open_draft.content, open_draft.note = content, note[:200] or open_draft.note
-        open_draft.save(update_fields=["content", "note"])
+        with transaction.atomic():
+            note_before = open_draft.note
+            open_draft.content, open_draft.note = content, note[:200] or open_draft.note
+            open_draft.save(update_fields=["content", "note"])
+            audit.record_change(actor, Action.BULLETIN_DRAFTED, open_draft, jurisdiction=node.code, date=day,
+                                version=open_draft.version, step="redrafted", before={"note": note_before},
+                                after={"note": open_draft.note})
         return open_draft
     latest = versions.order_by("-version").first()
     if latest and not note.strip():
         raise InputRefused(("note", _("version %(v)s is published: say what this correction changes")
                             % {"v": latest.version}))
     try:
-        return Bulletin.objects.create(jurisdiction=node, date=day, version=(latest.version + 1) if latest else 1,
-                                       content=content, note=note[:200], created_by=actor)
+        with transaction.atomic():
+            bulletin = Bulletin.objects.create(jurisdiction=node, date=day, version=(latest.version + 1) if latest
+                                               else 1, content=content, note=note[:200], created_by=actor)
+            audit.record_change(actor, Action.BULLETIN_DRAFTED, bulletin, jurisdiction=node.code, date=day,
+                                step="drafted", before={"version": latest.version} if latest else {},
+                                after={"version": bulletin.version})
+        return bulletin
     except IntegrityError:  # the same draft, submitted twice at once
         return versions.filter(status=Status.DRAFT).get()
 
@@ -157,8 +167,9 @@ def publish(actor, bulletin_id: int) -> Bulletin:
             status=bulletin.status, published_by=actor, published_at=bulletin.published_at, pdf=pdf)
         if not claimed:  # published by someone else while this PDF was being rendered
             raise already
-        audit.record(actor, Action.BULLETIN_PUBLISHED, jurisdiction=bulletin.jurisdiction.code,
-                     date=bulletin.date.isoformat(), version=bulletin.version)
+        audit.record_change(actor, Action.BULLETIN_PUBLISHED, bulletin, jurisdiction=bulletin.jurisdiction.code,
+                            date=bulletin.date, version=bulletin.version,
+                            before={"status": Status.DRAFT}, after={"status": Status.PUBLISHED})
     bulletin.refresh_from_db()
     return bulletin
 

@@ -6,6 +6,7 @@ from ninja.pagination import paginate
 
 from fangkong.pagination import MappedPage, Pages
 from fangkong.schema_types import Column, Day, Id, Moment, Temperature, Text
+from fangkong.audit import services as audit
 
 from . import services
 from .models import Case, CaseEvent, Classification, Placement, Resolution, Severity, SymptomReport
@@ -73,7 +74,7 @@ def list_cases(request, classification: Classification | None = None, open_only:
         cases = cases.filter(classification=classification)
     if open_only:
         cases = cases.filter(closed_at=None)
-    return MappedPage(cases, _case)
+    return MappedPage(cases, _case, on_page=lambda rows: audit.seen(request.auth, rows, surface="cases"))
 
 
 @router.post("/cases", response={201: CaseOut})
@@ -86,7 +87,8 @@ def open_case(request, payload: CaseIn):
 
 @router.get("/cases/{int:case_id}", response=CaseOut)
 def case_detail(request, case_id: Id):
-    return _case(services.get_case_for(request.auth, case_id))
+    [case] = audit.seen(request.auth, [services.get_case_for(request.auth, case_id)], surface="case")
+    return _case(case)
 
 
 @router.post("/cases/{int:case_id}/transitions", response=CaseOut,
@@ -144,7 +146,8 @@ def list_symptom_reports(request, open_only: bool = True):
     entries = services.ledger_for(request.auth).order_by("deadline")
     if open_only:
         entries = entries.filter(resolved_at=None)
-    return MappedPage(entries, _symptom)
+    return MappedPage(entries, _symptom,
+                      on_page=lambda rows: audit.seen(request.auth, rows, surface="symptom-reports"))
 
 
 @router.post("/symptom-reports", response={200: SymptomOut, 201: SymptomOut})

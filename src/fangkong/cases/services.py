@@ -64,10 +64,14 @@ def report_symptoms(actor, person_id: int, *, source: str, symptoms: str, temper
                  "onset_date": onset_date}
 
     def store() -> SymptomReport:
-        return SymptomReport.objects.create(
+        entry = SymptomReport.objects.create(
             person=person, source=source, symptoms=symptoms.strip(), temperature=temperature, onset_date=onset_date,
             reported_at=reported_at, deadline=reported_at + dt.timedelta(hours=disease.ledger_deadline_hours),
             owner_path=person.jurisdiction_path, reported_by=actor)
+        audit.record_change(actor, Action.SYMPTOM_REPORT, entry, person=person, before={}, step="reported",
+                            after={"source": source, "temperature": temperature, "onset_date": onset_date,
+                                   "deadline": entry.deadline})
+        return entry
 
     return idempotency.once(actor, "symptom_report", ledger_for(actor), idempotency_key, submitted, store)
 
@@ -86,6 +90,8 @@ def resolve_symptom_report(actor, report_id: int, resolution: str, note: str = "
             raise InputRefused(("resolution", _("unknown resolution %(r)s") % {"r": resolution}))
         entry.resolution, entry.resolved_at, entry.resolved_by, entry.note = resolution, timezone.now(), actor, note
         entry.save(update_fields=["resolution", "resolved_at", "resolved_by", "note"])
+        audit.record_change(actor, Action.SYMPTOM_REPORT, entry, person=entry.person,
+                            before={"resolution": ""}, after={"resolution": resolution}, step="resolved")
         if resolution == Resolution.CASE_OPENED:
             open_case(actor, entry.person_id, onset_date=entry.onset_date, detected_at=entry.reported_at,
                       symptom_report=entry)
@@ -131,11 +137,17 @@ def open_case(actor, person_id: int, *, onset_date: dt.date | None = None, detec
     return case
 
 
-def _event(case: Case, action: str, actor, at: dt.datetime, before: tuple[str, str], note: str) -> None:
+def _event(case: Case, action: str, actor, at: dt.datetime, before: tuple[str, str], note: str, *,
+           changed: dict[str, tuple] | None = None) -> None:
+    """The case's event row and its audit row; `changed` adds {field: (before, after)} beyond the state."""
     CaseEvent.objects.create(case=case, action=action, at=at, actor=actor, from_classification=before[0],
                              to_classification=case.classification, from_placement=before[1],
                              to_placement=case.placement, note=note)
-    audit.record(actor, Action.CASE_TRANSITION, person=case.person, channel="web", case=case.pk, step=action)
+    changed = {"classification": (before[0], case.classification), "placement": (before[1], case.placement),
+               **(changed or {})}
+    audit.record_change(actor, Action.CASE_TRANSITION, case, person=case.person, step=action,
+                        before={field: old for field, (old, _new) in changed.items()},
+                        after={field: new for field, (_old, new) in changed.items()})
 
 
 def transition(actor, case_id: int, action: str, *, at: dt.datetime | None = None, hospital: str = "",
@@ -158,6 +170,7 @@ def transition(actor, case_id: int, action: str, *, at: dt.datetime | None = Non
         at = _not_future(at, "at", problems)
         problems.refuse_if_any()
         before = (case.classification, case.placement)
+        stamped = {field: getattr(case, field) for field in ("hospital", *rule.stamps, "closed_at")}
         changed = ["updated_at"]
         if rule.to_class:
             case.classification = rule.to_class
@@ -176,7 +189,8 @@ def transition(actor, case_id: int, action: str, *, at: dt.datetime | None = Non
             case.closed_at = at
             changed.append("closed_at")
         case.save(update_fields=changed)
-        _event(case, action, actor, at, before, note)
+        _event(case, action, actor, at, before, note,
+               changed={field: (old, getattr(case, field)) for field, old in stamped.items()})
         if action == "observe":
             from fangkong.quarantine import services as quarantine
 
@@ -192,10 +206,11 @@ def set_severity(actor, case_id: int, severity: str, note: str = "") -> Case:
         case = get_case_for(actor, case_id)
         if case.closed_at:
             raise InputRefused(("severity", _("the case is closed")))
-        before = (case.classification, case.placement)
+        before, severity_before = (case.classification, case.placement), case.severity
         case.severity = severity
         case.save(update_fields=["severity", "updated_at"])
-        _event(case, f"severity:{severity}", actor, timezone.now(), before, note)
+        _event(case, f"severity:{severity}", actor, timezone.now(), before, note,
+               changed={"severity": (severity_before, severity)})
     return case
 
 
@@ -213,7 +228,8 @@ def record_report(actor, case_id: int, reported_at: dt.datetime | None = None) -
         problems.refuse_if_any()
         case.reported_at = reported_at
         case.save(update_fields=["reported_at", "updated_at"])
-        _event(case, "report", actor, reported_at, (case.classification, case.placement), "")
+        _event(case, "report", actor, reported_at, (case.classification, case.placement), "",
+               changed={"reported_at": (None, reported_at)})
     return case
 
 

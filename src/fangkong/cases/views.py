@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.web.forms import submit
 from fangkong.web.registers import register_page
+from fangkong.audit import services as audit
 
 from . import services
 from .models import Resolution, SymptomReport
@@ -18,12 +19,14 @@ from .transitions import TRANSITIONS, actions_from
 def case_list(request):
     cases = services.cases_for(request.user).filter(closed_at=None).order_by("-detected_at", "-id")
     page = Paginator(cases, 30).get_page(request.GET.get("page"))
+    audit.seen(request.user, page.object_list, surface="cases")
     return render(request, "cases/list.html", {"page": page})
 
 
 @login_required
 def case_detail(request, case_id):
     case = services.get_case_for(request.user, case_id)
+    audit.seen(request.user, [case], surface="case")
     actions = [(name, TRANSITIONS[name].label) for name in actions_from(case.classification, case.placement)]
     return render(request, "cases/detail.html", {
         "case": case, "earlies": services.five_earlies(case), "actions": actions,
@@ -52,6 +55,7 @@ def open_case(request, person_id):
 def ledger(request):
     entries = services.ledger_for(request.user).filter(resolved_at=None).order_by("deadline")
     page = Paginator(entries, 30).get_page(request.GET.get("page"))
+    audit.seen(request.user, page.object_list, surface="ledger")
     return render(request, "cases/ledger.html", {"page": page, "now": timezone.now(),
                                                  "resolutions": Resolution.choices})
 

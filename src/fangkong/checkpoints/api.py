@@ -2,6 +2,7 @@ import datetime as dt
 
 from ninja import Header, Router, Schema, Status
 
+from fangkong.audit import services as audit
 from fangkong.people.api import PersonIn, person_input
 from fangkong.schema_types import Column, Id, Temperature, Text
 
@@ -64,7 +65,8 @@ def record_entry(request, checkpoint_id: Id, payload: EntryIn,
 @router.get("/handovers", response=list[HandoverOut])
 def list_handovers(request, status: str | None = None):
     rows = services.handovers_for(request.auth)
-    return [_handover(h) for h in (rows.filter(status=status) if status else rows)[:500]]
+    shown = audit.seen(request.auth, (rows.filter(status=status) if status else rows)[:500], surface="handovers")
+    return [_handover(h) for h in shown]
 
 
 @router.post("/handovers/{int:handover_id}/confirm", response=HandoverOut)

@@ -55,7 +55,11 @@ def add_checkpoint(actor, *, name: str, kind: str, jurisdiction_code: str) -> Ch
     if kind not in dict(Checkpoint._meta.get_field("kind").choices):
         problems.add("kind", _("a checkpoint is a station, airport, dock, highway exit or service area"))
     problems.refuse_if_any()
-    return Checkpoint.objects.create(name=name.strip(), kind=kind, jurisdiction=node, owner_path=node.path)
+    with transaction.atomic():
+        checkpoint = Checkpoint.objects.create(name=name.strip(), kind=kind, jurisdiction=node, owner_path=node.path)
+        audit.record_change(actor, Action.CHECKPOINT_CHANGE, checkpoint, before={},
+                            after={"name": checkpoint.name, "kind": kind, "jurisdiction": node.code})
+    return checkpoint
 
 
 @dataclass(frozen=True)
@@ -116,10 +120,10 @@ def _record_entry(actor, checkpoint: Checkpoint, data: EntryInput) -> Entry:
     problems.refuse_if_any()
     now = timezone.now()
     with transaction.atomic():
-        person, passing = None, {}
+        person, passing, registration = None, {}, []
         if traveller and inbound:
             registered = register_from_source(actor, data.person, source=RegistrationSource.CHECKPOINT,
-                                              source_ref=uuid.uuid4().hex)
+                                              source_ref=uuid.uuid4().hex, audit_into=registration)
             # A record beyond the checkpoint's reach stays with its owner, who was asked to take the
             # handover: the entry keeps the traveller as entered, as for one passing through.
             person = registered.person if registered.own else None
@@ -135,10 +139,15 @@ def _record_entry(actor, checkpoint: Checkpoint, data: EntryInput) -> Entry:
             travel_history=data.travel_history.strip()[:300], contact_history=data.contact_history.strip()[:300],
             destination="" if inbound else data.destination.strip()[:120],
             entered_by=actor, entered_at=now)
+        handover = None
         if person is not None and inbound:
-            Handover.objects.create(entry=entry, person=person, grid=person.grid,
-                                    owner_path=person.jurisdiction_path,
-                                    due_at=now + dt.timedelta(hours=settings.HANDOVER_HOURS))
+            handover = Handover.objects.create(entry=entry, person=person, grid=person.grid,
+                                               owner_path=person.jurisdiction_path,
+                                               due_at=now + dt.timedelta(hours=settings.HANDOVER_HOURS))
+        audit.record_change(actor, Action.CHECKPOINT_ENTRY, entry, person=person, before={},
+                            after={"checkpoint": checkpoint, "subject": entry.subject, "fever": entry.fever,
+                                   "handover": handover, "grid": person.grid.code if handover else None},
+                            registration=registration[0][1] if registration else None)
     return entry
 
 
@@ -153,7 +162,8 @@ def _step(actor, handover_id: int, action: str, *, note: str = "") -> Handover:
     with transaction.atomic():
         Handover.objects.filter(pk=handover.pk, status=handover.status).update(
             status=to, confirmed_at=now, confirmed_by=actor, note=note[:200])
-        audit.record(actor, Action.HANDOVER_CHANGE, person=handover.person, handover=handover.pk, step=action)
+        audit.record_change(actor, Action.HANDOVER_CHANGE, handover, person=handover.person, step=action,
+                            before={"status": handover.status}, after={"status": to})
     handover.refresh_from_db()
     return handover
 
@@ -168,7 +178,13 @@ def sweep_handovers(now: dt.datetime | None = None) -> int:
     """Mark every handover not confirmed by its deadline as overdue: that is its alert. Safe to run twice."""
     now = now or timezone.now()
     allowed_from, to = TRANSITIONS["expire"]
-    return Handover.objects.filter(status__in=allowed_from, due_at__lt=now).update(status=to, alerted_at=now)
+    with transaction.atomic():  # the rows locked here are this sweep's alone: each is audited once
+        late = list(Handover.objects.select_for_update(skip_locked=True).filter(status__in=allowed_from,
+                                                                                due_at__lt=now))
+        Handover.objects.filter(pk__in=[h.pk for h in late]).update(status=to, alerted_at=now)
+        audit.record_many(None, Action.HANDOVER_CHANGE, [(h.person_id, audit.changes(
+            h, {"status": h.status}, {"status": to}, step="expire")) for h in late])
+    return len(late)
 
 
 def entries_for(actor) -> QuerySet[Entry]:

@@ -8,6 +8,7 @@ from fangkong.accounts.models import Role
 from fangkong.people.services import PersonInput
 from fangkong.web.forms import form_key, grid_choices, submit
 from fangkong.web.registers import register_page
+from fangkong.audit import services as audit
 
 from . import services
 from .models import HandoverStatus, Subject
@@ -24,7 +25,14 @@ def checkpoint(request):
     return render(request, "checkpoints/entry.html", {
         "posts": posts, "post": chosen, "key": form_key(), "subjects": Subject.choices,
         "grid_choices": grid_choices(request.user),
-        "entries": chosen.entries.select_related("person")[:20] if chosen else []})
+        "entries": _seen_entries(request.user, chosen.entries.select_related("person")[:20] if chosen else [])})
+
+
+def _seen_entries(user, entries):
+    """The entries shown, each person in them audited (a vehicle or vessel names no one)."""
+    entries = list(entries)
+    audit.seen(user, [e for e in entries if e.subject == Subject.PERSON], surface="checkpoint-entries")
+    return entries
 
 
 @login_required
@@ -48,7 +56,8 @@ def handovers(request):
     status = request.GET.get("status") or "open"
     rows = services.handovers_for(request.user)
     rows = rows.exclude(status=HandoverStatus.CONFIRMED) if status == "open" else rows.filter(status=status)
-    return render(request, "checkpoints/handovers.html", {"rows": rows[:200], "status": status})
+    return render(request, "checkpoints/handovers.html", {
+        "rows": audit.seen(request.user, rows[:200], surface="handovers"), "status": status})
 
 
 @login_required

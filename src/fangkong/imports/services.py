@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.permissions import Forbidden, require
 from fangkong.accounts.scoping import get_visible
+from fangkong import actors
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, FieldProblem, InputRefused
@@ -95,8 +96,7 @@ def _upload(actor, register: Register, filename: str, data: bytes, sha256: str, 
             ImportRefusal.objects.bulk_create(_refusals(job, register, [(0, p, False) for p in refused.problems]))
         else:
             _stage(job, register, sheet)
-        audit.record(actor, Action.IMPORT, register=job.register, file=job.filename, job=job.pk,
-                     rows=job.total_rows, refused=bool(refused))
+        _audit_job(actor, job, None, total_rows=job.total_rows)
     return job
 
 
@@ -211,7 +211,8 @@ def _work_chunk(job: ImportJob, register: Register, chunk: ImportChunk) -> bool:
             entries[row], unread[row] = register.entry(values, job.options)
     try:
         with transaction.atomic():
-            outcomes = register.submit(job.uploaded_by, list(entries.values()), importing)
+            with actors.acting(actors.IMPORT):  # the rows' own audit rows say they came from a file
+                outcomes = register.submit(job.uploaded_by, list(entries.values()), importing)
             for row, outcome in zip(entries, outcomes):
                 findings += [(row, p, False) for p in unread[row]]
                 if outcome.refused:  # an unreadable cell reached the service empty: its reading problem is enough
@@ -243,28 +244,40 @@ def _work_chunk(job: ImportJob, register: Register, chunk: ImportChunk) -> bool:
 def _end_phase(job: ImportJob) -> None:
     now = timezone.now()
     with transaction.atomic():
+        status_before = job.status
         if job.status == ImportStatus.CHECKING:
             job.status, job.next_chunk = ImportStatus.CHECKED, 0
+            passed = {"valid_rows": job.valid_rows}
         else:
             job.status, job.finished_at = ImportStatus.IMPORTED, now
             ImportChunk.objects.filter(job=job).delete()
-            audit.record(job.uploaded_by, Action.IMPORT, register=job.register, file=job.filename, job=job.pk,
-                         written=job.written_rows, refused=job.refused_rows, repeated=job.repeated_rows)
+            passed = {"written_rows": job.written_rows}
+        _audit_job(job.uploaded_by, job, status_before, **passed, refused_rows=job.refused_rows,
+                   repeated_rows=job.repeated_rows)
         job.stepped_at = now
         job.save(update_fields=["status", "next_chunk", "finished_at", "stepped_at"])
+
+
+def _audit_job(actor, job: ImportJob, status_before: str | None, **figures) -> None:
+    """The job's audit row: its status before and after, and the figures it stands at."""
+    audit.record_change(actor, Action.IMPORT, job, register=job.register, file=job.filename,
+                        before={"status": status_before}, after={"status": job.status, **figures})
 
 
 def choose(actor, job_id, *, import_valid: bool) -> ImportJob:
     """The uploader's choice once every row is checked: import the valid rows, or nothing at all.
     Nothing can be discarded once importing has begun (it is finished instead); the same choice twice is one."""
     job = get_job_for(actor, job_id)
-    now = timezone.now()
+    now, status_before = timezone.now(), job.status
     if import_valid:
         if job.status == ImportStatus.CHECKED and job.valid_rows == 0:
             raise InputRefused(("rows", _("no row of this file can be imported")))
-        started = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
-            status=ImportStatus.IMPORTING, next_chunk=0, stepped_at=now)
-        job.refresh_from_db()
+        with transaction.atomic():
+            started = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
+                status=ImportStatus.IMPORTING, next_chunk=0, stepped_at=now)
+            job.refresh_from_db()
+            if started:
+                _audit_job(actor, job, status_before)
         if not started and job.status not in (ImportStatus.IMPORTING, ImportStatus.IMPORTED):
             raise Conflict(("status", _("this file cannot be imported now: %(s)s") % {"s": job.get_status_display()}))
         return job
@@ -278,7 +291,7 @@ def choose(actor, job_id, *, import_valid: bool) -> ImportJob:
             raise Conflict(("status", _("this file can no longer be discarded: %(s)s")
                             % {"s": job.get_status_display()}))
         ImportChunk.objects.filter(job=job).delete()
-        audit.record(actor, Action.IMPORT, register=job.register, file=job.filename, job=job.pk, discarded=True)
+        _audit_job(actor, job, status_before)
     return job
 
 
@@ -313,6 +326,8 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
             if ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
                     status=ImportStatus.DISCARDED, finished_at=now):
                 ImportChunk.objects.filter(job=job).delete()
+                job.status = ImportStatus.DISCARDED
+                _audit_job(None, job, ImportStatus.CHECKED)  # no actor: nobody chose in time
                 dropped += 1
     return {"resumed": resumed, "discarded": dropped}
 

@@ -14,6 +14,8 @@ from django.db.models import Count
 from django.db.models.functions import Left
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.audit import services as audit
+from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused
 
 from .models import LEVEL_ORDER, Household, Jurisdiction, Level
@@ -168,6 +170,8 @@ def load_tree(csv_text: str, geojson_text: str | None = None) -> int:
         if problems:
             transaction.set_rollback(True)
             raise InputRefused(*problems)
+        audit.record(None, Action.JURISDICTIONS_LOADED, added=len(created), codes=sorted(created)[:1000],
+                     boundaries=len(boundaries))
     return len(created)
 
 

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from fangkong.accounts import access
+from fangkong.audit import services as audit
 from fangkong.people import services as people_services
 
 from . import services
@@ -31,6 +32,7 @@ def browse(request, code):
         page = Paginator(persons.order_by("household__code", "id"), 25).get_page(request.GET.get("page"))
         context["page"] = page
         context["cards"] = [people_services.card_for(request.user, p) for p in page.object_list]
+        audit.record_person_views(request.user, [p.pk for p in page.object_list], surface="grid")
     return render(request, "jurisdictions/browse.html", context)
 
 

@@ -6,10 +6,9 @@ from ninja.pagination import paginate
 
 from fangkong.accounts import access
 from fangkong.audit import services as audit
-from fangkong.audit.models import Action, Reason
+from fangkong.audit.models import Reason
 from fangkong.errors import InputRefused
 from fangkong.jurisdictions.models import Household, Jurisdiction
-from fangkong.net import client_ip
 from fangkong.pagination import MappedPage, Pages
 from fangkong.schema_types import Column, Day, Details, Id, Text
 
@@ -110,8 +109,7 @@ def list_persons(request, filters: Query[PersonFilters]):
         persons = persons.filter(birth_date__lte=filters.born_before)
 
     def audit_page(rows):
-        audit.record_person_views(user, [p.pk for p in rows], action=Action.VIEW_PERSON, reason=Reason.INTEGRATION,
-                                  channel="api", ip=client_ip(request))
+        audit.record_person_views(user, [p.pk for p in rows], surface="persons")
 
     return MappedPage(persons.select_related("grid", "household").order_by("id"),
                       lambda p: _out(services.card_for(user, p)), on_page=audit_page)
@@ -119,8 +117,7 @@ def list_persons(request, filters: Query[PersonFilters]):
 
 @router.get("/{int:person_id}", response=PersonOut, summary="One person (audited)")
 def person_detail(request, person_id: Id, reason: Reason = Reason.INTEGRATION):
-    card = services.view_person(request.auth, person_id, reason=reason, channel="api",
-                                ip=client_ip(request))
+    card = services.view_person(request.auth, person_id, reason=reason)
     return _out(card)
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
-from fangkong import bulk
+from fangkong import actors, bulk
 from fangkong.accounts import access
 from fangkong.accounts.permissions import require
 from fangkong.audit import services as audit
@@ -168,7 +168,7 @@ def create_person(actor, data: PersonInput) -> Registered:
     if known is not None and not _within_reach(actor)(known):
         with transaction.atomic():
             [registered] = register_clean(actor, [clean], source=RegistrationSource.GRID,
-                                          source_refs=[f"person-form:{uuid.uuid4().hex}"], channel="web")
+                                          source_refs=[f"person-form:{uuid.uuid4().hex}"])
         return registered
     if known is not None:
         raise Conflict(("id_number", _("a person with this ID number is already registered")))
@@ -178,18 +178,19 @@ def create_person(actor, data: PersonInput) -> Registered:
             person.save()
             Registration.objects.create(person=person, source=RegistrationSource.GRID,
                                         source_ref=f"person-{person.pk}", registered_by=actor)
-            audit.record(actor, Action.REGISTER_PERSON, person=person, channel="web")
+            audit.record_change(actor, Action.REGISTER_PERSON, person, person=person, before={},
+                                after={"grid": clean.grid.code, "source": RegistrationSource.GRID})
     except IntegrityError:  # the same ID saved by a concurrent request a moment ago
         raise Conflict(("id_number", _("a person with this ID number is already registered"))) from None
     return Registered(person, created=True, own=True, typed=clean)
 
 
 def register_from_source(actor, data: PersonInput, *, source: str, source_ref: str,
-                         details: dict | None = None) -> Registered:
+                         details: dict | None = None, audit_into: list | None = None) -> Registered:
     """Merge one source's registration onto the person's single record (see register_clean).
 
     The same (source, source_ref) a second time returns the first result and writes nothing, so
-    a phone that resubmits counts once.
+    a phone that resubmits counts once. `audit_into`: see register_clean.
     """
     require(actor, "person.register")
     if source not in RegistrationSource.values:
@@ -203,7 +204,7 @@ def register_from_source(actor, data: PersonInput, *, source: str, source_ref: s
                           repeat=True)
     with transaction.atomic():
         [registered] = register_clean(actor, [clean], source=source, source_refs=[source_ref],
-                                      details=details, channel="api")
+                                      details=details, audit_into=audit_into)
     return registered
 
 
@@ -215,14 +216,16 @@ def _within_reach(actor) -> Callable[[Person], bool]:
 
 
 def register_clean(actor, cleans: Sequence[CleanPerson], *, source: str, source_refs: Sequence[str],
-                   details: dict | None = None, channel: str = "import") -> list[Registered]:
+                   details: dict | None = None, audit_into: list | None = None) -> list[Registered]:
     """Merge a batch of checked registrations onto their people, creating those not known yet, with
     one registration and one audit row each. Several entries of one person make one record.
 
     The one merge path of every source (forms, API, arrivals, checkpoints, imports): a person whose record
     lies beyond the actor's reach is never moved, changed or shown. Their registration is kept with the
     actor's unit (`details["unit"]`) and an assist request (协查) goes to the grid that holds the record,
-    whose people decide. Call inside a transaction; returns a Registered per entry."""
+    whose people decide. With `audit_into`, the audit rows' (person id, details) are appended there instead, for
+    a caller that records the registration in its own rows (an arrival, a checkpoint entry).
+    Call inside a transaction; returns a Registered per entry."""
     require(actor, "person.register")
     within_reach = _within_reach(actor)
     known = {p.id_number_hash: p for p in Person.objects.select_for_update().filter(
@@ -230,6 +233,7 @@ def register_clean(actor, cleans: Sequence[CleanPerson], *, source: str, source_
     moves = source in {RegistrationSource.GRID, RegistrationSource.CENSUS}
     new: dict[str, Person] = {}
     changed: dict[str, set[str]] = {}
+    grids_before = {lookup: person.grid_id for lookup, person in known.items()}
     for clean in cleans:
         person = known.get(clean.lookup_hash)
         if person is None:
@@ -250,8 +254,12 @@ def register_clean(actor, cleans: Sequence[CleanPerson], *, source: str, source_
                               details={**(details or {}), **({} if r.own else unit)})
                  for r, ref in zip(registered, source_refs)])
     _ask_owners(actor, [(r, ref) for r, ref in zip(registered, source_refs) if not r.own], source=source, now=now)
-    audit.record_person_views(actor, [r.person.pk for r in registered], action=Action.REGISTER_PERSON,
-                              reason="", channel=channel, source=source)
+    entries = registration_changes(cleans, [(r.person, r.created) for r in registered], changed, grids_before,
+                                   source=source)
+    if audit_into is None:
+        audit.record_many(actor, Action.REGISTER_PERSON, entries)
+    else:
+        audit_into.extend(entries)
     return registered
 
 
@@ -278,6 +286,23 @@ def _assist_reference(source: str, source_ref: str) -> str:
     """The registration's (source, reference), unique as it is, in the 60 characters a request's reference has."""
     reference = f"{source}:{source_ref}"
     return reference if len(reference) <= 60 else f"{source}:{hashlib.sha256(source_ref.encode()).hexdigest()[:40]}"
+
+
+def registration_changes(cleans, people, changed: dict[str, set[str]], grids_before: dict[str, int],
+                         **details) -> list[tuple[int, dict]]:
+    """(person id, audit details) per registration of a batch: the grid before and after when it is new or moved,
+    and "phone" when the phone changed (the number is personal data and stays out of the audit)."""
+    moved = {grids_before[lookup] for lookup, fields in changed.items() if "grid" in fields}
+    codes = dict(Jurisdiction.objects.filter(pk__in=moved).values_list("pk", "code")) if moved else {}
+    entries = []
+    for clean, (person, created) in zip(cleans, people):
+        fields = changed.get(clean.lookup_hash, set())
+        after = {"grid": clean.grid.code} if created or "grid" in fields else {}
+        if "phone_hash" in fields:
+            after["phone"] = "changed"
+        before = {} if created else {"grid": codes.get(grids_before[clean.lookup_hash], after.get("grid"))}
+        entries.append((person.pk, audit.changes(person, before, after, created=created, **details)))
+    return entries
 
 
 def _merge(person: Person, clean: CleanPerson, *, moves: bool) -> list[str]:
@@ -367,11 +392,10 @@ def _shown(clear: set[str], field: str, value):
     return value if field in clear else _MASKS[field](value)
 
 
-def view_person(actor, person_id, *, reason: str = Reason.ROUTINE, channel: str = "web",
-                ip: str | None = None) -> PersonCard:
+def view_person(actor, person_id, *, reason: str = Reason.ROUTINE) -> PersonCard:
     """Open one person for `actor`: 404 outside their subtree, and an audit row when shown."""
     person = access.get_person_for(actor, person_id)
-    audit.record(actor, Action.VIEW_PERSON, person=person, reason=audit.parse_reason(reason), channel=channel, ip=ip)
+    audit.record(actor, Action.VIEW_PERSON, person=person, reason=audit.parse_reason(reason))
     return card_for(actor, person)
 
 
@@ -407,7 +431,7 @@ class RegisterRows:
     chunk's rows leave, and masked for the viewer's role."""
 
     def __init__(self, actor, records: QuerySet, columns: Sequence[tuple[str, str | Masked | Choice]], *,
-                 person: str | None, channel: str = "web", ip: str | None = None, chunk_size: int = 5000, **details):
+                 person: str | None, chunk_size: int = 5000, **details):
         prefix = None if person is None else (f"{person}__" if person else "")
         clear, readers, paths = access.unmasked_fields(actor), [], ["pk"]
         zone, cipher = timezone.get_current_timezone(), crypto.FieldCipher()
@@ -428,7 +452,10 @@ class RegisterRows:
                 readers.append(lambda row, i=column(source): _cell(row[i], zone))
         self.person_index = None if prefix is None else column(f"{prefix}id" if prefix else "pk")
         self.actor, self.readers, self.paths, self.chunk_size = actor, readers, paths, chunk_size
-        self.audit = {"channel": channel, "ip": ip, **details}
+        # The rows stream after the request has returned: its channel and IP are kept from now.
+        origin = actors.current()
+        self.audit = {"action": Action.EXPORT_PERSON, "reason": Reason.REPORTING, "channel": origin.channel,
+                      "ip": origin.ip, **details}
         newest = records.order_by("-pk").values_list("pk", flat=True).first()
         self.records = records.filter(pk__lte=newest or 0)
         self.total = self.records.count()
@@ -501,7 +528,7 @@ PERSONS_EXPORT = Export("persons", _("Residents"), access.persons_for, person=""
     (_("Address"), Masked("address"))])
 
 
-def export_persons(actor, jurisdiction: Jurisdiction, *, channel: str = "web", ip: str | None = None):
+def export_persons(actor, jurisdiction: Jurisdiction):
     """Everyone under `jurisdiction`, masked for the viewer and audited person by person."""
     return PERSONS_EXPORT.rows(actor, access.persons_for(actor).filter(jurisdiction_path__startswith=jurisdiction.path),
-                               channel=channel, ip=ip, jurisdiction=jurisdiction.code)
+                               jurisdiction=jurisdiction.code)

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from fangkong.accounts import access
-from fangkong.net import client_ip
+from fangkong.audit import services as audit
 from fangkong.audit.models import Reason
 from fangkong.quarantine.models import Reason as OrderReason
 from fangkong.errors import InputRefused
@@ -29,6 +29,7 @@ def search(request):
     more = len(persons) > services.SEARCH_LIMIT
     persons = persons[: services.SEARCH_LIMIT]
     cards = [services.card_for(request.user, p) for p in persons]
+    audit.record_person_views(request.user, [p.pk for p in persons], reason=Reason.SEARCH, surface="search")
     return render(request, "people/search.html", {"query": query, "cards": cards, "more": more, "refused": refused,
                                                   "may_see_persons": access.may_see_persons(request.user)})
 
@@ -36,7 +37,7 @@ def search(request):
 @login_required
 def detail(request, person_id):
     reason = request.GET.get("reason", Reason.ROUTINE)
-    card = services.view_person(request.user, person_id, reason=reason, ip=client_ip(request))
+    card = services.view_person(request.user, person_id, reason=reason)
     person = card.person
     return render(request, "people/detail.html", {
         "card": card, "person": person, "reasons": Reason.choices, "reason": reason,
@@ -56,6 +57,6 @@ def _age(birth_date):
 @login_required
 def export(request, code, fmt):
     node = access.get_jurisdiction_for(request.user, code)
-    rows = services.export_persons(request.user, node, ip=client_ip(request))
+    rows = services.export_persons(request.user, node)
     return register_response(fmt, f"persons-{node.code}", services.PERSONS_EXPORT.header(), rows,
                              sheet=str(services.PERSONS_EXPORT.title))

@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 
 from fangkong.pagination import MappedPage, Pages
 from fangkong.schema_types import Column, Count, Id, Moment, Problem, Temperature, Text
+from fangkong.audit import services as audit
 
 from . import services
 from .models import OPEN_STATUSES, AlertKind, AlertStatus, Kind, OrderStatus, Reason, Reading
@@ -107,7 +108,8 @@ class AlertStepIn(Schema):
 @router.get("/quarantine-orders", response=list[OrderOut])
 @paginate(Pages, page_size=50)
 def list_orders(request, status: OrderStatus = OrderStatus.ACTIVE):
-    return MappedPage(services.orders_for(request.auth).filter(status=status).order_by("planned_end_at", "id"), _order)
+    return MappedPage(services.orders_for(request.auth).filter(status=status).order_by("planned_end_at", "id"), _order,
+                      on_page=lambda rows: audit.seen(request.auth, rows, surface="quarantine-orders"))
 
 
 @router.post("/quarantine-orders", response={201: OrderOut})
@@ -175,7 +177,7 @@ def list_alerts(request, status: AlertStatus | None = None, kind: AlertKind | No
         alerts = alerts.filter(status__in=OPEN_STATUSES)
     if kind:
         alerts = alerts.filter(kind=kind)
-    return MappedPage(alerts, _alert)
+    return MappedPage(alerts, _alert, on_page=lambda rows: audit.seen(request.auth, rows, surface="alerts"))
 
 
 @router.post("/alerts/{int:alert_id}/acknowledge", response=AlertOut)

@@ -55,6 +55,9 @@ def add_site(actor, *, name: str, jurisdiction_code: str, address: str = "", roo
             [Room(site=site, number=f"{i + 1:03d}") for i in range(rooms)]
             + [Room(site=site, number=f"F{i + 1:02d}", family_room=True) for i in range(family_rooms)]
         )
+        audit.record_change(actor, Action.SITE_CHANGE, site, before={},
+                            after={"name": site.name, "jurisdiction": node.code, "rooms": rooms,
+                                   "family_rooms": family_rooms})
     return site
 
 
@@ -126,8 +129,10 @@ def _open_orders(actor, starts: list[tuple], *, kind: str, reason: str, room: Ro
                     case=case, created_by=actor) for person, start in starts]
     bulk.insert(orders)
     bulk.insert([slot for order in orders for slot in _slots(order, disease, order.starts_at, order.planned_end_at)])
-    audit.record_many(actor, Action.QUARANTINE_CHANGE,
-                      [(order.person_id, {"order": order.pk, "change": "placed"}) for order in orders])
+    audit.record_many(actor, Action.QUARANTINE_CHANGE, [(order.person_id, audit.changes(
+        order, {}, {"status": order.status, "kind": kind, "reason": reason, "room": room,
+                    "starts_at": order.starts_at, "planned_end_at": order.planned_end_at}, change="placed"))
+        for order in orders])
     return orders
 
 
@@ -173,7 +178,8 @@ def extend_order(actor, order_id: int, days: int) -> Order:
         order.save(update_fields=["planned_end_at"])
         ReadingSlot.objects.bulk_create(_slots(order, diseases.current(), old_end, order.planned_end_at),
                                         ignore_conflicts=True)
-        audit.record(actor, Action.QUARANTINE_CHANGE, person=order.person, order=order.pk, change=f"extended {days}")
+        audit.record_change(actor, Action.QUARANTINE_CHANGE, order, person=order.person, change="extended",
+                            before={"planned_end_at": old_end}, after={"planned_end_at": order.planned_end_at})
     return order
 
 
@@ -191,10 +197,13 @@ def end_order(actor, order_id: int, *, status: str, note: str = "") -> Order:
         if status == OrderStatus.RELEASED and now < order.planned_end_at:
             problems.add("status", _("the observation period has not ended: release it early, with a note"))
         problems.refuse_if_any()
+        status_before = order.status
         order.status, order.ended_at = status, now
         order.save(update_fields=["status", "ended_at"])
         order.slots.filter(status=SlotStatus.DUE, closes_at__gt=now).delete()
-        audit.record(actor, Action.QUARANTINE_CHANGE, person=order.person, order=order.pk, change=status, note=note)
+        audit.record_change(actor, Action.QUARANTINE_CHANGE, order, person=order.person, change="ended", note=note,
+                            before={"status": status_before, "ended_at": None},
+                            after={"status": status, "ended_at": now})
     return order
 
 
@@ -315,10 +324,13 @@ def record_readings(actor, entries: list[ReadingEntry], *, retried: bool = False
     try:
         with transaction.atomic():
             Reading.objects.bulk_create(to_store)
-            _fill_slots(to_store)
+            _fill_slots(actor, to_store)
             Alert.objects.bulk_create([Alert(kind=AlertKind.FEVER, order=r.order, person_id=r.order.person_id,
                                              reading=r, owner_path=r.order.owner_path, raised_at=now)
                                        for r in to_store if r.fever])
+            audit.record_many(actor, Action.READING, [(r.order.person_id, audit.changes(
+                r, {}, {"order": r.order_id, "taken_at": r.taken_at, "temperature": r.temperature, "fever": r.fever}))
+                for r in to_store])
             ledger.remember(remembered)
     except IntegrityError:
         if retried or not remembered:
@@ -356,7 +368,7 @@ def _checked_reading(entry: ReadingEntry, disease, now: dt.datetime) -> tuple[De
     return temperature, taken_at
 
 
-def _fill_slots(readings: list[Reading]) -> None:
+def _fill_slots(actor, readings: list[Reading]) -> None:
     """Mark the window each reading falls in as done; a window already marked missed was a false alarm."""
     if not readings:
         return
@@ -377,8 +389,12 @@ def _fill_slots(readings: list[Reading]) -> None:
                 break
     ReadingSlot.objects.bulk_update(filled, ["status", "reading"])
     if were_missed:  # entered late but taken in time: the missed alerts were false ones
-        Alert.objects.filter(slot_id__in=were_missed, status__in=OPEN_STATUSES).update(
+        false_alarms = list(Alert.objects.filter(slot_id__in=were_missed, status__in=OPEN_STATUSES))
+        Alert.objects.filter(pk__in=[a.pk for a in false_alarms]).update(
             status=AlertStatus.RESOLVED, resolved_at=timezone.now(), note="reading entered late")
+        audit.record_many(actor, Action.ALERT_CHANGE, [(a.person_id, audit.changes(
+            a, {"status": a.status}, {"status": AlertStatus.RESOLVED}, step="reading entered late"))
+            for a in false_alarms])
 
 
 def sweep_missed_readings(now: dt.datetime | None = None, batch: int = 5000) -> int:
@@ -397,10 +413,12 @@ def sweep_missed_readings(now: dt.datetime | None = None, batch: int = 5000) -> 
         token = uuid.uuid4().hex
         ReadingSlot.objects.filter(id__in=ids, status=SlotStatus.DUE).update(status=SlotStatus.MISSED, claim=token)
         claimed = ReadingSlot.objects.filter(claim=token).select_related("order")
-        Alert.objects.bulk_create([
+        alerts = Alert.objects.bulk_create([
             Alert(kind=AlertKind.MISSED, order=s.order, person_id=s.order.person_id, slot=s, owner_path=s.owner_path,
                   raised_at=now) for s in claimed
         ])
+        audit.record_many(None, Action.ALERT_CHANGE, [(a.person_id, audit.changes(
+            a, {}, {"kind": a.kind, "status": a.status, "order": a.order_id}, step="raised")) for a in alerts])
         raised += len(claimed)
 
 
@@ -421,6 +439,7 @@ def handle_alert(actor, alert_id: int, step: str, note: str = "") -> Alert:
                                 % {"s": alert.get_status_display(), "step": _("acknowledged") if step == "acknowledge"
                                    else _("resolved before it is acknowledged")}))
         now = timezone.now()
+        status_before = alert.status
         alert.status = target
         if step == "acknowledge":
             alert.acknowledged_at, alert.acknowledged_by = now, actor
@@ -430,7 +449,8 @@ def handle_alert(actor, alert_id: int, step: str, note: str = "") -> Alert:
             alert.note = note[:200]
         alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "resolved_at", "resolved_by",
                                   "note"])
-        audit.record(actor, Action.ALERT_CHANGE, person=alert.person, alert=alert.pk, step=step)
+        audit.record_change(actor, Action.ALERT_CHANGE, alert, person=alert.person, step=step,
+                            before={"status": status_before}, after={"status": target})
     return alert
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.web.forms import form_key, submit
 from fangkong.web.registers import register_page
+from fangkong.audit import services as audit
 
 from . import services
 from .models import OPEN_STATUSES, Kind, OrderStatus, Reason, ReadingSlot
@@ -22,7 +23,8 @@ def observation(request):
     slots = {}
     for slot in ReadingSlot.objects.filter(order__in=list(page.object_list), day=today).order_by("index"):
         slots.setdefault(slot.order_id, []).append(slot)
-    rows = [(order, slots.get(order.pk, [])) for order in page.object_list]
+    rows = [(order, slots.get(order.pk, [])) for order in audit.seen(request.user, page.object_list,
+                                                                     surface="observation")]
     return render(request, "quarantine/observation.html", {"page": page, "rows": rows, "key": form_key()})
 
 
@@ -61,6 +63,7 @@ def alerts(request):
     alerts = services.alerts_for(request.user).select_related("reading", "slot")
     alerts = alerts.filter(status__in=OPEN_STATUSES) if status == "open" else alerts.filter(status=status)
     page = Paginator(alerts.order_by("-raised_at", "-id"), 30).get_page(request.GET.get("page"))
+    audit.seen(request.user, page.object_list, surface="alerts")
     return render(request, "quarantine/alerts.html", {"page": page, "status": status})
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
 from fangkong.accounts.permissions import require
+from fangkong.audit import services as audit
+from fangkong.audit.models import Action
 from fangkong.people.services import Export
 from fangkong.cases import disease as diseases
 from fangkong.cases.models import Case, SymptomReport
@@ -75,9 +77,13 @@ def _submit(actor, node, day: dt.date, note: str) -> DailyReport:
                 claimed = DailyReport.objects.filter(pk=current.pk, superseded_at=None).update(superseded_at=now)
                 if not claimed:
                     raise IntegrityError
-            return DailyReport.objects.create(
+            report = DailyReport.objects.create(
                 jurisdiction=node, path=node.path, day=day, version=current.version + 1 if current else 1,
                 figures=figures_for(node, day), note=note.strip()[:300], submitted_by=actor, submitted_at=now)
+            audit.record_change(actor, Action.REPORT_SUBMITTED, report, jurisdiction=node.code, day=day,
+                                before={"version": current.version, "figures": current.figures} if current else {},
+                                after={"version": report.version, "figures": report.figures})
+            return report
     except IntegrityError:
         raise Conflict(("day", _("another report for this day came in at the same moment; reload"))) from None
 

@@ -4,6 +4,7 @@ from ninja import Field, Header, Router, Schema, Status
 from ninja.pagination import paginate
 
 from fangkong.pagination import MappedPage, Pages
+from fangkong.audit import services as audit
 from fangkong.people.api import PersonIn, person_input
 from fangkong.schema_types import Column, Day, Id, Moment, Text
 
@@ -88,7 +89,7 @@ def _arrival(a) -> dict:
 @paginate(Pages, page_size=50)
 def list_arrivals(request, overdue: bool = False):
     arrivals = services.overdue_follow_ups(request.auth) if overdue else services.arrivals_for(request.auth)
-    return MappedPage(arrivals, _arrival)
+    return MappedPage(arrivals, _arrival, on_page=lambda rows: audit.seen(request.auth, rows, surface="arrivals"))
 
 
 @router.post("/arrivals", response={200: ArrivalOut, 201: ArrivalOut},
@@ -144,7 +145,8 @@ def receive_assist_request(request, payload: AssistIn):
 @paginate(Pages, page_size=50)
 def list_assist_requests(request, status: Text(10) | None = None, overdue: bool = False):
     rows = services.overdue_assist_requests(request.auth) if overdue else services.assist_requests_for(request.auth)
-    return MappedPage(rows.filter(status=status) if status else rows, _assist)
+    return MappedPage(rows.filter(status=status) if status else rows, _assist,
+                      on_page=lambda page: audit.seen(request.auth, page, surface="assist-requests"))
 
 
 @router.post("/assist-requests/{int:request_id}/answer", response=AssistOut)

@@ -65,11 +65,14 @@ def declare(actor, *, code: str, level: str, valid_from: dt.date, valid_to: dt.d
     now = timezone.now()
     try:
         with transaction.atomic():
+            current = RiskArea.objects.filter(code=code, superseded_at=None).first()
             RiskArea.objects.filter(code=code, superseded_at=None).update(superseded_at=now)
             area = RiskArea.objects.create(code=code, name=resolved, level=level, valid_from=valid_from,
                                            valid_to=valid_to, note=note[:200], declared_by=actor, declared_at=now)
-            audit.record(actor, Action.RISK_AREA_CHANGE, code=code, level=level, valid_from=valid_from.isoformat(),
-                         valid_to=valid_to.isoformat() if valid_to else None)
+            fields = ("level", "valid_from", "valid_to")
+            audit.record_change(actor, Action.RISK_AREA_CHANGE, area, code=code,
+                                before={f: getattr(current, f) for f in fields} if current else {},
+                                after={f: getattr(area, f) for f in fields})
     except IntegrityError:
         raise Conflict(("code", _("this area was changed at the same moment by someone else; reload"))) from None
     return area
@@ -305,8 +308,9 @@ def _earlier_arrivals(checked) -> dict[str, Arrival]:
 
 def _store_arrivals(actor, checked: list[_CheckedArrival], now: dt.datetime, ledger: idempotency.Ledger
                     ) -> list[Arrival]:
+    registrations = []  # recorded in the arrivals' own audit rows
     people = register_clean(actor, [c.person for c in checked], source=RegistrationSource.ARRIVAL,
-                            source_refs=[f"arrival:{c.fingerprint}" for c in checked])
+                            source_refs=[f"arrival:{c.fingerprint}" for c in checked], audit_into=registrations)
     arrivals = []
     for item, registered in zip(checked, people):
         follow_up = FOLLOW_UP_BY_RISK.get(item.risk, FollowUp.NONE)
@@ -332,15 +336,24 @@ def _store_arrivals(actor, checked: list[_CheckedArrival], now: dt.datetime, led
         arrival.order = orders.get(arrival.person_id)
         arrival.follow_up_done_at = now if arrival.order else None
     bulk.update([a for a in observing if a.order_id], ["order", "follow_up_done_at"])
+    audit.record_many(actor, Action.ARRIVAL_CHANGE, [(a.person_id, audit.changes(
+        a, {}, {"origin_code": a.origin_code, "arrived_at": a.arrived_at, "origin_risk": a.origin_risk,
+                "follow_up": a.follow_up}, registration=registration))
+        for a, (_person_id, registration) in zip(arrivals, registrations)])
     return arrivals
 
 
 def complete_follow_up(actor, arrival_id: int) -> Arrival:
     require(actor, "arrival.follow_up")
     arrival = get_visible(arrivals_for(actor), arrival_id)
-    Arrival.objects.filter(pk=arrival.pk, follow_up_done_at=None).exclude(follow_up=FollowUp.NONE).update(
-        follow_up_done_at=timezone.now())
-    arrival.refresh_from_db()
+    with transaction.atomic():
+        done = Arrival.objects.filter(pk=arrival.pk, follow_up_done_at=None).exclude(
+            follow_up=FollowUp.NONE).update(follow_up_done_at=timezone.now())
+        arrival.refresh_from_db()
+        if done:  # a second tap, or an arrival that needs none, changes nothing
+            audit.record_change(actor, Action.ARRIVAL_CHANGE, arrival, person=arrival.person, step="followed_up",
+                                before={"follow_up_done_at": None},
+                                after={"follow_up_done_at": arrival.follow_up_done_at})
     return arrival
 
 
@@ -400,18 +413,21 @@ def receive_assist_requests(actor, entries: Sequence[AssistInput], *, write: boo
     try:
         return _settle(outcomes, checked, same=lambda item: (item["region"], item["reference"]),
                        earlier=lambda item: earlier.get((item["region"], item["reference"])),
-                       store=_store_assist_requests if write else None)
+                       store=(lambda items: _store_assist_requests(actor, items)) if write else None)
     except IntegrityError:
         if len(entries) > 1 or retrying:
             raise
         return receive_assist_requests(actor, entries, retrying=True)  # received a moment ago: a repeat
 
 
-def _store_assist_requests(items: list[dict]) -> list[AssistRequest]:
+def _store_assist_requests(actor, items: list[dict]) -> list[AssistRequest]:
     now = timezone.now()
     requests = [AssistRequest(**item, owner_path=item["unit"].path, received_at=now,
                               deadline=now + dt.timedelta(hours=settings.ASSIST_HOURS)) for item in items]
     AssistRequest.objects.bulk_create(requests, batch_size=1000)
+    audit.record_many(actor, Action.ASSIST_RECEIVED, [(r.person_id, audit.changes(
+        r, {}, {"region": r.region, "reference": r.reference, "unit": r.unit.code, "deadline": r.deadline}))
+        for r in requests])
     return requests
 
 
@@ -461,7 +477,8 @@ def answer_assist_request(actor, request_id: int, status: str, *, note: str = ""
                 return request  # the same answer sent twice
             raise Conflict(("status", _("this request was already answered: %(s)s")
                             % {"s": request.get_status_display()}))
-        audit.record(actor, Action.ASSIST_ANSWER, person=request.person, request=request.pk, status=status)
+        audit.record_change(actor, Action.ASSIST_ANSWER, request, person=request.person,
+                            before={"status": AssistStatus.OPEN}, after={"status": status})
     request.refresh_from_db()
     return request
 

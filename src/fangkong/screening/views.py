@@ -14,6 +14,7 @@ from fangkong.people.services import PersonInput
 from fangkong.web.exports import csv_response, xlsx_response
 from fangkong.web.forms import form_key, grid_choices, submit
 from fangkong.web.registers import register_page
+from fangkong.audit import services as audit
 
 from . import services
 from .models import ArrivalCategory, AssistStatus, RiskLevel, TravelMode
@@ -63,6 +64,7 @@ def arrivals(request):
     if request.GET.get("overdue") == "1":
         arrivals = services.overdue_follow_ups(request.user)
     page = Paginator(arrivals, 30).get_page(request.GET.get("page"))
+    audit.seen(request.user, page.object_list, surface="arrivals")
     return render(request, "screening/arrivals.html", {
         "page": page, "key": form_key(), "modes": TravelMode.choices, "categories": ArrivalCategory.choices,
         "grid_choices": grid_choices(request.user),
@@ -101,6 +103,7 @@ def assist_requests(request):
     if request.GET.get("status", "open") == "open":
         rows = rows.filter(status=AssistStatus.OPEN)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    audit.seen(request.user, page.object_list, surface="assist-requests")
     regions = services.assist_requests_for(request.user).values_list("region", flat=True).distinct()
     return render(request, "screening/assist_requests.html", {
         "page": page, "answers": [c for c in AssistStatus.choices if c[0] != AssistStatus.OPEN],

@@ -103,15 +103,23 @@ def add_rule(actor, *, name: str, signal: str, threshold, level, tier: str = Tie
     if not (name or "").strip():
         problems.add("name", _("give the rule a name"))
     problems.refuse_if_any()
-    return Rule.objects.create(name=name.strip(), signal=signal, threshold=threshold, level=level, tier=tier,
-                               created_by=actor)
+    with transaction.atomic():
+        rule = Rule.objects.create(name=name.strip(), signal=signal, threshold=threshold, level=level, tier=tier,
+                                   created_by=actor)
+        audit.record_change(actor, AuditAction.RULE_CHANGE, rule, before={},
+                            after={"name": rule.name, "signal": signal, "threshold": threshold, "level": level,
+                                   "tier": tier, "active": rule.active})
+    return rule
 
 
 def set_rule_active(actor, rule_id: int, active: bool) -> Rule:
     require(actor, "warning.rule")
     rule = get_visible(Rule.objects.all(), rule_id)  # rules are the whole country's: nothing to scope
-    rule.active = active
-    rule.save(update_fields=["active"])
+    with transaction.atomic():
+        before = rule.active
+        rule.active = active
+        rule.save(update_fields=["active"])
+        audit.record_change(actor, AuditAction.RULE_CHANGE, rule, before={"active": before}, after={"active": active})
     return rule
 
 
@@ -131,7 +139,11 @@ def evaluate_rules(day: dt.date) -> list[Firing]:
                 if firing:
                     fired.append(firing)
             elif value.value < rule.threshold and open_firing is not None and open_firing.day < day:
-                Firing.objects.filter(pk=open_firing.pk).update(ended_on=day)
+                with transaction.atomic():
+                    if Firing.objects.filter(pk=open_firing.pk, ended_on=None).update(ended_on=day):
+                        audit.record_change(None, AuditAction.RULE_FIRED, open_firing, rule=rule.pk,
+                                            jurisdiction=value.jurisdiction.code, before={"ended_on": None},
+                                            after={"ended_on": day})
     return fired
 
 
@@ -140,6 +152,9 @@ def _fire(rule: Rule, value: SignalValue) -> Firing | None:
         with transaction.atomic():
             firing = Firing.objects.create(rule=rule, jurisdiction=value.jurisdiction, day=value.day,
                                            value=value.value)
+            audit.record_change(None, AuditAction.RULE_FIRED, firing, rule=rule.pk,
+                                jurisdiction=value.jurisdiction.code, before={},
+                                after={"day": firing.day, "value": firing.value})
             if rule.level < level_of(value.jurisdiction):
                 change_level(None, value.jurisdiction, rule.level, note=rule.name, firing=firing)
             if not Playbook.objects.filter(jurisdiction=value.jurisdiction, closed_at=None, exercise=False).exists():
@@ -180,8 +195,8 @@ def change_level(actor, node: Jurisdiction, level: int, *, note: str = "", firin
     with transaction.atomic():
         change = LevelChange.objects.create(jurisdiction=node, level=level, previous=previous, firing=firing,
                                             note=note[:200], changed_by=actor, changed_at=timezone.now())
-        audit.record(actor, AuditAction.LEVEL_CHANGE, channel="rule" if actor is None else "web",
-                     jurisdiction=node.code, level=level, previous=previous, note=note[:200])
+        audit.record_change(actor, AuditAction.LEVEL_CHANGE, change, jurisdiction=node.code, note=note[:200],
+                            firing=firing, before={"level": previous}, after={"level": level})
     return change
 
 
@@ -198,8 +213,8 @@ def open_playbook(actor, node: Jurisdiction, *, firing: Firing | None = None, ex
                                            opened_by=actor)
         Task.objects.bulk_create([Task(playbook=playbook, action=action, owner=node, owner_path=node.path,
                                        due_at=now + dt.timedelta(hours=hours)) for action, hours in ACTION_HOURS.items()])
-        audit.record(actor, AuditAction.PLAYBOOK_CHANGE, channel="rule" if actor is None else "web",
-                     jurisdiction=node.code, playbook=playbook.pk, exercise=exercise, step="opened")
+        audit.record_change(actor, AuditAction.PLAYBOOK_CHANGE, playbook, jurisdiction=node.code, firing=firing,
+                            step="opened", before={}, after={"exercise": exercise, "opened_at": now})
     return playbook
 
 
@@ -225,8 +240,10 @@ def complete_task(actor, task_id: int, *, note: str = "") -> Task:
         claimed = Task.objects.filter(pk=task.pk, done_at=None).update(done_at=now, done_by=actor, note=note[:200])
         if claimed and not Task.objects.filter(playbook=task.playbook, done_at=None).exists():
             Playbook.objects.filter(pk=task.playbook_id, closed_at=None).update(closed_at=now)
-        audit.record(actor, AuditAction.PLAYBOOK_CHANGE, jurisdiction=task.owner.code, playbook=task.playbook_id,
-                     task=task.action, step="done")
+        if claimed:
+            audit.record_change(actor, AuditAction.PLAYBOOK_CHANGE, task, jurisdiction=task.owner.code,
+                                playbook=task.playbook_id, task=task.action, step="done",
+                                before={"done_at": None}, after={"done_at": now})
     task.refresh_from_db()
     return task
 

@@ -16,4 +16,4 @@ def list_exports(request) -> list[dict]:
 @router.get("/exports/{name}", summary="A whole register as a streamed download (format=xlsx or csv), scoped to "
                                        "the caller's jurisdiction, masked for their role, every person audited")
 def export(request, name: str, format: Literal["xlsx", "csv"] = "xlsx"):
-    return register_download(request, name, format, channel="api")
+    return register_download(request, name, format)

@@ -5,8 +5,8 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.encoding import force_str
 
+from fangkong import actors
 from fangkong.accounts import access
-from fangkong.net import client_ip
 
 from .exports import register_response
 from .registers import EXPORTS, Withheld, withheld, withheld_message
@@ -27,16 +27,16 @@ def exports(request):
     return render(request, "exports.html", {"exports": [(e, e.allowed(request.user)) for e in EXPORTS.values()]})
 
 
-def register_download(request, name: str, fmt: str, *, channel: str = "web"):
+def register_download(request, name: str, fmt: str):
     """Any register the user may see, as Excel or CSV; every person in it is audited and masked for their role."""
     export = EXPORTS.get(name)
     if export is None:
         raise Http404("No such register")
     if not export.allowed(request.user):
-        if channel == "api":
+        if actors.current().channel == actors.API:
             raise Withheld(("role", withheld_message(export)))
         return withheld(request, export)
-    rows = export.rows(request.user, channel=channel, ip=client_ip(request))
+    rows = export.rows(request.user)
     return register_response(fmt, f"{name}-{timezone.localdate().isoformat()}", export.header(), rows,
                              sheet=force_str(export.title))
 

@@ -20,6 +20,15 @@ def test_a_wrong_password_says_so_in_chinese_by_default(client, grid_worker):
     assert "用户名或密码错误" in response.content.decode()
 
 
+def test_every_refused_login_is_audited_with_the_clients_address(client, grid_worker, settings):
+    settings.LOGIN_FAILURE_LIMIT = 1
+    client.post("/login/", {"username": "inside", "password": "nope"}, REMOTE_ADDR="198.51.100.4")
+    client.post("/login/", {"username": "inside", "password": PASSWORD}, REMOTE_ADDR="198.51.100.4")
+    refused = AuditEvent.objects.filter(action=Action.LOGIN_REFUSED).order_by("at", "id")
+    assert [(e.details["why"], e.channel, e.ip) for e in refused] == [
+        ("wrong password", "web", "198.51.100.4"), ("throttled", "web", "198.51.100.4")]
+
+
 def test_the_ui_switches_to_english(client, grid_worker):
     client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
     response = client.post("/login/", {"username": "inside", "password": "nope"})

@@ -46,7 +46,9 @@ def test_a_clean_file_is_checked_then_imported_once_and_its_rows_are_registered(
     assert high.origin_risk == "high" and high.order is not None  # the same follow-up as the form gives
     assert Arrival.objects.get(person__name="李四").follow_up == "none"
     assert not ImportChunk.objects.filter(job=job).exists()  # the staged rows are gone
-    assert AuditEvent.objects.filter(action=Action.REGISTER_PERSON, channel="import").count() == 2
+    registered = AuditEvent.objects.filter(action=Action.ARRIVAL_CHANGE, channel="import")
+    assert sorted(e.person.name for e in registered) == ["张三", "李四"]
+    assert all(e.details["registration"]["created"] for e in registered)  # each person registered by the row
 
     again = checked(grid_worker, workbook(rows))  # the same file a second time
     assert (again.valid_rows, again.repeated_rows) == (0, 2)

@@ -35,6 +35,11 @@ def test_a_rule_fires_once_per_crossing(rule, tree):
     assert fired == [1, 0, 0, 1, 0]
     first, second = Firing.objects.order_by("day")
     assert (first.day, first.ended_on, second.day, second.ended_on) == (days[0], days[2], days[3], None)
+    audited = AuditEvent.objects.filter(action=AuditAction.RULE_FIRED).order_by("id")
+    assert [(e.details["id"], e.details["changes"]) for e in audited] == [  # once each, though the job ran twice
+        (first.pk, {"day": [None, days[0].isoformat()], "value": [None, 5.0]}),
+        (first.pk, {"ended_on": [None, days[2].isoformat()]}),
+        (second.pk, {"day": [None, days[3].isoformat()], "value": [None, 4.0]})]
 
 
 def test_firing_raises_the_level_with_an_audit_row_and_opens_the_six_fast_actions(rule, tree, commander):

@@ -1,0 +1,93 @@
+"""One seeded city per test module, for the audit tests that walk every operation: each test runs in its own
+transaction on top of it, so the writes of one never meet the next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from stdnum.cn import ric
+
+from fangkong.accounts.models import Role
+from fangkong.accounts.services import create_token
+from fangkong.audit.models import AuditEvent
+from fangkong.cases import services as cases
+from fangkong.checkpoints import services as checkpoints
+from fangkong.conftest import build_tree, make_user
+from fangkong.imports import services as imports
+from fangkong.imports.tests.workbooks import arrival_row, workbook
+from fangkong.people.services import PersonInput, create_person
+from fangkong.quarantine import services as quarantine
+from fangkong.screening import services as screening
+from fangkong.warning import services as warning
+
+CLIENT_IP = "203.0.113.7"
+
+
+def resident_ids():
+    """Valid resident IDs of Jiang'an district, born 1990-03-07, one per sequence number."""
+    for sequence in range(200, 1000):
+        base = f"42010219900307{sequence:03d}"
+        yield from (base + d for d in "0123456789X" if ric.is_valid(base + d))
+
+
+def seed() -> SimpleNamespace:
+    tree = build_tree()
+    commander = make_user("commander", Role.COMMAND, tree["city"])
+    grid = tree["grid_a1"]
+    ids = resident_ids()
+
+    def person(name):
+        return create_person(commander, PersonInput(id_number=next(ids), name=name, phone="13812345678",
+                                                    grid_code=grid.code))
+
+    names = ["病例甲", "症状乙", "观察丙", "观察丁", "协查戊", "抵达己", "卡口庚"]
+    people = {name: person(name) for name in names}
+    case = cases.open_case(commander, people["病例甲"].pk)
+    symptom, _ = cases.report_symptoms(commander, people["症状乙"].pk, source="grid", symptoms="咳嗽")
+    orders = [quarantine.place_order(commander, people[n].pk, kind="home", reason="close_contact")
+              for n in ("观察丙", "观察丁")]
+    quarantine.record_reading(commander, people["观察丙"].pk, temperature="38.6")
+    alert = orders[0].alerts.get()
+    assist, _ = screening.receive_assist_request(commander, screening.AssistInput(
+        region="北京市", reference="BJ-1", name="协查戊", address_code=grid.code,
+        id_number=people["协查戊"].id_number))
+    stranger, _ = screening.receive_assist_request(commander, screening.AssistInput(  # not in our register
+        region="北京市", reference="BJ-2", name="外地壬", address_code=grid.code))
+    arrival, _ = screening.register_arrival(commander, screening.ArrivalInput(
+        person=PersonInput(id_number=people["抵达己"].id_number, name="抵达己", grid_code=grid.code),
+        origin_code="110105", arrived_at=timezone.now() - dt.timedelta(hours=1), mode="train", vehicle="G1234",
+        category="worker"))
+    post = checkpoints.add_checkpoint(commander, name="汉口站", kind="station", jurisdiction_code=tree["city"].code)
+    checkpoints.record_entry(commander, post.pk, checkpoints.EntryInput(
+        subject="person", temperature="36.5",
+        person=PersonInput(id_number=people["卡口庚"].id_number, name="卡口庚", grid_code=grid.code)))
+    passing = checkpoints.record_entry(commander, post.pk, checkpoints.EntryInput(  # passing through, not ours
+        subject="person", temperature="36.6", person=PersonInput(id_number=next(ids), name="过境癸"),
+        destination="长沙"))
+    checkpoints.record_entry(commander, post.pk, checkpoints.EntryInput(subject="vehicle", plate="鄂A12345"))
+    handover = checkpoints.handovers_for(commander).get()
+    rule = warning.add_rule(commander, name="新增病例", signal="new_cases", threshold=5, level=3)
+    playbook = warning.open_playbook(commander, tree["city"], exercise=True)
+    file = workbook([arrival_row(grid.code, id_number=next(ids), name="导入辛")])
+    checking, _ = imports.upload(commander, "arrivals", "a.xlsx", file)
+    checked, _ = imports.upload(commander, "arrivals", "b.xlsx", file)
+    checked = imports.run_to_end(checked)
+    return SimpleNamespace(
+        tree=tree, grid=grid, commander=commander, token=create_token("commander"), people=people, ids=ids,
+        case=case, symptom=symptom, orders=orders, alert=alert, assist=assist, stranger=stranger, arrival=arrival,
+        checkpoint=post, passing=passing,
+        handover=handover, rule=rule, task=playbook.tasks.first(), checking=checking, checked=checked,
+        file=file)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        seeded = seed()
+        AuditEvent.objects.all().delete()  # each test counts the rows its own call writes
+        yield seeded
+        transaction.set_rollback(True)
