@@ -87,7 +87,7 @@ class Registration(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="registrations")
     source = models.CharField(_("source"), max_length=12, choices=RegistrationSource.choices)
-    # The sender's own reference (or an Idempotency-Key): the same reference twice counts once.
+    # The sender's own reference (or an Idempotency-Key): the same sender's reference twice counts once.
     source_ref = models.CharField(_("source reference"), max_length=80)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     registered_at = models.DateTimeField(auto_now_add=True)
@@ -95,7 +95,9 @@ class Registration(models.Model):
 
     class Meta:
         ordering = ["-registered_at"]
-        constraints = [models.UniqueConstraint(fields=["source", "source_ref"], name="registration_once_per_ref")]
+        # A reference is its sender's: two senders who use the same one never meet (nor learn of each other).
+        constraints = [models.UniqueConstraint(fields=["registered_by", "source", "source_ref"],
+                                               name="registration_once_per_sender_ref")]
 
     @property
     def reference_shown(self) -> str:

@@ -189,8 +189,8 @@ def register_from_source(actor, data: PersonInput, *, source: str, source_ref: s
                          details: dict | None = None, audit_into: list | None = None) -> Registered:
     """Merge one source's registration onto the person's single record (see register_clean).
 
-    The same (source, source_ref) a second time returns the first result and writes nothing, so
-    a phone that resubmits counts once. `audit_into`: see register_clean.
+    The same (source, source_ref) from the same sender a second time returns the first result and writes
+    nothing, so a phone that resubmits counts once. `audit_into`: see register_clean.
     """
     require(actor, "person.register")
     if source not in RegistrationSource.values:
@@ -198,7 +198,8 @@ def register_from_source(actor, data: PersonInput, *, source: str, source_ref: s
     if not (source_ref or "").strip():
         raise InputRefused(("source_ref", _("a source reference is required")))
     clean = clean_person(actor, data)
-    earlier = Registration.objects.filter(source=source, source_ref=source_ref).select_related("person").first()
+    earlier = (Registration.objects.filter(registered_by=actor, source=source, source_ref=source_ref)
+               .select_related("person").first())
     if earlier:
         return Registered(earlier.person, created=False, own=_within_reach(actor)(earlier.person), typed=clean,
                           repeat=True)

@@ -42,7 +42,7 @@ def seed() -> SimpleNamespace:
 
     def person(name):
         return create_person(commander, PersonInput(id_number=next(ids), name=name, phone="13812345678",
-                                                    grid_code=grid.code))
+                                                    grid_code=grid.code)).person
 
     names = ["病例甲", "症状乙", "观察丙", "观察丁", "协查戊", "抵达己", "卡口庚"]
     people = {name: person(name) for name in names}

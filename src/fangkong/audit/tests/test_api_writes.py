@@ -64,7 +64,7 @@ EXAMPLES = {
         {"checkpoint_id": w.checkpoint.pk}, {"subject": "person", "temperature": 36.4,
                                              "person": person_body(w, "过站丑")}, 1),
     "fangkong_checkpoints_api_confirm": lambda w: ({"handover_id": w.handover.pk}, {}, 1),
-    "fangkong_imports_api_upload": lambda w: ({"register_name": "arrivals"}, ("multipart", {"file": _upload(w)}), 1),
+    "fangkong_imports_api_upload": lambda w: ({"key": "arrivals"}, ("multipart", {"file": _upload(w)}), 1),
     "fangkong_imports_api_step": lambda w: ({"job_id": w.checking.pk}, {}, 1),  # the check ends: one row
     "fangkong_imports_api_choose": lambda w: ({"job_id": w.checked.pk}, {"import_valid": True}, 1),
 }

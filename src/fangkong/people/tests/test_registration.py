@@ -2,12 +2,15 @@ import datetime as dt
 
 import pytest
 
+from fangkong.accounts.models import Role
 from fangkong.audit.models import Action, AuditEvent
-from fangkong.conftest import VALID_ID
+from fangkong.conftest import VALID_ID, make_user
 from fangkong.errors import Conflict, InputRefused
 from fangkong.people import crypto
 from fangkong.people.models import Person, Registration
 from fangkong.people.services import PersonInput, create_person, register_from_source
+
+OTHER_ID = "420102198501011211"
 
 
 def test_a_person_is_stored_encrypted_with_a_lookup_hash(person):
@@ -71,3 +74,15 @@ def test_a_registration_repeated_by_a_flaky_phone_counts_once(grid_worker):
     assert (first.created, first.repeat, again.repeat) == (True, False, True) and first.person.pk == again.person.pk
     assert Registration.objects.count() == 1
     assert AuditEvent.objects.filter(action=Action.REGISTER_PERSON).count() == 1
+
+
+def test_a_reference_is_its_senders_two_senders_with_one_reference_each_register_their_own(grid_worker, tree):
+    colleague = make_user("colleague", Role.GRID, tree["grid_a1"])
+    grid = grid_worker.jurisdiction.code
+    mine = register_from_source(grid_worker, PersonInput(id_number=VALID_ID, name="张三", grid_code=grid),
+                                source="api", source_ref="visit-1")
+    theirs = register_from_source(colleague, PersonInput(id_number=OTHER_ID, name="李四", grid_code=grid),
+                                  source="api", source_ref="visit-1")
+    assert (mine.created, theirs.created, theirs.repeat) == (True, True, False)
+    assert mine.person.pk != theirs.person.pk and theirs.person.name == "李四"
+    assert Registration.objects.filter(source_ref="visit-1").count() == 2
