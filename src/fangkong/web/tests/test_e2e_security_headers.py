@@ -25,10 +25,12 @@ def watched(page):
     """The page, recording policy violations (reported to the document) and console errors."""
     page.add_init_script(WATCH_VIOLATIONS)
     page.console_errors = []
-    page.on("console", lambda message: message.type == "error" and not message.location["url"].endswith(
-        "/favicon.ico") and page.console_errors.append(f"{message.location['url']}: {message.text}"))
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(
+        f"{message.location['url']}: {message.text}"))
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    page.on("requestfailed", lambda request: page.console_errors.append(f"{request.url}: {request.failure}"))
+    # A request the next navigation cancels (the favicon, often) is aborted, not failed.
+    page.on("requestfailed", lambda request: request.failure != "net::ERR_ABORTED" and page.console_errors.append(
+        f"{request.url}: {request.failure}"))
     page.on("response", lambda response: response.status >= 400 and page.console_errors.append(
         f"{response.url}: {response.status}"))
     return page
