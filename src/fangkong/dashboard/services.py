@@ -21,11 +21,20 @@ from fangkong import analytics
 from fangkong.accounts import access
 from fangkong.cases.disease import current as disease_settings
 from fangkong.cases.models import Case, Classification, Placement, Severity, SymptomReport
+from fangkong.checkpoints.models import Handover, HandoverStatus
 from fangkong.errors import InputRefused, Problems
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import Person
-from fangkong.quarantine.models import OPEN_STATUSES, Alert, AlertKind, Kind, Order, OrderStatus, ReadingSlot, SlotStatus
-from fangkong.checkpoints.models import Handover, HandoverStatus
+from fangkong.quarantine.models import (
+    OPEN_STATUSES,
+    Alert,
+    AlertKind,
+    Kind,
+    Order,
+    OrderStatus,
+    ReadingSlot,
+    SlotStatus,
+)
 from fangkong.screening.models import Arrival, AssistRequest, AssistStatus, FollowUp
 
 FIGURES = [

@@ -12,7 +12,6 @@ from functools import cached_property
 from io import BytesIO
 
 import xlsxwriter
-
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 

@@ -26,8 +26,8 @@ from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.jurisdictions.models import Household, Jurisdiction, Level
 
 from . import crypto, identity
-from .names import name_pinyin
 from .models import IdType, Person, Registration, RegistrationSource, Sex
+from .names import name_pinyin
 
 NAME_RE = re.compile(r"^[\u3400-\u9fffA-Za-z·.\- ]{1,50}$")
 SEARCH_LIMIT = 50

@@ -25,8 +25,21 @@ from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.idempotency import services as idempotency
 from fangkong.people.services import Choice, Export, Masked
 
-from .models import (OPEN_STATUSES, Alert, AlertKind, AlertStatus, Kind, Order, OrderStatus, Reading, ReadingSlot, Reason, Room,
-                     Site, SlotStatus)
+from .models import (
+    OPEN_STATUSES,
+    Alert,
+    AlertKind,
+    AlertStatus,
+    Kind,
+    Order,
+    OrderStatus,
+    Reading,
+    ReadingSlot,
+    Reason,
+    Room,
+    Site,
+    SlotStatus,
+)
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 

@@ -3,8 +3,8 @@ import datetime as dt
 from ninja import Field, Header, Router, Schema, Status
 from ninja.pagination import paginate
 
-from fangkong.pagination import MappedPage, Pages
 from fangkong.audit import services as audit
+from fangkong.pagination import MappedPage, Pages
 from fangkong.people.api import PersonIn, person_input
 from fangkong.schema_types import Column, Day, Id, Moment, Text
 

@@ -23,15 +23,35 @@ from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.idempotency import services as idempotency
+from fangkong.jurisdictions.codes import county_codes, latest_name
 from fangkong.people import crypto, identity
 from fangkong.people.models import IdType, RegistrationSource
-from fangkong.people.services import (Choice, CleanPerson, Export, Masked, PersonInput, Places, clean_person,
-                                      identity_hash, register_clean)
+from fangkong.people.services import (
+    Choice,
+    CleanPerson,
+    Export,
+    Masked,
+    PersonInput,
+    Places,
+    clean_person,
+    identity_hash,
+    register_clean,
+)
 from fangkong.quarantine import services as quarantine
-from fangkong.jurisdictions.codes import county_codes, latest_name
 
-from .models import (ARRIVAL_CATEGORIES, TRAVEL_MODES, Arrival, ArrivalCategory, AssistRequest, AssistStatus,
-                     FollowUp, RiskArea, RiskLevel, TravelMode, arrival_fingerprint)
+from .models import (
+    ARRIVAL_CATEGORIES,
+    TRAVEL_MODES,
+    Arrival,
+    ArrivalCategory,
+    AssistRequest,
+    AssistStatus,
+    FollowUp,
+    RiskArea,
+    RiskLevel,
+    TravelMode,
+    arrival_fingerprint,
+)
 
 
 def _area_name(code: str, given: str) -> tuple[str | None, tuple[str, str] | None]:

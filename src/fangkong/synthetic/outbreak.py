@@ -20,8 +20,17 @@ from fangkong.cases import services as cases
 from fangkong.jurisdictions.models import Jurisdiction, Level
 from fangkong.people.models import Person
 from fangkong.quarantine import services as quarantine
-from fangkong.quarantine.models import (Alert, AlertKind, AlertStatus, Kind, Order, Reading, ReadingSlot, Reason,
-                                       SlotStatus)
+from fangkong.quarantine.models import (
+    Alert,
+    AlertKind,
+    AlertStatus,
+    Kind,
+    Order,
+    Reading,
+    ReadingSlot,
+    Reason,
+    SlotStatus,
+)
 
 SYMPTOMS = ["发热", "咳嗽", "乏力", "咽痛", "发热、咳嗽", "嗅觉减退"]
 

@@ -18,8 +18,8 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.apps import apps
@@ -31,10 +31,10 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from fangkong.accounts.models import Role
-from fangkong.audit.models import AuditEvent
 from fangkong.accounts.permissions import WRITE
 from fangkong.accounts.services import create_user
 from fangkong.api import api
+from fangkong.audit.models import AuditEvent
 from fangkong.bulletins import services as bulletins
 from fangkong.cases import services as cases
 from fangkong.checkpoints import services as checkpoints

@@ -67,7 +67,7 @@ def test_a_public_user_elsewhere_does_not_overwrite_the_phone(client, person, gr
 
 def test_an_arrival_elsewhere_stays_with_the_unit_that_entered_it(client, person, grid_worker, attacker_grid, tree):
     before = as_the_owner_sees(client, grid_worker, person)
-    arrived = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)).isoformat()
+    arrived = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
     bearer(client, make_user("cmd", Role.COMMAND, tree["city"])).post("/api/v1/risk-areas", {
         "code": "110105", "level": "high", "valid_from": "2020-01-01"}, content_type="application/json")
     response = bearer(client, attacker_grid).post("/api/v1/arrivals", registration(
