@@ -447,10 +447,11 @@ class RegisterRows:
                 readers.append(_masked_reader(column(source.path or prefix + _MASKED_PATHS[source.field]), source.field,
                                               source.field in clear, cipher))
             elif isinstance(source, Choice):
-                labels = {value: force_str(label) for value, label in source.choices}
-                readers.append(lambda row, i=column(source.path), labels=labels: labels.get(row[i], row[i]))
+                labels, index = {value: force_str(label) for value, label in source.choices}, column(source.path)
+                readers.append(lambda row, i=index, labels=labels: labels.get(row[i], row[i]))
             else:
-                readers.append(lambda row, i=column(source): _cell(row[i], zone))
+                index = column(source)
+                readers.append(lambda row, i=index: _cell(row[i], zone))
         self.person_index = None if prefix is None else column(f"{prefix}id" if prefix else "pk")
         self.actor, self.readers, self.paths, self.chunk_size = actor, readers, paths, chunk_size
         # The rows stream after the request has returned: its channel and IP are kept from now.

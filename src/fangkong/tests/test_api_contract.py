@@ -59,7 +59,7 @@ def test_counts_and_numbers_are_not_coerced(command_api, person):
 
 @pytest.mark.parametrize("threshold", ["NaN", "Infinity", "-Infinity"])
 def test_a_threshold_must_be_finite_and_the_rules_stay_readable(command_api, threshold):
-    body = '{"name": "r", "signal": "new_cases", "threshold": %s, "level": 3}' % threshold
+    body = f'{{"name": "r", "signal": "new_cases", "threshold": {threshold}, "level": 3}}'
     response = command_api.post("/api/v1/warning/rules", body, content_type="application/json")
     assert response.status_code == 422 and "threshold" in problems(response)
     listed = command_api.get("/api/v1/warning/rules")
