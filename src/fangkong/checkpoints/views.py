@@ -63,5 +63,6 @@ def handovers(request):
 @login_required
 @require_POST
 def confirm(request, handover_id):
-    return submit(request, lambda: services.confirm_arrival(request.user, handover_id, note=request.POST.get("note", "")),
+    return submit(request,
+                  lambda: services.confirm_arrival(request.user, handover_id, note=request.POST.get("note", "")),
                   _("Arrival confirmed: loop closed"), "handovers")

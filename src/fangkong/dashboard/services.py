@@ -47,7 +47,8 @@ FIGURE_LABELS = {
     "severe": _("Severe"), "critical": _("Critical"), "new_cases_today": _("New cases today"),
     "home_observation": _("Home observation"), "central_quarantine": _("Central quarantine"),
     "readings_due": _("Readings due today"), "readings_done": _("Readings done"),
-    "readings_missed": _("Readings missed"), "fever_alerts": _("Fever alerts"), "missed_alerts": _("Missed-reading alerts"),
+    "readings_missed": _("Readings missed"), "fever_alerts": _("Fever alerts"),
+    "missed_alerts": _("Missed-reading alerts"),
     "overdue_ledger": _("Overdue symptom reports"), "overdue_assist": _("Overdue assist requests"),
     "overdue_handovers": _("Unconfirmed handovers"), "overdue_follow_ups": _("Overdue arrival follow-ups"),
 }

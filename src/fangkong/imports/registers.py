@@ -58,7 +58,8 @@ class RequiredWhen:
         other = columns[self.field]
         if not self.values:
             return _("required when %(other)s is empty") % {"other": other.header}
-        return _("required when %(other)s is %(words)s") % {"other": other.header, "words": other.words_for(self.values)}
+        return _("required when %(other)s is %(words)s") % {"other": other.header,
+                                                              "words": other.words_for(self.values)}
 
     def refusal(self, column: Column, columns: dict[str, Column]) -> str:
         """What an empty cell is told, naming the column and the condition that makes it required."""

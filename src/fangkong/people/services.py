@@ -335,7 +335,8 @@ def search_persons(actor, query: str) -> QuerySet[Person]:
         return visible.filter(id_number_hash=identity_hash(IdType.RESIDENT_ID, compact))
     digits = re.sub(r"[\s\-+]", "", q)
     if re.fullmatch(r"(86)?1[3-9]\d{9}|0\d{9,11}", digits):
-        return visible.filter(phone_hash=crypto.lookup_hash("phone", digits[-11:] if digits.startswith("86") else digits))
+        phone = digits[-11:] if digits.startswith("86") else digits
+        return visible.filter(phone_hash=crypto.lookup_hash("phone", phone))
     if re.search(r"[\u3400-\u9fff]", q):
         return visible.filter(name__startswith=q)
     if re.fullmatch(r"[A-Za-z ]+", q):

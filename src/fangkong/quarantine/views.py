@@ -53,7 +53,8 @@ def place_order(request, person_id):
 @require_POST
 def end_order(request, order_id):
     return submit(request, lambda: services.end_order(request.user, order_id, status=request.POST.get("status", ""),
-                                                     note=request.POST.get("note", "")), _("Order ended"), "observation")
+                                                     note=request.POST.get("note", "")),
+                  _("Order ended"), "observation")
 
 
 @login_required

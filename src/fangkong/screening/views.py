@@ -93,7 +93,8 @@ def register_arrival(request):
 @login_required
 @require_POST
 def follow_up_done(request, arrival_id):
-    return submit(request, lambda: services.complete_follow_up(request.user, arrival_id), _("Follow-up done"), "arrivals")
+    return submit(request, lambda: services.complete_follow_up(request.user, arrival_id), _("Follow-up done"),
+                  "arrivals")
 
 
 @login_required

@@ -84,7 +84,8 @@ def test_control_characters_are_refused_before_the_database_sees_them(command_ap
                                                              "symptoms": "咳\x00嗽"})
     assert response.status_code == 422 and problems(response) == {"symptoms": "不接受控制字符"}
     response = post(command_api, "/api/v1/persons/registrations", {
-        "id_number": "420102199003071232", "name": "张三", "source": "api", "source_ref": "r", "details": {"a": "\x00"}})
+        "id_number": "420102199003071232", "name": "张三", "source": "api", "source_ref": "r",
+        "details": {"a": "\x00"}})
     assert response.status_code == 422 and "details.a" in problems(response)
     assert command_api.get("/api/v1/persons/", {"q": "张\x00"}).status_code == 422
 

@@ -40,7 +40,8 @@ def assert_untouched_and_asked(client, grid_worker, person, before):
     assert bearer(client, grid_worker).get("/api/v1/assist-requests").json()["count"] == 1
 
 
-def test_a_grid_registration_does_not_move_the_person_out_of_their_grid(client, person, grid_worker, attacker_grid, tree):
+def test_a_grid_registration_does_not_move_the_person_out_of_their_grid(client, person, grid_worker, attacker_grid,
+                                                                         tree):
     before = as_the_owner_sees(client, grid_worker, person)
     response = bearer(client, attacker_grid).post("/api/v1/persons/registrations", registration(
         tree["grid_b1"], source="grid", source_ref="visit-1"), content_type="application/json")
