@@ -57,8 +57,8 @@ def main():
     township = Jurisdiction.objects.filter(level=Level.TOWNSHIP).order_by("code").first()
     print(f"persons {args.population:,}, under observation {args.observed:,}, runs {args.runs}")
     for label, node in (("root", root), ("city", city), ("township", township)):
-        ours = timed(lambda: summary(node, today, now), args.runs)
-        naive = timed(lambda: naive_summary(node, today, now), max(3, args.runs // 4))
+        ours = timed(lambda node=node: summary(node, today, now), args.runs)
+        naive = timed(lambda node=node: naive_summary(node, today, now), max(3, args.runs // 4))
         print(f"{label:<9} {node.name} ({node.children.count()} children): "
               f"summary p50 {percentile(ours, 50):.0f} ms p95 {percentile(ours, 95):.0f} ms | "
               f"per-child ORM counts p50 {percentile(naive, 50):.0f} ms p95 {percentile(naive, 95):.0f} ms | "

@@ -52,8 +52,8 @@ def ensure_arrivals(rows: int) -> None:
     columns = ["person_id", "origin_code", "origin_name", "arrived_at", "mode", "vehicle", "category", "grid_id",
                "owner_path", "origin_risk", "follow_up", "entered_at", "fingerprint"]
     bulk.write_rows(Arrival, columns, (
-        (pid, "440106", "天河区", now - dt.timedelta(minutes=rng.randint(60, 20000)), "train", f"G{rng.randint(1, 9999)}",
-         "worker", grid, path, "", "none", now, f"bench-{have + i}")
+        (pid, "440106", "天河区", now - dt.timedelta(minutes=rng.randint(60, 20000)), "train",
+         f"G{rng.randint(1, 9999)}", "worker", grid, path, "", "none", now, f"bench-{have + i}")
         for i, (pid, grid, path) in enumerate(persons)))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # as autovacuum would after such a load: the planner needs the new row counts

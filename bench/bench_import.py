@@ -169,7 +169,7 @@ def main():
     outsiders = __import__("fangkong.synthetic.population", fromlist=["x"]).PopulationGenerator(
         random.Random(99), home_prefix="5101", province_prefix="51")
     entries = []
-    for i in range(args.baseline):
+    for _ in range(args.baseline):
         p = outsiders.person("孙", adult=True)
         entries.append(screening.ArrivalInput(
             person=PersonInput(id_number=p.resident_id, name=p.name, phone="13812345678", grid_code=grid),

@@ -10,7 +10,8 @@ person under observation. Prints sustained readings per second and latency perce
 the readings stored equal the readings sent and answered created, and re-sends a key to check a
 resubmission is counted once. Three runs: gunicorn's default (one sync worker, the baseline), the
 tuned workers with one reading per request, and the same workers with `/api/v1/readings/batch`
-(a phone syncing a round of visits, `--batch` readings per request). Needs `wrk` (Debian package `wrk`). Uses and keeps the database `fk_bench_1m`.
+(a phone syncing a round of visits, `--batch` readings per request). Needs `wrk` (Debian package
+`wrk`). Uses and keeps the database `fk_bench_1m`.
 """
 
 import argparse

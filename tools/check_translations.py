@@ -75,7 +75,7 @@ def problems() -> list[str]:
                 found.append(f"fuzzy: {name}")
             elif not all(entry["msgstr"].values()) or not entry["msgstr"]:
                 found.append(f"empty: {name}")
-        for context, msgid in committed.keys() - fresh.keys():
+        for _context, msgid in committed.keys() - fresh.keys():
             found.append(f"no longer used (run makemessages --no-obsolete): {msgid!r}")
         compiled = Path(scratch) / "django.mo"
         subprocess.run(["msgfmt", "--check", "-o", str(compiled), str(SOURCE / CATALOGUE / "django.po")], check=True)

@@ -23,7 +23,8 @@ class Actor:
     ip: str | None = None
 
 
-_current: contextvars.ContextVar[Actor] = contextvars.ContextVar("fangkong_actor", default=Actor())
+# Actor is frozen: the one default shared by every context cannot be changed through it.
+_current: contextvars.ContextVar[Actor] = contextvars.ContextVar("fangkong_actor", default=Actor())  # noqa: B039
 
 
 def current() -> Actor:

@@ -110,8 +110,8 @@ def not_found_outside_routes(request, exception=None):
 
 from fangkong.cases.api import router as cases_router  # noqa: E402
 from fangkong.checkpoints.api import router as checkpoints_router  # noqa: E402
-from fangkong.imports.api import router as imports_router  # noqa: E402
 from fangkong.dashboard.api import router as dashboard_router  # noqa: E402
+from fangkong.imports.api import router as imports_router  # noqa: E402
 from fangkong.jurisdictions.api import router as jurisdictions_router  # noqa: E402
 from fangkong.people.api import router as people_router  # noqa: E402
 from fangkong.quarantine.api import router as quarantine_router  # noqa: E402

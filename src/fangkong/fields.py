@@ -89,7 +89,8 @@ LABELS = {
 
 # On these forms an id means something else: a rule's name is not a person's, a rule's level is a response level.
 FORM_LABELS = {
-    "warning-rule-add": {"name": pgettext_lazy("field", "Rule name"), "level": pgettext_lazy("field", "Response level")},
+    "warning-rule-add": {"name": pgettext_lazy("field", "Rule name"),
+                         "level": pgettext_lazy("field", "Response level")},
     "warning-level": {"level": pgettext_lazy("field", "Response level")},
     "risk-area-declare": {"name": pgettext_lazy("field", "Area name"), "level": pgettext_lazy("field", "Risk level")},
 }

@@ -47,5 +47,6 @@ def require() -> dict[int, Path]:
 def font_face_css() -> str:
     """@font-face rules that make FAMILY the shipped faces for WeasyPrint, whatever fontconfig knows."""
     return "\n".join(
-        f'@font-face {{ font-family: "{FAMILY}"; font-weight: {weight}; src: url("{path.as_uri()}") format("opentype"); }}'
+        f'@font-face {{ font-family: "{FAMILY}"; font-weight: {weight}; '
+        f'src: url("{path.as_uri()}") format("opentype"); }}'
         for weight, path in require().items())

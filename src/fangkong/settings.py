@@ -4,10 +4,10 @@ Every setting that comes from the environment is parsed here and a bad value sto
 with a message naming the variable, so a misconfigured deployment never starts half-working.
 """
 
-from pathlib import Path
 import os
 import secrets
 import zoneinfo
+from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured

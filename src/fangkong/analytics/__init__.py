@@ -13,7 +13,7 @@ from .sir import Disposition, SirParameters, project
 
 __all__ = [
     "BadSeries", "Disposition", "RtMatrix", "SirParameters", "best_pool_size", "cusum", "discretised_si",
-    "dorfman_tests_per_person", "ears", "estimate_rt", "estimate_rt_many", "farrington_flexible", "farrington_threshold",
-    "growth_rate",
+    "dorfman_tests_per_person", "ears", "estimate_rt", "estimate_rt_many", "farrington_flexible",
+    "farrington_threshold", "growth_rate",
     "noufaily_threshold", "project", "r0_generation_time", "reproduction_number_from_growth",
 ]

@@ -4,9 +4,9 @@ from decimal import Decimal
 from ninja import Field, Header, Router, Schema, Status
 from ninja.pagination import paginate
 
+from fangkong.audit import services as audit
 from fangkong.pagination import MappedPage, Pages
 from fangkong.schema_types import Column, Day, Id, Moment, Temperature, Text
-from fangkong.audit import services as audit
 
 from . import services
 from .models import Case, CaseEvent, Classification, Placement, Resolution, Severity, SymptomReport

@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.audit import services as audit
 from fangkong.web.forms import submit
 from fangkong.web.registers import register_page
-from fangkong.audit import services as audit
 
 from . import services
 from .models import Resolution, SymptomReport

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
+from fangkong.accounts.models import Role
 from fangkong.accounts.permissions import require
 from fangkong.accounts.scoping import get_visible
-from fangkong.accounts.models import Role
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases

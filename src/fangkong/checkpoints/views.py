@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.models import Role
+from fangkong.audit import services as audit
 from fangkong.people.services import PersonInput
 from fangkong.web.forms import form_key, grid_choices, submit
 from fangkong.web.registers import register_page
-from fangkong.audit import services as audit
 
 from . import services
 from .models import HandoverStatus, Subject
@@ -63,5 +63,6 @@ def handovers(request):
 @login_required
 @require_POST
 def confirm(request, handover_id):
-    return submit(request, lambda: services.confirm_arrival(request.user, handover_id, note=request.POST.get("note", "")),
+    return submit(request,
+                  lambda: services.confirm_arrival(request.user, handover_id, note=request.POST.get("note", "")),
                   _("Arrival confirmed: loop closed"), "handovers")

@@ -21,11 +21,20 @@ from fangkong import analytics
 from fangkong.accounts import access
 from fangkong.cases.disease import current as disease_settings
 from fangkong.cases.models import Case, Classification, Placement, Severity, SymptomReport
+from fangkong.checkpoints.models import Handover, HandoverStatus
 from fangkong.errors import InputRefused, Problems
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import Person
-from fangkong.quarantine.models import OPEN_STATUSES, Alert, AlertKind, Kind, Order, OrderStatus, ReadingSlot, SlotStatus
-from fangkong.checkpoints.models import Handover, HandoverStatus
+from fangkong.quarantine.models import (
+    OPEN_STATUSES,
+    Alert,
+    AlertKind,
+    Kind,
+    Order,
+    OrderStatus,
+    ReadingSlot,
+    SlotStatus,
+)
 from fangkong.screening.models import Arrival, AssistRequest, AssistStatus, FollowUp
 
 FIGURES = [
@@ -38,7 +47,8 @@ FIGURE_LABELS = {
     "severe": _("Severe"), "critical": _("Critical"), "new_cases_today": _("New cases today"),
     "home_observation": _("Home observation"), "central_quarantine": _("Central quarantine"),
     "readings_due": _("Readings due today"), "readings_done": _("Readings done"),
-    "readings_missed": _("Readings missed"), "fever_alerts": _("Fever alerts"), "missed_alerts": _("Missed-reading alerts"),
+    "readings_missed": _("Readings missed"), "fever_alerts": _("Fever alerts"),
+    "missed_alerts": _("Missed-reading alerts"),
     "overdue_ledger": _("Overdue symptom reports"), "overdue_assist": _("Overdue assist requests"),
     "overdue_handovers": _("Unconfirmed handovers"), "overdue_follow_ups": _("Overdue arrival follow-ups"),
 }

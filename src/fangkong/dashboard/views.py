@@ -6,13 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
-from fangkong.errors import Problems
 from fangkong.cases import disease as diseases
+from fangkong.errors import Problems
 from fangkong.jurisdictions import services as jurisdictions
 from fangkong.warning import services as warning
 from fangkong.web.forms import Submitted
 
 from . import services
+
 
 @login_required
 def dashboard(request, code=None):

@@ -19,6 +19,7 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["actor", "operation", "key"], name="one_key_per_actor_operation")]
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "operation", "key"], name="one_key_per_actor_operation")]
         verbose_name = _("idempotency key")
         verbose_name_plural = _("idempotency keys")

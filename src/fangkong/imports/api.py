@@ -60,10 +60,10 @@ def status(request, key: Id):
 
 
 @router.post("/imports/{key}", response={200: ImportOut, 201: ImportOut},
-             summary="Upload an .xlsx of a register (`key`: arrivals or assist); every row is checked before anything is "
-                     "written. Call /step until the status is no longer 'checking'. A file that is not the register "
-                     "at all comes back with status 'refused' and its reasons under /refusals. An Idempotency-Key "
-                     "counts once.")
+             summary="Upload an .xlsx of a register (`key`: arrivals or assist); every row is checked before "
+                     "anything is written. Call /step until the status is no longer 'checking'. A file that is not "
+                     "the register at all comes back with status 'refused' and its reasons under /refusals. An "
+                     "Idempotency-Key counts once.")
 def upload(request, key: Text(20), file: File[UploadedFile], region: Text(120) = Form(""),
            idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
     job, created = services.upload(request.auth, key, file.name, file.read(), region=region,

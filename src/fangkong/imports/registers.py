@@ -12,7 +12,6 @@ from functools import cached_property
 from io import BytesIO
 
 import xlsxwriter
-
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +58,8 @@ class RequiredWhen:
         other = columns[self.field]
         if not self.values:
             return _("required when %(other)s is empty") % {"other": other.header}
-        return _("required when %(other)s is %(words)s") % {"other": other.header, "words": other.words_for(self.values)}
+        return _("required when %(other)s is %(words)s") % {"other": other.header,
+                                                              "words": other.words_for(self.values)}
 
     def refusal(self, column: Column, columns: dict[str, Column]) -> str:
         """What an empty cell is told, naming the column and the condition that makes it required."""

@@ -23,9 +23,9 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
+from fangkong import actors
 from fangkong.accounts.permissions import Forbidden, require
 from fangkong.accounts.scoping import get_visible
-from fangkong import actors
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, FieldProblem, InputRefused

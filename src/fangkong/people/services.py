@@ -26,8 +26,8 @@ from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.jurisdictions.models import Household, Jurisdiction, Level
 
 from . import crypto, identity
-from .names import name_pinyin
 from .models import IdType, Person, Registration, RegistrationSource, Sex
+from .names import name_pinyin
 
 NAME_RE = re.compile(r"^[\u3400-\u9fffA-Za-z·.\- ]{1,50}$")
 SEARCH_LIMIT = 50
@@ -335,7 +335,8 @@ def search_persons(actor, query: str) -> QuerySet[Person]:
         return visible.filter(id_number_hash=identity_hash(IdType.RESIDENT_ID, compact))
     digits = re.sub(r"[\s\-+]", "", q)
     if re.fullmatch(r"(86)?1[3-9]\d{9}|0\d{9,11}", digits):
-        return visible.filter(phone_hash=crypto.lookup_hash("phone", digits[-11:] if digits.startswith("86") else digits))
+        phone = digits[-11:] if digits.startswith("86") else digits
+        return visible.filter(phone_hash=crypto.lookup_hash("phone", phone))
     if re.search(r"[\u3400-\u9fff]", q):
         return visible.filter(name__startswith=q)
     if re.fullmatch(r"[A-Za-z ]+", q):
@@ -447,10 +448,11 @@ class RegisterRows:
                 readers.append(_masked_reader(column(source.path or prefix + _MASKED_PATHS[source.field]), source.field,
                                               source.field in clear, cipher))
             elif isinstance(source, Choice):
-                labels = {value: force_str(label) for value, label in source.choices}
-                readers.append(lambda row, i=column(source.path), labels=labels: labels.get(row[i], row[i]))
+                labels, index = {value: force_str(label) for value, label in source.choices}, column(source.path)
+                readers.append(lambda row, i=index, labels=labels: labels.get(row[i], row[i]))
             else:
-                readers.append(lambda row, i=column(source): _cell(row[i], zone))
+                index = column(source)
+                readers.append(lambda row, i=index: _cell(row[i], zone))
         self.person_index = None if prefix is None else column(f"{prefix}id" if prefix else "pk")
         self.actor, self.readers, self.paths, self.chunk_size = actor, readers, paths, chunk_size
         # The rows stream after the request has returned: its channel and IP are kept from now.

@@ -6,8 +6,8 @@ from django.utils import timezone
 from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.audit.models import Reason
-from fangkong.quarantine.models import Reason as OrderReason
 from fangkong.errors import InputRefused
+from fangkong.quarantine.models import Reason as OrderReason
 from fangkong.web.exports import register_response
 from fangkong.web.forms import form_key
 

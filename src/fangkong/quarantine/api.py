@@ -4,16 +4,15 @@ from enum import StrEnum
 from typing import Literal
 
 from django.utils.translation import gettext as _
-
 from ninja import Field, Header, Router, Schema, Status
 from ninja.pagination import paginate
 
+from fangkong.audit import services as audit
 from fangkong.pagination import MappedPage, Pages
 from fangkong.schema_types import Column, Count, Id, Moment, Problem, Temperature, Text
-from fangkong.audit import services as audit
 
 from . import services
-from .models import OPEN_STATUSES, AlertKind, AlertStatus, Kind, OrderStatus, Reason, Reading
+from .models import OPEN_STATUSES, AlertKind, AlertStatus, Kind, OrderStatus, Reading, Reason
 
 # The reasons of an order under their own schema name: the audit log has a Reason of its own.
 OrderReason = StrEnum("OrderReason", {reason.name: reason.value for reason in Reason})

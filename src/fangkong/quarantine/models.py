@@ -81,8 +81,8 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["owner_path", "status"]),
             # Covers the dashboard's count of active orders by owner and kind (an index-only scan).
-            models.Index(fields=["owner_path", "kind"], condition=models.Q(status="active"), name="order_active_by_owner",
-                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+            models.Index(fields=["owner_path", "kind"], condition=models.Q(status="active"),
+                         name="order_active_by_owner", opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
         ]
         constraints = [
             models.UniqueConstraint(fields=["person"], condition=models.Q(status="active"),

@@ -25,8 +25,21 @@ from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.idempotency import services as idempotency
 from fangkong.people.services import Choice, Export, Masked
 
-from .models import (OPEN_STATUSES, Alert, AlertKind, AlertStatus, Kind, Order, OrderStatus, Reading, ReadingSlot, Reason, Room,
-                     Site, SlotStatus)
+from .models import (
+    OPEN_STATUSES,
+    Alert,
+    AlertKind,
+    AlertStatus,
+    Kind,
+    Order,
+    OrderStatus,
+    Reading,
+    ReadingSlot,
+    Reason,
+    Room,
+    Site,
+    SlotStatus,
+)
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
@@ -458,14 +471,17 @@ def handle_alert(actor, alert_id: int, step: str, note: str = "") -> Alert:
 
 ORDERS_EXPORT = Export("observation-orders", _("Observation orders"), orders_for, columns=[
     (_("Order"), "pk"), (_("Full name"), "person__name"), (_("ID number"), Masked("id_number")),
-    (_("Phone"), Masked("phone")), (_("Address"), Masked("address")), (pgettext_lazy("observation order", "Kind"), Choice("kind", Kind.choices)),
-    (pgettext_lazy("observation order", "Reason"), Choice("reason", Reason.choices)), (_("Site"), "room__site__name"), (_("Room"), "room__number"),
+    (_("Phone"), Masked("phone")), (_("Address"), Masked("address")),
+    (pgettext_lazy("observation order", "Kind"), Choice("kind", Kind.choices)),
+    (pgettext_lazy("observation order", "Reason"), Choice("reason", Reason.choices)),
+    (_("Site"), "room__site__name"), (_("Room"), "room__number"),
     (_("Start"), "starts_at"), (_("Planned end"), "planned_end_at"),
     (_("Status"), Choice("status", OrderStatus.choices)),
     (_("Ended"), "ended_at")])
 
 ALERTS_EXPORT = Export("alerts", _("Alerts"), alerts_for, columns=[
-    (_("Raised"), "raised_at"), (pgettext_lazy("alert", "Kind"), Choice("kind", AlertKind.choices)), (_("Full name"), "person__name"),
+    (_("Raised"), "raised_at"), (pgettext_lazy("alert", "Kind"), Choice("kind", AlertKind.choices)),
+    (_("Full name"), "person__name"),
     (_("Phone"), Masked("phone")), (_("Grid"), "person__grid__code"),
     (_("Status"), Choice("status", AlertStatus.choices)),
     (_("Acknowledged"), "acknowledged_at"), (_("Resolved"), "resolved_at")])

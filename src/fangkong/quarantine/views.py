@@ -6,12 +6,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.audit import services as audit
 from fangkong.web.forms import form_key, submit
 from fangkong.web.registers import register_page
-from fangkong.audit import services as audit
 
 from . import services
-from .models import OPEN_STATUSES, Kind, OrderStatus, Reason, ReadingSlot
+from .models import OPEN_STATUSES, Kind, OrderStatus, ReadingSlot, Reason
 
 
 @login_required
@@ -53,7 +53,8 @@ def place_order(request, person_id):
 @require_POST
 def end_order(request, order_id):
     return submit(request, lambda: services.end_order(request.user, order_id, status=request.POST.get("status", ""),
-                                                     note=request.POST.get("note", "")), _("Order ended"), "observation")
+                                                     note=request.POST.get("note", "")),
+                  _("Order ended"), "observation")
 
 
 @login_required

@@ -15,13 +15,13 @@ from fangkong.accounts import access
 from fangkong.accounts.permissions import require
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
-from fangkong.people.services import Export
 from fangkong.cases import disease as diseases
 from fangkong.cases.models import Case, SymptomReport
 from fangkong.checkpoints.models import Handover, HandoverStatus
 from fangkong.errors import Conflict, Problems
 from fangkong.idempotency import services as idempotency
 from fangkong.jurisdictions.models import Jurisdiction, Level
+from fangkong.people.services import Export
 from fangkong.quarantine.models import OPEN_STATUSES, Alert, Order, OrderStatus
 from fangkong.screening.models import Arrival
 

@@ -3,8 +3,8 @@ import datetime as dt
 from ninja import Field, Header, Router, Schema, Status
 from ninja.pagination import paginate
 
-from fangkong.pagination import MappedPage, Pages
 from fangkong.audit import services as audit
+from fangkong.pagination import MappedPage, Pages
 from fangkong.people.api import PersonIn, person_input
 from fangkong.schema_types import Column, Day, Id, Moment, Text
 
@@ -79,10 +79,10 @@ class ArrivalOut(Schema):
 
 
 def _arrival(a) -> dict:
-    return {"id": a.pk, "person_id": a.person_id if a.person_here else None, "person_name": a.name, "origin_code": a.origin_code,
-            "origin_name": a.origin_name, "arrived_at": a.arrived_at, "mode": a.mode, "vehicle": a.vehicle,
-            "category": a.category, "grid": a.grid.code, "origin_risk": a.origin_risk, "follow_up": a.follow_up,
-            "follow_up_due": a.follow_up_due, "follow_up_done_at": a.follow_up_done_at}
+    return {"id": a.pk, "person_id": a.person_id if a.person_here else None, "person_name": a.name,
+            "origin_code": a.origin_code, "origin_name": a.origin_name, "arrived_at": a.arrived_at, "mode": a.mode,
+            "vehicle": a.vehicle, "category": a.category, "grid": a.grid.code, "origin_risk": a.origin_risk,
+            "follow_up": a.follow_up, "follow_up_due": a.follow_up_due, "follow_up_done_at": a.follow_up_done_at}
 
 
 @router.get("/arrivals", response=list[ArrivalOut])

@@ -8,9 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from fangkong.choices import Words
-
 from fangkong.accounts.scoping import ScopedQuerySet
+from fangkong.choices import Words
 
 
 class RiskLevel(models.TextChoices):
@@ -74,7 +73,7 @@ class FollowUp(models.TextChoices):
 
 def arrival_fingerprint(person_lookup_hash: str, arrived_at: dt.datetime, origin_code: str) -> str:
     """One arrival, whatever the channel that reports it: the person, the minute they arrived, where from."""
-    minute = arrived_at.astimezone(dt.timezone.utc).replace(second=0, microsecond=0)
+    minute = arrived_at.astimezone(dt.UTC).replace(second=0, microsecond=0)
     return hashlib.sha256(f"{person_lookup_hash}|{minute.isoformat()}|{origin_code}".encode()).hexdigest()
 
 

@@ -23,15 +23,35 @@ from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.idempotency import services as idempotency
+from fangkong.jurisdictions.codes import county_codes, latest_name
 from fangkong.people import crypto, identity
 from fangkong.people.models import IdType, RegistrationSource
-from fangkong.people.services import (Choice, CleanPerson, Export, Masked, PersonInput, Places, clean_person,
-                                      identity_hash, register_clean)
+from fangkong.people.services import (
+    Choice,
+    CleanPerson,
+    Export,
+    Masked,
+    PersonInput,
+    Places,
+    clean_person,
+    identity_hash,
+    register_clean,
+)
 from fangkong.quarantine import services as quarantine
-from fangkong.jurisdictions.codes import county_codes, latest_name
 
-from .models import (ARRIVAL_CATEGORIES, TRAVEL_MODES, Arrival, ArrivalCategory, AssistRequest, AssistStatus,
-                     FollowUp, RiskArea, RiskLevel, TravelMode, arrival_fingerprint)
+from .models import (
+    ARRIVAL_CATEGORIES,
+    TRAVEL_MODES,
+    Arrival,
+    ArrivalCategory,
+    AssistRequest,
+    AssistStatus,
+    FollowUp,
+    RiskArea,
+    RiskLevel,
+    TravelMode,
+    arrival_fingerprint,
+)
 
 
 def _area_name(code: str, given: str) -> tuple[str | None, tuple[str, str] | None]:
@@ -140,7 +160,8 @@ VEHICLE_PATTERNS = {
     TravelMode.TRAIN: re.compile(r"^[GDCZTKSYL]?\d{1,4}$"),
     TravelMode.FLIGHT: re.compile(r"^[A-Z0-9]{2}\d{1,4}$"),
     # 京A12345 / 粤B·D12345 (new-energy plates have six characters after the letter)
-    TravelMode.CAR: re.compile(r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领][A-Z]·?[A-Z0-9]{5,6}$"),
+    TravelMode.CAR: re.compile(r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领]"
+                               r"[A-Z]·?[A-Z0-9]{5,6}$"),
 }
 
 
@@ -320,7 +341,8 @@ def _store_arrivals(actor, checked: list[_CheckedArrival], now: dt.datetime, led
         typed = registered.typed
         arrivals.append(Arrival(
             person=registered.person, name=typed.name,
-            phone_cipher=crypto.encrypt(typed.phone) if typed.phone else None, origin_code=item.origin_code, origin_name=item.origin_name,
+            phone_cipher=crypto.encrypt(typed.phone) if typed.phone else None, origin_code=item.origin_code,
+            origin_name=item.origin_name,
             arrived_at=item.data.arrived_at, mode=item.data.mode, vehicle=item.vehicle, category=item.data.category,
             grid=grid, owner_path=grid.path, origin_risk=item.risk, follow_up=follow_up,
             follow_up_due=now + dt.timedelta(hours=FOLLOW_UP_HOURS[follow_up]) if follow_up != FollowUp.NONE
@@ -503,7 +525,8 @@ def answer_rows(actor, region: str):
 
 ARRIVALS_EXPORT = Export("arrivals", _("Arrival register"), arrivals_for, columns=[
     (_("Arrived at"), "arrived_at"), (_("Full name"), "name"), (_("ID number"), Masked("id_number")),
-    (_("Phone"), Masked("phone", path="phone_cipher")), (_("From (area code)"), "origin_code"), (_("Place of origin"), "origin_name"),
+    (_("Phone"), Masked("phone", path="phone_cipher")), (_("From (area code)"), "origin_code"),
+    (_("Place of origin"), "origin_name"),
     (_("Risk at origin"), Choice("origin_risk", RiskLevel.choices)),
     (_("Travel mode"), Choice("mode", TravelMode.choices)),
     (_("Train, flight or plate"), "vehicle"), (_("Category"), Choice("category", ArrivalCategory.choices)),
@@ -514,12 +537,14 @@ ASSIST_EXPORT = Export("assist", _("Assist-investigation requests"), assist_requ
     (_("Received"), "received_at"), (_("Requesting region"), "region"), (_("Their reference"), "reference"),
     (_("Full name"), "name"), (_("ID number"), Masked("id_number", path="id_number_cipher")),
     (_("Phone"), Masked("phone", path="phone_cipher")), (_("Address (unit code)"), "address_code"),
-    (_("Unit"), "unit__code"), (_("Unit name"), "unit__name"), (pgettext_lazy("assist request", "Reason"), "reason"), (_("Answer by"), "deadline"),
+    (_("Unit"), "unit__code"), (_("Unit name"), "unit__name"), (pgettext_lazy("assist request", "Reason"), "reason"),
+    (_("Answer by"), "deadline"),
     (_("Status"), Choice("status", AssistStatus.choices)), (_("Answer"), "answer_note"),
     (_("Answered"), "answered_at")])
 
 RISK_AREAS_EXPORT = Export("risk-areas", _("Risk areas (with their history)"), lambda actor: RiskArea.objects.all(),
                            person=None, columns=[
     (_("Area code"), "code"), (_("Area"), "name"), (_("Risk level"), Choice("level", RiskLevel.choices)),
-    (pgettext_lazy("risk area", "From"), "valid_from"), (pgettext_lazy("risk area", "Until"), "valid_to"), (_("Declared"), "declared_at"),
+    (pgettext_lazy("risk area", "From"), "valid_from"), (pgettext_lazy("risk area", "Until"), "valid_to"),
+    (_("Declared"), "declared_at"),
     (_("Superseded"), "superseded_at"), (_("Note"), "note")])

@@ -8,13 +8,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.errors import Problems
 from fangkong.accounts.permissions import may
+from fangkong.audit import services as audit
+from fangkong.errors import Problems
 from fangkong.people.services import PersonInput
 from fangkong.web.exports import csv_response, xlsx_response
 from fangkong.web.forms import form_key, grid_choices, submit
 from fangkong.web.registers import register_page
-from fangkong.audit import services as audit
 
 from . import services
 from .models import ArrivalCategory, AssistStatus, RiskLevel, TravelMode
@@ -93,7 +93,8 @@ def register_arrival(request):
 @login_required
 @require_POST
 def follow_up_done(request, arrival_id):
-    return submit(request, lambda: services.complete_follow_up(request.user, arrival_id), _("Follow-up done"), "arrivals")
+    return submit(request, lambda: services.complete_follow_up(request.user, arrival_id), _("Follow-up done"),
+                  "arrivals")
 
 
 @login_required

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, field
 
 from fangkong.jurisdictions import codes as areas
+
 from .vocabulary import CITY_BBOX, PLACE_WORDS, URBAN_COUNTIES
 
 PROVINCE = ("420000", "湖北省")
@@ -26,9 +27,9 @@ class Unit:
     code: str
     name: str
     level: str
-    parent: "Unit | None"
+    parent: Unit | None
     bbox: tuple[float, float, float, float]
-    children: list["Unit"] = field(default_factory=list)
+    children: list[Unit] = field(default_factory=list)
     target_persons: int = 0
 
     @property
@@ -36,7 +37,7 @@ class Unit:
         return (self.parent.path if self.parent else "") + self.code + "/"
 
     @property
-    def county(self) -> "Unit":
+    def county(self) -> Unit:
         unit = self
         while unit.level != "county":
             unit = unit.parent

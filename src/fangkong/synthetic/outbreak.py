@@ -20,8 +20,17 @@ from fangkong.cases import services as cases
 from fangkong.jurisdictions.models import Jurisdiction, Level
 from fangkong.people.models import Person
 from fangkong.quarantine import services as quarantine
-from fangkong.quarantine.models import (Alert, AlertKind, AlertStatus, Kind, Order, Reading, ReadingSlot, Reason,
-                                       SlotStatus)
+from fangkong.quarantine.models import (
+    Alert,
+    AlertKind,
+    AlertStatus,
+    Kind,
+    Order,
+    Reading,
+    ReadingSlot,
+    Reason,
+    SlotStatus,
+)
 
 SYMPTOMS = ["发热", "咳嗽", "乏力", "咽痛", "发热、咳嗽", "嗅觉减退"]
 
@@ -72,7 +81,8 @@ def stage_outbreak(actor, rng: random.Random, *, observed: int = 400, cases_coun
                                       temperature=rng.choice(["36.4", "36.6", "36.8", "37.0"] * 12 + ["37.8", "38.3"]))
     quarantine.sweep_missed_readings(now)
     rooms = list(site.rooms.filter(family_room=False))
-    people = list(Person.objects.exclude(quarantine_orders__status="active").order_by("?")[: cases_count + len(rooms) // 2])
+    people = list(Person.objects.exclude(quarantine_orders__status="active")
+                  .order_by("?")[: cases_count + len(rooms) // 2])
     for person, room in zip(people[cases_count:], rooms):
         quarantine.place_order(actor, person.pk, kind=Kind.CENTRAL, reason=Reason.RISK_AREA, room_id=room.pk,
                                starts_at=now - dt.timedelta(days=rng.randint(0, 10)))
@@ -104,7 +114,8 @@ def _stage_grid_loop(actor, rng: random.Random, now: dt.datetime) -> None:
     screening.declare(actor, code="110105", level="high", valid_from=today - dt.timedelta(days=6), note="聚集性疫情")
     screening.declare(actor, code="310115", level="medium", valid_from=today - dt.timedelta(days=3))
     county = Jurisdiction.objects.filter(level=Level.COUNTY).order_by("code").first()
-    grids = list(Jurisdiction.objects.filter(level=Level.GRID, path__startswith=actor.jurisdiction.path).order_by("code"))
+    grids = list(Jurisdiction.objects.filter(level=Level.GRID, path__startswith=actor.jurisdiction.path)
+                 .order_by("code"))
     travellers = list(Person.objects.filter(jurisdiction_path__startswith=county.path)
                       .exclude(quarantine_orders__status="active").order_by("id")[:12])
     for person in travellers[:8]:
@@ -128,7 +139,8 @@ def _stage_grid_loop(actor, rng: random.Random, now: dt.datetime) -> None:
         if rng.random() < 0.8:
             reporting.submit(actor, grid.code, today)
     warning.add_rule(actor, name="县（区）当日发热预警 ≥ 3", signal="fever_alerts", threshold=3, level=4)
-    warning.add_rule(actor, name="市内 R_t 连续 3 天大于 1", signal="rt_above_one_days", threshold=3, level=3, tier="city")
+    warning.add_rule(actor, name="市内 R_t 连续 3 天大于 1", signal="rt_above_one_days", threshold=3, level=3,
+                     tier="city")
     warning.run_warning(today)
     bulletins.draft(actor, actor.jurisdiction.code, today)
 
@@ -152,8 +164,8 @@ def _stage_import(actor, county, now: dt.datetime, rng: random.Random) -> None:
     rows[7][1] = rows[7][1][:-1] + ("0" if rows[7][1][-1] != "0" else "1")  # a mistyped check digit
     rows[19][3] = (now + dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M")  # a date still to come
     data = BytesIO()
-    write_xlsx(data, ["姓名", "身份证号", "来源地代码", "抵达时间", "交通方式", "车次/航班/车牌", "人员类别", "网格编码"],
-               rows, sheet="来返人员登记")
+    write_xlsx(data, ["姓名", "身份证号", "来源地代码", "抵达时间", "交通方式", "车次/航班/车牌", "人员类别",
+                      "网格编码"], rows, sheet="来返人员登记")
     job, _ = imports.upload(actor, "arrivals", f"{county.name}来返人员登记表.xlsx", data.getvalue())
     imports.run_to_end(job, import_valid=True)
 

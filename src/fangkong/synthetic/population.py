@@ -10,11 +10,19 @@ from itertools import accumulate
 
 from stdnum.cn import ric
 
+from fangkong.jurisdictions import codes as areas
 from fangkong.people.names import name_pinyin
 
-from fangkong.jurisdictions import codes as areas
-from .vocabulary import (AGE_BANDS, FEMALE_GIVEN, HOUSEHOLD_SIZES, MALE_GIVEN, MOBILE_PREFIXES, NEUTRAL_GIVEN,
-                         ROAD_WORDS, SURNAMES)
+from .vocabulary import (
+    AGE_BANDS,
+    FEMALE_GIVEN,
+    HOUSEHOLD_SIZES,
+    MALE_GIVEN,
+    MOBILE_PREFIXES,
+    NEUTRAL_GIVEN,
+    ROAD_WORDS,
+    SURNAMES,
+)
 
 # Ages are counted at a fixed date so the same seed gives the same people on any day.
 REFERENCE_DATE = dt.date(2025, 12, 31)

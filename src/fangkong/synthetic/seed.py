@@ -73,7 +73,8 @@ def _write_people(grids, unit_ids, rng, progress) -> None:
                     cipher.lookup_hash(IdType.RESIDENT_ID, p.resident_id),
                     cipher.encrypt(p.phone) if p.phone else None,
                     cipher.lookup_hash("phone", p.phone) if p.phone else "",
-                    p.name, p.pinyin, p.initials, p.sex, p.birth_date.isoformat(), grid_id, household_id, path, now, now,
+                    p.name, p.pinyin, p.initials, p.sex, p.birth_date.isoformat(), grid_id, household_id, path,
+                    now, now,
                 ))
                 person_id += 1
             household_id += 1

@@ -59,7 +59,7 @@ def test_counts_and_numbers_are_not_coerced(command_api, person):
 
 @pytest.mark.parametrize("threshold", ["NaN", "Infinity", "-Infinity"])
 def test_a_threshold_must_be_finite_and_the_rules_stay_readable(command_api, threshold):
-    body = '{"name": "r", "signal": "new_cases", "threshold": %s, "level": 3}' % threshold
+    body = f'{{"name": "r", "signal": "new_cases", "threshold": {threshold}, "level": 3}}'
     response = command_api.post("/api/v1/warning/rules", body, content_type="application/json")
     assert response.status_code == 422 and "threshold" in problems(response)
     listed = command_api.get("/api/v1/warning/rules")
@@ -84,7 +84,8 @@ def test_control_characters_are_refused_before_the_database_sees_them(command_ap
                                                              "symptoms": "咳\x00嗽"})
     assert response.status_code == 422 and problems(response) == {"symptoms": "不接受控制字符"}
     response = post(command_api, "/api/v1/persons/registrations", {
-        "id_number": "420102199003071232", "name": "张三", "source": "api", "source_ref": "r", "details": {"a": "\x00"}})
+        "id_number": "420102199003071232", "name": "张三", "source": "api", "source_ref": "r",
+        "details": {"a": "\x00"}})
     assert response.status_code == 422 and "details.a" in problems(response)
     assert command_api.get("/api/v1/persons/", {"q": "张\x00"}).status_code == 422
 

@@ -17,8 +17,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from fangkong.accounts.services import create_token
 
@@ -49,30 +52,33 @@ def test_generated_calls_get_the_answers_the_document_promises(connection_kept_o
     tokens = {"command": create_token(commander.username), "grid": create_token(grid_worker.username)}
     calls, failures, server_errors = collections.Counter(), [], set()
     operations = [result.ok() for result in schema.get_all_operations()]
+
+    def fuzz(operation, mode, persona, token):
+        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,
+                  suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+        @given(case=operation.as_strategy(generation_mode=mode))
+        def call(case):
+            response = case.call(headers={"Authorization": f"Bearer {token}"})
+            calls[operation.label] += 1
+            if response.status_code >= 500:
+                server_errors.add(operation.label)
+            try:
+                case.validate_response(response, checks=CHECKS)
+                refusals_name_their_field(response)
+            except (Exception, BaseExceptionGroup) as failure:  # noqa: BLE001 - all are collected, shown below
+                found = [line.strip() for line in str(failure).splitlines() if line.strip().startswith("- ")]
+                failures.append(f"{persona} {operation.label} -> {response.status_code}: "
+                                f"{'; '.join(found) or str(failure)[:200]}")
+
+        try:
+            call()
+        except Unsatisfiable:  # nothing in this operation can be made invalid (negative mode): no call
+            pass
+
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             for persona, token in tokens.items():
-
-                @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,
-                          suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
-                @given(case=operation.as_strategy(generation_mode=mode))
-                def call(case):
-                    response = case.call(headers={"Authorization": f"Bearer {token}"})
-                    calls[operation.label] += 1
-                    if response.status_code >= 500:
-                        server_errors.add(operation.label)
-                    try:
-                        case.validate_response(response, checks=CHECKS)
-                        refusals_name_their_field(response)
-                    except (Exception, BaseExceptionGroup) as failure:  # noqa: BLE001 - all are collected, shown below
-                        found = [line.strip() for line in str(failure).splitlines() if line.strip().startswith("- ")]
-                        failures.append(f"{persona} {operation.label} -> {response.status_code}: "
-                                        f"{'; '.join(found) or str(failure)[:200]}")
-
-                try:
-                    call()
-                except Unsatisfiable:  # nothing in this operation can be made invalid (negative mode): no call
-                    pass
+                fuzz(operation, mode, persona, token)
     print(f"\nfuzz: {len(operations)} operations, {sum(calls.values())} calls, {len(failures)} failures, "
           f"server errors in {len(server_errors)} operations")
     assert not failures, "\n".join(sorted(set(failures))[:40])

@@ -21,7 +21,7 @@ class SignalKind(models.TextChoices):
 class Level(models.IntegerChoices):
     """China's four-tier emergency response: I is the most severe; 5 means no response in force."""
 
-    I = 1, _("Level I (most severe)")
+    I = 1, _("Level I (most severe)")  # noqa: E741 - response level I is the domain's own word
     II = 2, _("Level II")
     III = 3, _("Level III")
     IV = 4, _("Level IV")

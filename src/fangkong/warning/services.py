@@ -212,7 +212,8 @@ def open_playbook(actor, node: Jurisdiction, *, firing: Firing | None = None, ex
         playbook = Playbook.objects.create(jurisdiction=node, firing=firing, exercise=exercise, opened_at=now,
                                            opened_by=actor)
         Task.objects.bulk_create([Task(playbook=playbook, action=action, owner=node, owner_path=node.path,
-                                       due_at=now + dt.timedelta(hours=hours)) for action, hours in ACTION_HOURS.items()])
+                                       due_at=now + dt.timedelta(hours=hours))
+                                  for action, hours in ACTION_HOURS.items()])
         audit.record_change(actor, AuditAction.PLAYBOOK_CHANGE, playbook, jurisdiction=node.code, firing=firing,
                             step="opened", before={}, after={"exercise": exercise, "opened_at": now})
     return playbook

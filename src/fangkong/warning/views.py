@@ -34,7 +34,8 @@ def add_rule(request):
                                                     signal=request.POST.get("signal", ""),
                                                     threshold=request.POST.get("threshold", ""),
                                                     level=request.POST.get("level", ""),
-                                                    tier=request.POST.get("tier", "county")), _("Rule saved"), "warning")
+                                                    tier=request.POST.get("tier", "county")),
+                  _("Rule saved"), "warning")
 
 
 @login_required

@@ -72,7 +72,8 @@ def write_xlsx(target, header: Sequence[str], rows: Iterable[Sequence], sheet: s
     return written[0]
 
 
-def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence], sheet: str = "Sheet1") -> FileResponse:
+def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence],
+                  sheet: str = "Sheet1") -> FileResponse:
     spool = tempfile.TemporaryFile()
     write_xlsx(spool, header, rows, sheet)
     spool.seek(0)

@@ -6,10 +6,9 @@ from functools import wraps
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.errors import InputRefused
-
 from fangkong.cases.services import CASES_EXPORT, LEDGER_EXPORT
 from fangkong.checkpoints.services import ENTRIES_EXPORT, HANDOVERS_EXPORT
+from fangkong.errors import InputRefused
 from fangkong.people.services import PERSONS_EXPORT
 from fangkong.quarantine.services import ALERTS_EXPORT, ORDERS_EXPORT
 from fangkong.reporting.services import REPORTS_EXPORT

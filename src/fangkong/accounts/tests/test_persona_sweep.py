@@ -18,8 +18,8 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.apps import apps
@@ -31,10 +31,10 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from fangkong.accounts.models import Role
-from fangkong.audit.models import AuditEvent
 from fangkong.accounts.permissions import WRITE
 from fangkong.accounts.services import create_user
 from fangkong.api import api
+from fangkong.audit.models import AuditEvent
 from fangkong.bulletins import services as bulletins
 from fangkong.cases import services as cases
 from fangkong.checkpoints import services as checkpoints
@@ -193,8 +193,8 @@ API_WRITES = {
     "POST /api/v1/risk-areas": Write("riskarea.declare", lambda s: {
         "code": "110106", "level": "high", "valid_from": _today(s)}, scoped=False),
     "POST /api/v1/arrivals": Write("arrival.register", lambda s: {
-        **_new_person(s, "057"), "origin_code": "110105", "arrived_at": timezone.now().isoformat(), "mode": "car", "vehicle": "鄂A54321",
-        "category": "visitor"}),
+        **_new_person(s, "057"), "origin_code": "110105", "arrived_at": timezone.now().isoformat(), "mode": "car",
+        "vehicle": "鄂A54321", "category": "visitor"}),
     "POST /api/v1/assist-requests": Write("assist.receive", lambda s: {
         "region": "北京市", "reference": "SWEEP-2", "name": "某", "address_code": s.records["code"]}),
     "POST /api/v1/assist-requests/{request_id}/answer": Write("assist.answer", lambda s: {"status": "found"}),

@@ -1,4 +1,5 @@
-"""Readers of the published reference data kept beside the tests in data/ (EpiEstim, surveillance; see data/README.md)."""
+"""Readers of the published reference data kept beside the tests in data/ (EpiEstim, surveillance; see
+data/README.md)."""
 
 import json
 import re

@@ -108,9 +108,9 @@ PAGE_SURFACES = {
 PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
                 "register-export": lambda w: "/exports/cases.csv"}
 PAGES_WITHOUT_PERSONS = {
-    "home", "favicon", "login", "logout", "jurisdiction-tree", "jurisdiction-map", "dashboard-home", "dashboard", "forecast",
-    "warning", "bulletins", "bulletin", "bulletin-pdf", "risk-areas", "reports", "reports-of", "exports", "imports",
-    "import", "import-template", "import-refusals",
+    "home", "favicon", "login", "logout", "jurisdiction-tree", "jurisdiction-map", "dashboard-home", "dashboard",
+    "forecast", "warning", "bulletins", "bulletin", "bulletin-pdf", "risk-areas", "reports", "reports-of", "exports",
+    "imports", "import", "import-template", "import-refusals",
     # the refused rows of a file, as it had them: not yet persons of the register; audited as an import event
     "import-refused-rows", "assist-export",  # answers only: reference, name, status, no register person
 }

@@ -1,4 +1,5 @@
-"""R_t and growth on the dashboard: the library's numbers on the report-date curve, shown only when they mean something."""
+"""R_t and growth on the dashboard: the library's numbers on the report-date curve, shown only when they mean
+something."""
 
 import datetime as dt
 

@@ -24,7 +24,8 @@ def tile(page: str, name: str) -> str:
 
 
 def people(grid_worker, count: int):
-    return [create_person(grid_worker, PersonInput(id_number=number, name=name, grid_code=grid_worker.jurisdiction.code)).person
+    grid = grid_worker.jurisdiction.code
+    return [create_person(grid_worker, PersonInput(id_number=number, name=name, grid_code=grid)).person
             for number, name in zip([VALID_ID, *OTHER_IDS][:count], ["张三", "李四", "王五", "赵六"])]
 
 

@@ -3,8 +3,8 @@ record, a replay with the same body is answered with the first record, a replay 
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

@@ -4,9 +4,8 @@ and reason, and the uploader imports nothing or only the valid rows, once."""
 import datetime as dt
 
 import pytest
-from django.utils import translation
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.audit.models import Action, AuditEvent
 from fangkong.conftest import VALID_ID

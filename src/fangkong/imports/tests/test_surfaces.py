@@ -29,7 +29,7 @@ def test_the_page_uploads_steps_and_imports_only_the_valid_rows(client, grid_wor
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/imports/{job.pk}/"
     page = client.get(f"/imports/{job.pk}/").content.decode()
-    assert 'hx-post="/imports/%d/step/"' % job.pk in page  # the page asks for steps while it checks
+    assert f'hx-post="/imports/{job.pk}/step/"' in page  # the page asks for steps while it checks
     panel = client.post(f"/imports/{job.pk}/step/").content.decode()
     assert 'data-status="checked"' in panel and "hx-post" not in panel
     assert "身份证号码的校验码应为 2" in panel  # in the worker's language, with its row

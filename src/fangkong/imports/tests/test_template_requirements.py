@@ -17,7 +17,8 @@ ARRIVED = (timezone.now() - dt.timedelta(hours=3)).isoformat()
 def arrival(grid: str, **cells) -> dict:
     return {"name": "张三", "id_type": "", "id_number": VALID_ID, "nationality": "", "sex": "", "birth_date": "",
             "phone": "13812345678", "origin_code": "110105", "origin_name": "", "arrived_at": ARRIVED,
-            "mode": "火车", "vehicle": "G1234", "category": "返岗务工", "grid_code": grid, "household_code": "", **cells}
+            "mode": "火车", "vehicle": "G1234", "category": "返岗务工", "grid_code": grid, "household_code": "",
+            **cells}
 
 
 def valid_rows(register, grid: str) -> list[dict]:

@@ -6,9 +6,9 @@ import zipfile
 from io import BytesIO
 
 import pytest
+import xlsxwriter
 from hypothesis import given
 from hypothesis import strategies as st
-import xlsxwriter
 
 from fangkong.errors import InputRefused
 from fangkong.imports import services, sheets

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from fangkong.conftest import VALID_ID
 
-ARRIVAL_HEADER = ["姓名", "身份证号", "联系电话", "来源地代码", "来源地", "抵达时间", "交通方式", "车次/航班/车牌", "人员类别",
-                  "网格编码"]
+ARRIVAL_HEADER = ["姓名", "身份证号", "联系电话", "来源地代码", "来源地", "抵达时间", "交通方式", "车次/航班/车牌",
+                  "人员类别", "网格编码"]
 # More valid resident IDs of Wuhan (checksums computed by python-stdnum).
 OTHER_IDS = ["420102198501011211", "420102199212120029", "420102198806061236"]
 

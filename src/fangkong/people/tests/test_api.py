@@ -28,7 +28,8 @@ def test_calls_without_a_valid_token_are_refused(client, person):
 
 def test_a_person_is_created_and_read_back_masked(api, grid_worker):
     response = api.post("/api/v1/persons/", {"id_number": VALID_ID, "name": "张三", "phone": "13812345678",
-                                             "grid_code": grid_worker.jurisdiction.code}, content_type="application/json")
+                                             "grid_code": grid_worker.jurisdiction.code},
+                        content_type="application/json")
     assert response.status_code == 201, response.content
     body = api.get(f"/api/v1/persons/{response.json()['id']}").json()
     assert body["id_number"] == "420***********1232" and body["id_masked"] is True
@@ -49,7 +50,8 @@ def test_bad_input_names_each_field_and_writes_nothing(api, grid_worker):
 
 def test_a_duplicate_is_a_conflict(api, person, grid_worker):
     response = api.post("/api/v1/persons/", {"id_number": VALID_ID, "name": "张三",
-                                             "grid_code": grid_worker.jurisdiction.code}, content_type="application/json")
+                                             "grid_code": grid_worker.jurisdiction.code},
+                        content_type="application/json")
     assert response.status_code == 409 and response.json()["errors"][0]["field"] == "id_number"
 
 
@@ -89,7 +91,8 @@ def test_the_interactive_docs_load_nothing_from_a_cdn(client):
 def test_a_real_id_with_an_area_code_newer_than_its_holder_registers_and_a_bad_date_is_named(api, grid_worker):
     # 新洲区 420117 exists since 1998; its holder was born in 1970 (python-stdnum's birth-year rule refuses it).
     response = api.post("/api/v1/persons/", {"id_number": "42011719700416003x", "name": "李四",
-                                             "grid_code": grid_worker.jurisdiction.code}, content_type="application/json")
+                                             "grid_code": grid_worker.jurisdiction.code},
+                        content_type="application/json")
     assert response.status_code == 201, response.content
     stored = Person.objects.get(pk=response.json()["id"])  # a grid worker sees the birth date masked with the ID
     assert (stored.birth_date, stored.sex) == (dt.date(1970, 4, 16), "M")

@@ -4,10 +4,9 @@ import pytest
 from django.utils import timezone, translation
 from stdnum.cn import ric
 
+from fangkong.conftest import VALID_ID
 from fangkong.errors import InputRefused
 from fangkong.people import identity
-
-from fangkong.conftest import VALID_ID
 
 
 def refusal(callable_, *args):

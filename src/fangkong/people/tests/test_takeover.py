@@ -40,7 +40,8 @@ def assert_untouched_and_asked(client, grid_worker, person, before):
     assert bearer(client, grid_worker).get("/api/v1/assist-requests").json()["count"] == 1
 
 
-def test_a_grid_registration_does_not_move_the_person_out_of_their_grid(client, person, grid_worker, attacker_grid, tree):
+def test_a_grid_registration_does_not_move_the_person_out_of_their_grid(client, person, grid_worker, attacker_grid,
+                                                                         tree):
     before = as_the_owner_sees(client, grid_worker, person)
     response = bearer(client, attacker_grid).post("/api/v1/persons/registrations", registration(
         tree["grid_b1"], source="grid", source_ref="visit-1"), content_type="application/json")
@@ -67,7 +68,7 @@ def test_a_public_user_elsewhere_does_not_overwrite_the_phone(client, person, gr
 
 def test_an_arrival_elsewhere_stays_with_the_unit_that_entered_it(client, person, grid_worker, attacker_grid, tree):
     before = as_the_owner_sees(client, grid_worker, person)
-    arrived = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)).isoformat()
+    arrived = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
     bearer(client, make_user("cmd", Role.COMMAND, tree["city"])).post("/api/v1/risk-areas", {
         "code": "110105", "level": "high", "valid_from": "2020-01-01"}, content_type="application/json")
     response = bearer(client, attacker_grid).post("/api/v1/arrivals", registration(

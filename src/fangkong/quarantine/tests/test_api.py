@@ -61,8 +61,8 @@ def test_the_summary_rolls_up_and_is_scoped(client, commander, grid_worker, pers
 def test_a_batch_stores_each_reading_once_and_refuses_the_bad_ones_alone(api, person, grid_worker):
     post(api, "/api/v1/quarantine-orders", {"person_id": person.pk, "kind": "home", "reason": "close_contact"})
     body17 = "42010219850101001"  # calc_check_digit ignores the last character it is given
-    unwatched = create_person(grid_worker, PersonInput(id_number=body17 + ric.calc_check_digit(body17 + "?"), name="李四",
-                                                       grid_code=grid_worker.jurisdiction.code)).person
+    unwatched = create_person(grid_worker, PersonInput(id_number=body17 + ric.calc_check_digit(body17 + "?"),
+                                                       name="李四", grid_code=grid_worker.jurisdiction.code)).person
     batch = {"readings": [
         {"person_id": person.pk, "temperature": "36.6", "idempotency_key": "round-1-a"},
         {"person_id": person.pk, "temperature": "38.2", "idempotency_key": "round-1-b"},

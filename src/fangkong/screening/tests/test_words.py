@@ -34,7 +34,8 @@ def test_the_form_takes_the_words(client, grid_worker):
     login_client(client, grid_worker)
     client.post(reverse("arrival-register"), {
         "name": "张三", "id_number": VALID_ID, "grid_code": grid_worker.jurisdiction.code, "origin_code": "110105",
-        "arrived_at": _arrived().strftime("%Y-%m-%dT%H:%M"), "mode": "高铁", "vehicle": "G1234", "category": "返乡人员"})
+        "arrived_at": _arrived().strftime("%Y-%m-%dT%H:%M"), "mode": "高铁", "vehicle": "G1234",
+        "category": "返乡人员"})
     assert Arrival.objects.values_list("mode", "category").get() == ("train", "resident")
 
 
@@ -44,11 +45,13 @@ def test_the_api_takes_the_words(client, grid_worker):
         "id_number": VALID_ID, "name": "张三", "grid_code": grid_worker.jurisdiction.code, "origin_code": "110105",
         "arrived_at": timezone.make_aware(_arrived()).isoformat(), "mode": "飞机", "vehicle": "CA1234",
         "category": "返校学生"}, content_type="application/json")
-    assert response.status_code == 201 and (response.json()["mode"], response.json()["category"]) == ("flight", "student")
+    assert response.status_code == 201
+    assert (response.json()["mode"], response.json()["category"]) == ("flight", "student")
 
 
 def test_the_sheet_takes_the_words(grid_worker):
-    data = workbook([arrival_row(grid_worker.jurisdiction.code, mode="自驾车", vehicle="鄂A12345", category="返乡人员")])
+    data = workbook([arrival_row(grid_worker.jurisdiction.code, mode="自驾车", vehicle="鄂A12345",
+                                 category="返乡人员")])
     job, _created = imports.upload(grid_worker, "arrivals", "登记表.xlsx", data)
     job = imports.run_to_end(imports.run_to_end(job), import_valid=True)
     assert Arrival.objects.values_list("mode", "category").get() == ("car", "resident")

@@ -131,4 +131,5 @@ def field(context, name, kind="text", initial=None, choices=None, blank=None, hi
     problem_lines = format_html_join("", '<span class="problem" role="alert">{}</span>', ((p,) for p in problems))
     return format_html('<div class="field{}" data-field="{}"><label for="{}"{}>{}</label>{}{}</div>',
                        " has-problem" if problems else "", name, control_id,
-                       mark_safe(' class="visually-hidden"' if hide_label else ""), fields.label(name, state.form), control, problem_lines)
+                       mark_safe(' class="visually-hidden"' if hide_label else ""), fields.label(name, state.form),
+                       control, problem_lines)

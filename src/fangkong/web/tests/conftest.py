@@ -66,4 +66,5 @@ def world(commander, person, tree):
     reporting.submit(commander, tree["grid_a1"].code, timezone.localdate())
     return {"order": order, "entry": entry, "case": case, "post": post, "request": request.record,
             "alert": quarantine.alerts_for(commander).get(), "grid": tree["grid_a1"].code, "person": person,
-            "free": create_person(commander, PersonInput(id_number=OTHER_ID, name="王五", grid_code=tree["grid_a1"].code)).person}
+            "free": create_person(commander, PersonInput(id_number=OTHER_ID, name="王五",
+                                                         grid_code=tree["grid_a1"].code)).person}

@@ -5,11 +5,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from fangkong.accounts.models import Role, User
+from fangkong.bulletins.models import Bulletin
 from fangkong.cases.models import Case
+from fangkong.checkpoints.models import Handover
 from fangkong.dashboard.services import summary
 from fangkong.jurisdictions.models import Jurisdiction
-from fangkong.bulletins.models import Bulletin
-from fangkong.checkpoints.models import Handover
 from fangkong.quarantine.models import Order, ReadingSlot
 from fangkong.reporting.models import DailyReport
 from fangkong.screening.models import Arrival, AssistRequest, RiskArea

@@ -15,7 +15,8 @@ def test_the_login_page_has_no_console_error_and_no_failed_request(live_server, 
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
-    page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status}: {response.url}"))
+    page.on("response",
+            lambda response: response.status >= 400 and problems.append(f"{response.status}: {response.url}"))
     page.goto(f"{live_server.url}/login/")
     page.wait_for_load_state("networkidle")
     icon = page.request.get(f"{live_server.url}/favicon.ico")  # asked for by browsers whatever the page links

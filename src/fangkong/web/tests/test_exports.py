@@ -21,7 +21,8 @@ from fangkong.web.registers import EXPORTS
 @pytest.fixture
 def arrival(grid_worker):
     registered, _ = screening.register_arrival(grid_worker, screening.ArrivalInput(
-        person=PersonInput(id_number=VALID_ID, name="张三", phone="13812345678", grid_code=grid_worker.jurisdiction.code),
+        person=PersonInput(id_number=VALID_ID, name="张三", phone="13812345678",
+                           grid_code=grid_worker.jurisdiction.code),
         origin_code="110105", arrived_at=timezone.now() - dt.timedelta(hours=2), mode="train", vehicle="G1234",
         category="worker"))
     return registered

@@ -46,7 +46,8 @@ CASES = {
     "case-transition": (lambda w: reverse("case-transition", args=[w["case"].pk]),
                         lambda w: reverse("case", args=[w["case"].pk]),
                         lambda w: {"action": "release", "hospital": "", "note": "出院"}, {"action"}),
-    "report-submit": (lambda w: reverse("report-submit", args=[w["grid"]]), lambda w: reverse("reports-of", args=[w["grid"]]),
+    "report-submit": (lambda w: reverse("report-submit", args=[w["grid"]]),
+                      lambda w: reverse("reports-of", args=[w["grid"]]),
                       lambda w: {"day": TOMORROW, "note": ""}, {"day"}),
     "bulletin-draft": (lambda w: reverse("bulletin-draft"), lambda w: reverse("bulletins"),
                        lambda w: {"date": "24/11/2026", "note": "更正"}, {"date"}),
@@ -56,7 +57,8 @@ CASES = {
                       lambda w: {"status": "moved", "note": ""}, {"note"}),
     "ledger-resolve": (lambda w: reverse("ledger-resolve", args=[w["entry"].pk]), lambda w: reverse("ledger"),
                        lambda w: {"resolution": "forgotten", "note": "已电话联系"}, {"resolution"}),
-    "order-place": (lambda w: reverse("order-place", args=[w["free"].pk]), lambda w: reverse("person", args=[w["free"].pk]),
+    "order-place": (lambda w: reverse("order-place", args=[w["free"].pk]),
+                    lambda w: reverse("person", args=[w["free"].pk]),
                     lambda w: {"reason": "curiosity", "kind": "home"}, {"reason"}),
 }
 
@@ -129,7 +131,8 @@ def test_every_form_with_fields_is_in_this_test():
     """A new form written with {% field %} cannot escape the test above."""
     forms = set()
     for template in TEMPLATES.glob("*/templates/**/*.html"):
-        for url_name, body in re.findall(r'\{% form "([\w-]+)"[^%]*%\}(.*?)\{% endform %\}', template.read_text(), re.S):
+        forms_in_template = re.findall(r'\{% form "([\w-]+)"[^%]*%\}(.*?)\{% endform %\}', template.read_text(), re.S)
+        for url_name, body in forms_in_template:
             if "{% field" in body:
                 forms.add(url_name)
     assert forms - set(CASES) - set(TESTED_ELSEWHERE) - set(NOTHING_TO_REFUSE) == set()
@@ -142,7 +145,8 @@ TESTED_ELSEWHERE = {"login": "test_the_login_keeps_the_user_name", "forecast": "
 
 
 def test_the_login_keeps_the_user_name(client, grid_worker):
-    response = client.post(reverse("login"), {"username": "inside", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = client.post(reverse("login"), {"username": "inside", "password": "wrong"},
+                           HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 400
     form = _form(response.content.decode(), reverse("login"))
     controls = {_attr(e, "name"): e for e in _elements(form) if e.name == "input"}
@@ -162,7 +166,8 @@ def test_the_forecast_keeps_its_figures(client, commander):
     assert (controls["days"], controls["beds"], controls["length_of_stay"]) == ("3", "-5", "七")
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize("target",
+                         ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)"])
 def test_a_form_never_sends_the_user_to_another_site(client, world, commander, target):
     login_client(client, commander)
     done = client.post(reverse("reading-add", args=[world["person"].pk]), {"temperature": "36.6", "next": target})

@@ -27,7 +27,8 @@ def production(**variables) -> dict:
 
 @pytest.mark.parametrize("variable, value", [
     ("FANGKONG_DEBUG", "maybe"), ("DATABASE_URL", "mysql://x@y/z"), ("FANGKONG_TIME_ZONE", "Mars/Olympus"),
-    ("FANGKONG_TRUSTED_PROXIES", "one"), ("FANGKONG_TRUSTED_PROXIES", "-1"), ("FANGKONG_IMPORT_MAX_UNZIPPED_MB", "lots"),
+    ("FANGKONG_TRUSTED_PROXIES", "one"), ("FANGKONG_TRUSTED_PROXIES", "-1"),
+    ("FANGKONG_IMPORT_MAX_UNZIPPED_MB", "lots"),
 ])
 def test_a_bad_setting_stops_start_up_naming_the_variable(tmp_path, variable, value):
     result = start(tmp_path, **{variable: value})
