@@ -229,7 +229,8 @@ def register_clean(actor, cleans: Sequence[CleanPerson], *, source: str, source_
     Call inside a transaction; returns a Registered per entry."""
     require(actor, "person.register")
     within_reach = _within_reach(actor)
-    known = {p.id_number_hash: p for p in Person.objects.select_for_update().filter(
+    # Their grids come along: callers file what they register under the person's grid (one query, not one each).
+    known = {p.id_number_hash: p for p in Person.objects.select_related("grid").select_for_update(of=("self",)).filter(
         id_number_hash__in={c.lookup_hash for c in cleans})}
     moves = source in {RegistrationSource.GRID, RegistrationSource.CENSUS}
     new: dict[str, Person] = {}

@@ -288,7 +288,8 @@ def _clean_keys(keys: Sequence[str | None]) -> list[str | None]:
 def _check_arrival(actor, data: ArrivalInput, key: str | None, places: Places, risks: RiskBook,
                    now: dt.datetime, ledger: idempotency.Ledger) -> _CheckedArrival:
     key = idempotency.clean_key(key)
-    under_key = ledger.earlier(key, dataclasses.asdict(data))
+    # asdict deep-copies: only for an entry that came with a key (an import's rows come without)
+    under_key = ledger.earlier(key, dataclasses.asdict(data)) if key else None
     problems = Problems()
     # the words people use (高铁, 返乡人员, …) mean the stored choices, however the entry came
     data = dataclasses.replace(data, mode=TRAVEL_MODES.value(data.mode) or data.mode,
@@ -348,7 +349,8 @@ def _store_arrivals(actor, checked: list[_CheckedArrival], now: dt.datetime, led
             follow_up_due=now + dt.timedelta(hours=FOLLOW_UP_HOURS[follow_up]) if follow_up != FollowUp.NONE
             else None, entered_by=actor, fingerprint=item.fingerprint))
     bulk.insert(arrivals)
-    ledger.remember((item.key, dataclasses.asdict(item.data), arrival) for item, arrival in zip(checked, arrivals))
+    ledger.remember((item.key, dataclasses.asdict(item.data), arrival)
+                    for item, arrival in zip(checked, arrivals) if item.key)
     observing = [a for a in arrivals if a.follow_up == FollowUp.OBSERVATION]
     starts: dict[int, dt.datetime] = {}
     for arrival in observing:  # a person arriving twice is watched from the first arrival
