@@ -5,17 +5,21 @@
 Reads Debian's fonts-noto-cjk collections (Noto Sans CJK SC is face 2 of each .ttc) and writes
 src/fangkong/bulletins/fonts/FangkongSansSC-{Regular,Bold}.otf: ASCII, Latin-1, general
 punctuation, letterlike symbols, number forms, enclosed numerals, CJK punctuation, full-width forms
-and every character GB2312 encodes. The subset is renamed (OFL: a Modified Version keeps its own
+every character GB2312 encodes, and every character of every administrative name GB/T 2260 has had since
+1980 (place names go past GB2312: 硚口区, 鄠邑区, 埇桥区). The subset is renamed (OFL: a Modified Version keeps its own
 name) and keeps the original copyright and licence records.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "fangkong" / "bulletins" / "fonts"
 SC_FACE = 2  # Noto Sans CJK's .ttc holds JP, KR, SC, TC, HK, then the Mono faces
@@ -44,8 +48,14 @@ def gb2312() -> set[int]:
     return points
 
 
+def place_names() -> set[int]:
+    from fangkong.jurisdictions.codes import area_codes
+
+    return {ord(c) for periods in area_codes().values() for period in periods for c in period.name}
+
+
 def code_points() -> set[int]:
-    return gb2312().union(*(range(first, last + 1) for first, last in BLOCKS))
+    return gb2312() | place_names() | set().union(*(range(first, last + 1) for first, last in BLOCKS))
 
 
 def rename(font: TTFont, weight: str) -> None:

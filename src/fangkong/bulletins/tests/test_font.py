@@ -124,3 +124,15 @@ def test_the_font_and_its_licence_are_package_data():
     shipped = sorted(p.name for p in fonts.DIRECTORY.iterdir())
     assert {p.name for p in fonts.FACES.values()} | {"OFL.txt"} <= set(shipped)
     assert [name for name in shipped if not any(fnmatch.fnmatch(name, g) for g in globs)] == []
+
+
+def test_the_font_draws_every_place_name_china_has_had():
+    """Bulletins print place names, some beyond GB2312 (硚口区, 鄠邑区): each character is in both weights."""
+    from fontTools.ttLib import TTFont
+
+    from fangkong.jurisdictions.codes import area_codes
+
+    needed = {c for periods in area_codes().values() for period in periods for c in period.name}
+    for face in fonts.FACES.values():
+        missing = needed - {chr(point) for point in TTFont(face).getBestCmap()}
+        assert not missing, f"{face.name} lacks {''.join(sorted(missing))}: run tools/subset_cjk_font.py"
