@@ -18,6 +18,10 @@ class Role(models.TextChoices):
     PUBLIC = "public", _("Public (read-only)")
 
 
+# Roles whose work is about individual people; the others see figures only.
+PERSON_ROLES = frozenset({Role.COMMAND, Role.GRID, Role.CHECKPOINT, Role.EPIDEMIOLOGIST, Role.LAB, Role.HOSPITAL})
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.PUBLIC)
     # Every user works in exactly one node and sees its subtree; only a superuser may have none.
@@ -33,6 +37,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def sees_persons(self) -> bool:
+        return self.is_superuser or self.role in PERSON_ROLES
 
 
 class ApiToken(models.Model):

@@ -28,13 +28,24 @@ class NotFound(Http404):
         super().__init__("not found")
 
 
+def scope_path(user) -> str | None:
+    """The path prefix of everything `user` may see; None when they may see nothing."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.jurisdiction_id is None:
+        return "" if user.is_superuser else None
+    return user.jurisdiction.path
+
+
+def may_see_persons(user) -> bool:
+    return user.is_authenticated and user.sees_persons
+
+
 class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user) -> ScopedQuerySet:
         """The rows under the user's jurisdiction; none for a user who may see nothing here."""
-        from fangkong.accounts import access
-
-        path = access.scope_path(user)
-        if path is None or (self.model.scope_holds_persons and not access.may_see_persons(user)):
+        path = scope_path(user)
+        if path is None or (self.model.scope_holds_persons and not may_see_persons(user)):
             return self.none()
         return self.filter(**{f"{self.model.scope_path_field}__startswith": path})
 

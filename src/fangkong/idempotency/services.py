@@ -40,6 +40,14 @@ def clean_key(raw: str | None) -> str | None:
     return key
 
 
+def _readable(raw: str | None) -> str | None:
+    """A key as a batch looks it up; a malformed one is refused with its own entry, not with the batch."""
+    try:
+        return clean_key(raw)
+    except InputRefused:
+        return None
+
+
 def fingerprint(payload) -> str:
     """A keyed hash of what was submitted: bodies carry ID numbers, which a plain hash would let anyone guess."""
     text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
@@ -62,7 +70,7 @@ class Ledger:
     @classmethod
     def read(cls, actor, operation: str, records: QuerySet, keys: Iterable[str | None]) -> Ledger:
         ledger = cls(actor, operation, records)
-        wanted = {k for k in keys if k}
+        wanted = {key for key in map(_readable, keys) if key}
         if wanted and getattr(actor, "pk", None):
             rows = IdempotencyKey.objects.filter(actor=actor, operation=operation, key__in=wanted)
             ledger.seen = {r.key: (r.fingerprint, r.record_id) for r in rows}

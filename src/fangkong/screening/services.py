@@ -220,7 +220,7 @@ def register_arrivals(actor, entries: Sequence[ArrivalInput], *, keys: Sequence[
     require(actor, "arrival.register")
     keys = list(keys) if keys is not None else [None] * len(entries)
     places, risks, now = Places(actor, [e.person for e in entries]), RiskBook(), timezone.now()
-    ledger = idempotency.Ledger.read(actor, "arrival", arrivals_for(actor), _clean_keys(keys))
+    ledger = idempotency.Ledger.read(actor, "arrival", arrivals_for(actor), keys)
     outcomes, checked = _check_each(
         zip(entries, keys), lambda entry: _check_arrival(actor, *entry, places, risks, now, ledger))
     earlier = _earlier_arrivals(checked.values())
@@ -272,17 +272,6 @@ def _settle(outcomes: list[Outcome], checked: dict, *, same, earlier, store) -> 
     for index, first in repeats.items():
         outcomes[index].record = outcomes[first].record
     return outcomes
-
-
-def _clean_keys(keys: Sequence[str | None]) -> list[str | None]:
-    """The keys a batch can look up; a malformed one is refused with its own entry."""
-    cleaned = []
-    for key in keys:
-        try:
-            cleaned.append(idempotency.clean_key(key))
-        except InputRefused:
-            cleaned.append(None)
-    return cleaned
 
 
 def _check_arrival(actor, data: ArrivalInput, key: str | None, places: Places, risks: RiskBook,

@@ -7,8 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from fangkong.accounts.access import PERSON_ROLES
-from fangkong.accounts.models import Role
+from fangkong.accounts.models import PERSON_ROLES, Role
 from fangkong.accounts.services import create_token
 from fangkong.cases import services as cases
 from fangkong.conftest import VALID_ID, login_client, make_user

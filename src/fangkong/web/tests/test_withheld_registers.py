@@ -3,8 +3,7 @@ an empty register (public and logistics users were told "没有在管病例" whi
 
 import pytest
 
-from fangkong.accounts.access import PERSON_ROLES
-from fangkong.accounts.models import Role
+from fangkong.accounts.models import PERSON_ROLES, Role
 from fangkong.cases import services as cases
 from fangkong.conftest import login_client, make_user
 
