@@ -6,10 +6,11 @@ from ninja.pagination import paginate
 
 from fangkong.audit import services as audit
 from fangkong.pagination import MappedPage, Pages
+from fangkong.pathways import care
 from fangkong.schema_types import Column, Day, Id, Moment, Temperature, Text
 
 from . import services
-from .models import Case, CaseEvent, Classification, Placement, Resolution, Severity, SymptomReport
+from .models import Case, CaseEvent, Classification, FacilityKind, Placement, Resolution, Severity, SymptomReport
 from .transitions import TRANSITIONS, actions_from
 
 router = Router(tags=["cases"])
@@ -24,6 +25,9 @@ class CaseOut(Schema):
     severity: Severity
     placement: Placement
     hospital: str
+    facility_kind: FacilityKind | None
+    high_risk: bool
+    sampled_on: dt.date | None
     onset_date: dt.date | None
     detected_at: dt.datetime
     reported_at: dt.datetime | None
@@ -39,7 +43,8 @@ def _case(case) -> dict:
     return {
         "id": case.pk, "person_id": case.person_id, "person_name": case.person.name,
         "grid_code": case.person.grid.code, "classification": case.classification, "severity": case.severity,
-        "placement": case.placement, "hospital": case.hospital, "onset_date": case.onset_date,
+        "placement": case.placement, "hospital": case.hospital, "facility_kind": case.facility_kind or None,
+        "high_risk": case.high_risk, "sampled_on": case.sampled_on, "onset_date": case.onset_date,
         "detected_at": case.detected_at, "reported_at": case.reported_at, "isolated_at": case.isolated_at,
         "diagnosed_at": case.diagnosed_at, "treated_at": case.treated_at, "report_late": earlies.report_late,
         "allowed_actions": actions_from(case.classification, case.placement),
@@ -51,7 +56,9 @@ class CaseIn(Schema):
     onset_date: Day | None = None
     detected_at: Moment | None = None
     reported_at: Moment | None = None
+    sampled_on: Day | None = None
     severity: Severity = Severity.MILD
+    high_risk: bool = False
 
 
 class TransitionIn(Schema):
@@ -81,7 +88,7 @@ def list_cases(request, classification: Classification | None = None, open_only:
 def open_case(request, payload: CaseIn):
     case = services.open_case(request.auth, payload.person_id, onset_date=payload.onset_date,
                               detected_at=payload.detected_at, reported_at=payload.reported_at,
-                              severity=payload.severity)
+                              sampled_on=payload.sampled_on, severity=payload.severity, high_risk=payload.high_risk)
     return Status(201, _case(case))
 
 
@@ -92,10 +99,12 @@ def case_detail(request, case_id: Id):
 
 
 @router.post("/cases/{int:case_id}/transitions", response=CaseOut,
-             summary="Apply one action of the transition table; a forbidden one is refused (400)")
+             summary="Take one step of the pathway (the transition table's action and what follows: the observation "
+                     "order ended or opened); a forbidden step, a discharge without the negative tests or a release "
+                     "before the health monitoring ends is refused (400) with the reason")
 def apply_transition(request, case_id: Id, payload: TransitionIn):
-    case = services.transition(request.auth, case_id, payload.action, at=payload.at, hospital=payload.hospital,
-                               note=payload.note)
+    case = care.move(request.auth, case_id, payload.action, at=payload.at, hospital=payload.hospital,
+                     note=payload.note)
     return _case(case)
 
 

@@ -20,8 +20,16 @@ class Disease(models.Model):
     case_definitions = models.TextField(_("case definitions"), blank=True)
     incubation_days = models.PositiveSmallIntegerField(_("incubation period (days)"), default=14)
     observation_days = models.PositiveSmallIntegerField(_("observation days"), default=14)
-    post_discharge_observation_days = models.PositiveSmallIntegerField(_("post-discharge observation days"),
-                                                                       default=14)
+    # After leaving hospital: home health monitoring (treatment protocol, 9th edition: 7 days).
+    post_discharge_observation_days = models.PositiveSmallIntegerField(_("post-discharge health monitoring days"),
+                                                                       default=7)
+    # Leaving hospital: this many consecutive negative tests, at least this many hours apart (Ct >= 35).
+    discharge_negative_tests = models.PositiveSmallIntegerField(_("negative tests before discharge"), default=2)
+    discharge_test_gap_hours = models.PositiveSmallIntegerField(_("hours between those tests (at least)"),
+                                                                default=24)
+    # Mild cases go to a makeshift hospital (方舱); this severity and above, or a high-risk case, to a designated one.
+    designated_from_severity = models.CharField(_("designated hospital from severity"), max_length=10,
+                                                default="moderate")
     fever_threshold = models.DecimalField(_("fever threshold (°C)"), max_digits=3, decimal_places=1, default=37.3)
     temperature_min = models.DecimalField(_("lowest plausible temperature"), max_digits=3, decimal_places=1,
                                           default=34.0)
@@ -77,6 +85,7 @@ class SymptomReport(models.Model):
         GRID = "grid", _("Grid report")
         PHARMACY = "pharmacy", _("Pharmacy")
         CHECKPOINT = "checkpoint", _("Checkpoint")
+        OBSERVATION = "observation", _("Observation reading")
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="symptom_reports")
     source = models.CharField(_("source"), max_length=14, choices=Source.choices)
@@ -124,6 +133,13 @@ class Placement(models.TextChoices):
     DECEASED = "deceased", _("Deceased")
 
 
+class FacilityKind(models.TextChoices):
+    """The tier of hospital a case is admitted to; the beds themselves are another register's."""
+
+    MAKESHIFT = "makeshift", _("Makeshift hospital (方舱)")
+    DESIGNATED = "designated", _("Designated hospital")
+
+
 class Case(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
     disease = models.ForeignKey(Disease, on_delete=models.PROTECT)
@@ -132,9 +148,13 @@ class Case(models.Model):
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.MILD)
     placement = models.CharField(_("where"), max_length=16, choices=Placement.choices, default=Placement.AT_HOME)
     hospital = models.CharField(_("hospital"), max_length=100, blank=True)
+    facility_kind = models.CharField(_("hospital tier"), max_length=10, choices=FacilityKind.choices, blank=True)
+    # Age over the settings' limit or an underlying disease: admitted to a designated hospital even when mild.
+    high_risk = models.BooleanField(_("high-risk"), default=False)
     # The five earlies: onset, (discovery), report, isolation, diagnosis, treatment.
     onset_date = models.DateField(_("onset"), null=True, blank=True)
     detected_at = models.DateTimeField(_("discovered"))
+    sampled_on = models.DateField(_("sampling date"), null=True, blank=True)
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
     isolated_at = models.DateTimeField(_("isolated"), null=True, blank=True)
     diagnosed_at = models.DateTimeField(_("diagnosed"), null=True, blank=True)

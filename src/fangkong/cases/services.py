@@ -22,7 +22,7 @@ from fangkong.idempotency import services as idempotency
 from fangkong.people.services import Choice, Export, Masked
 
 from . import disease as diseases
-from .models import Case, CaseEvent, Classification, Placement, Resolution, Severity, SymptomReport
+from .models import Case, CaseEvent, Classification, FacilityKind, Placement, Resolution, Severity, SymptomReport
 from .transitions import TRANSITIONS, actions_from, allowed
 
 
@@ -76,6 +76,43 @@ def report_symptoms(actor, person_id: int, *, source: str, symptoms: str, temper
     return idempotency.once(actor, "symptom_report", ledger_for(actor), idempotency_key, submitted, store)
 
 
+@dataclass(frozen=True)
+class Fever:
+    """A fever someone measured (an observation reading, a checkpoint): enough for a ledger entry."""
+
+    person_id: int | None
+    temperature: Decimal
+    at: dt.datetime
+    symptoms: str = ""
+
+
+def enter_fevers(actor, fevers: list[Fever], *, source: str) -> list[SymptomReport]:
+    """Enter each febrile person in the symptom ledger, unless they already have an open entry or an open case:
+    the epidemiologist then judges it by the ledger's deadline. Call inside the transaction that stored the fevers."""
+    require(actor, "symptoms.report")
+    disease = diseases.current()
+    persons = {p.pk: p for p in access.persons_for(actor).filter(pk__in={f.person_id for f in fevers})}
+    busy = set(SymptomReport.objects.filter(person_id__in=persons, resolved_at=None)
+               .values_list("person_id", flat=True))
+    busy |= set(Case.objects.filter(person_id__in=persons, closed_at=None).values_list("person_id", flat=True))
+    entries = []
+    for fever in fevers:
+        person = persons.get(fever.person_id)
+        if person is None or person.pk in busy:
+            continue
+        busy.add(person.pk)
+        symptoms = (fever.symptoms or "").strip() or str(_("fever %(t)s °C") % {"t": fever.temperature})
+        entries.append(SymptomReport(
+            person=person, source=source, symptoms=symptoms[:200], temperature=fever.temperature,
+            reported_at=fever.at, deadline=fever.at + dt.timedelta(hours=disease.ledger_deadline_hours),
+            owner_path=person.jurisdiction_path, reported_by=actor))
+    SymptomReport.objects.bulk_create(entries)
+    audit.record_many(actor, Action.SYMPTOM_REPORT, [(e.person_id, audit.changes(
+        e, {}, {"source": source, "temperature": e.temperature, "deadline": e.deadline}, step="reported"))
+        for e in entries])
+    return entries
+
+
 def ledger_for(actor) -> QuerySet[SymptomReport]:
     return SymptomReport.objects.visible_to(actor).select_related("person", "person__grid")
 
@@ -108,33 +145,89 @@ def get_case_for(actor, case_id) -> Case:
     return get_visible(cases_for(actor), case_id)
 
 
+def open_case_of(actor, person_id: int) -> Case | None:
+    """The person's open case, if the actor may see it."""
+    return cases_for(actor).filter(person_id=person_id, closed_at=None).first()
+
+
 def open_case(actor, person_id: int, *, onset_date: dt.date | None = None, detected_at: dt.datetime | None = None,
-              reported_at: dt.datetime | None = None, severity: str = Severity.MILD,
-              symptom_report: SymptomReport | None = None) -> Case:
+              reported_at: dt.datetime | None = None, sampled_on: dt.date | None = None, severity: str = Severity.MILD,
+              high_risk: bool = False, symptom_report: SymptomReport | None = None) -> Case:
     """Open a suspected case for a person in the actor's subtree (one open case per person)."""
     require(actor, "case.open")
     person = access.get_person_for(actor, person_id)
     problems = Problems()
     detected_at = _not_future(detected_at, "detected_at", problems)
     reported_at = _not_future(reported_at, "reported_at", problems) if reported_at else None
-    if onset_date and onset_date > timezone.localdate():
-        problems.add("onset_date", _("the onset date is in the future"))
-    if severity not in Severity.values:
-        problems.add("severity", _("unknown severity %(s)s") % {"s": severity})
-    if reported_at and reported_at < detected_at:
-        problems.add("reported_at", _("a case is reported after it is discovered"))
+    _check_details(problems, detected_at, onset_date=onset_date, sampled_on=sampled_on, reported_at=reported_at,
+                   severity=severity)
     problems.refuse_if_any()
     try:
         with transaction.atomic():
             case = Case.objects.create(
                 person=person, disease=diseases.current(), onset_date=onset_date, detected_at=detected_at,
-                reported_at=reported_at, severity=severity, owner_path=person.jurisdiction_path,
-                symptom_report=symptom_report,
+                reported_at=reported_at, sampled_on=sampled_on, severity=severity, high_risk=bool(high_risk),
+                owner_path=person.jurisdiction_path, symptom_report=symptom_report,
             )
             _event(case, "open", actor, detected_at, ("", ""), note="")
     except IntegrityError:
         raise Conflict(("person", _("this person already has an open case"))) from None
     return case
+
+
+def _check_details(problems: Problems, detected_at: dt.datetime, *, onset_date, sampled_on, reported_at,
+                   severity) -> None:
+    """The dates of the five earlies in their order: onset and sampling not in the future, a report after the
+    discovery, and a known severity."""
+    today = timezone.localdate()
+    if onset_date and onset_date > today:
+        problems.add("onset_date", _("the onset date is in the future"))
+    if sampled_on and sampled_on > today:
+        problems.add("sampled_on", _("the sampling date is in the future"))
+    if sampled_on and onset_date and sampled_on < onset_date:
+        problems.add("sampled_on", _("a sample is taken on or after the onset date"))
+    if severity not in Severity.values:
+        problems.add("severity", _("unknown severity %(s)s") % {"s": severity})
+    if reported_at and reported_at < detected_at:
+        problems.add("reported_at", _("a case is reported after it is discovered"))
+
+
+DETAILS = ("onset_date", "sampled_on", "reported_at", "severity", "high_risk")
+
+
+def update_details(actor, case_id: int, *, onset_date: dt.date | None, sampled_on: dt.date | None,
+                   reported_at: dt.datetime | None, severity: str, high_risk: bool, note: str = "") -> Case:
+    """Correct or complete what the case form holds (onset, sampling date, report time, severity, high-risk):
+    one event row and one audit row naming each field changed."""
+    require(actor, "case.move")
+    with transaction.atomic():
+        case = get_visible(cases_for(actor).select_for_update(of=("self",)), case_id)
+        problems = Problems()
+        if case.closed_at:
+            problems.add("severity", _("the case is closed"))
+        reported_at = _not_future(reported_at, "reported_at", problems) if reported_at else None
+        _check_details(problems, case.detected_at, onset_date=onset_date, sampled_on=sampled_on,
+                       reported_at=reported_at, severity=severity)
+        problems.refuse_if_any()
+        before = {field: getattr(case, field) for field in DETAILS}
+        case.onset_date, case.sampled_on, case.severity, case.high_risk = onset_date, sampled_on, severity, high_risk
+        case.reported_at = reported_at
+        changed = {field: (old, getattr(case, field)) for field, old in before.items() if old != getattr(case, field)}
+        if not changed:
+            return case
+        case.save(update_fields=[*changed, "updated_at"])
+        action = f"severity:{severity}" if set(changed) == {"severity"} else "details"
+        _event(case, action, actor, timezone.now(), (case.classification, case.placement), note, changed=changed)
+    return case
+
+
+def admission_tier(case: Case) -> str:
+    """Where the disease settings send this case: mild to a makeshift hospital (方舱); the settings' severity and
+    above, or a high-risk case, to a designated hospital."""
+    order = list(Severity.values)
+    threshold = case.disease.designated_from_severity
+    serious = threshold in order and order.index(case.severity) >= order.index(threshold)
+    return FacilityKind.DESIGNATED if serious or case.high_risk else FacilityKind.MAKESHIFT
 
 
 def _event(case: Case, action: str, actor, at: dt.datetime, before: tuple[str, str], note: str, *,
@@ -152,7 +245,10 @@ def _event(case: Case, action: str, actor, at: dt.datetime, before: tuple[str, s
 
 def transition(actor, case_id: int, action: str, *, at: dt.datetime | None = None, hospital: str = "",
                note: str = "") -> Case:
-    """Apply one action of the transition table to a case: check, timestamp, event row and audit row."""
+    """Apply one action of the transition table to a case: check, timestamp, event row and audit row.
+
+    The case alone: what the step does beyond it (an order ended or opened, the tests a discharge needs) is the
+    journey's, `pathways.care.move`, which pages, API and CLI call."""
     require(actor, "case.move")
     with transaction.atomic():
         case = get_visible(cases_for(actor).select_for_update(of=("self",)), case_id)
@@ -170,7 +266,7 @@ def transition(actor, case_id: int, action: str, *, at: dt.datetime | None = Non
         at = _not_future(at, "at", problems)
         problems.refuse_if_any()
         before = (case.classification, case.placement)
-        stamped = {field: getattr(case, field) for field in ("hospital", *rule.stamps, "closed_at")}
+        stamped = {field: getattr(case, field) for field in ("hospital", "facility_kind", *rule.stamps, "closed_at")}
         changed = ["updated_at"]
         if rule.to_class:
             case.classification = rule.to_class
@@ -181,6 +277,9 @@ def transition(actor, case_id: int, action: str, *, at: dt.datetime | None = Non
         if hospital:
             case.hospital = hospital.strip()
             changed.append("hospital")
+        if action == "admit":
+            case.facility_kind = admission_tier(case)
+            changed.append("facility_kind")
         for stamp in rule.stamps:
             if getattr(case, stamp) is None:
                 setattr(case, stamp, at)
@@ -191,10 +290,6 @@ def transition(actor, case_id: int, action: str, *, at: dt.datetime | None = Non
         case.save(update_fields=changed)
         _event(case, action, actor, at, before, note,
                changed={field: (old, getattr(case, field)) for field, old in stamped.items()})
-        if action == "observe":
-            from fangkong.quarantine import services as quarantine
-
-            quarantine.start_post_discharge_observation(actor, case, at)
     return case
 
 
@@ -233,6 +328,30 @@ def record_report(actor, case_id: int, reported_at: dt.datetime | None = None) -
     return case
 
 
+def gap(hours: float | None) -> str:
+    """An interval of the timeline as people read it: "+1.5 h", "+0 h" for none, "−2.0 h" for data out of order
+    (never "+-0.0 h")."""
+    if hours is None:
+        return ""
+    if abs(hours) < 0.05:
+        return "+0 h"
+    return f"+{hours:.1f} h" if hours > 0 else f"−{-hours:.1f} h"
+
+
+@dataclass(frozen=True)
+class Early:
+    """One step of the five-earlies timeline: its name, when (None: not yet), the interval since the step before."""
+
+    label: str
+    when: dt.date | dt.datetime | None
+    since: str = ""
+    late: bool = False
+
+    @property
+    def is_day(self) -> bool:
+        return not isinstance(self.when, dt.datetime)
+
+
 @dataclass(frozen=True)
 class FiveEarlies:
     """The five earlies (早发现、早报告、早隔离、早诊断、早治疗) of one case, with the intervals between."""
@@ -244,6 +363,7 @@ class FiveEarlies:
     diagnosed: dt.datetime | None
     treated: dt.datetime | None
     deadline_hours: int
+    sampled: dt.date | None = None
 
     @staticmethod
     def hours(start, end) -> float | None:
@@ -275,10 +395,27 @@ class FiveEarlies:
     def diagnosis_to_treatment_hours(self):
         return self.hours(self.diagnosed, self.treated)
 
+    @property
+    def steps(self) -> list[Early]:
+        """The timeline in order; a diagnosis made before any isolation is measured from the discovery."""
+        days = self.onset_to_detection_days
+        return [
+            Early(pgettext_lazy("five earlies", "Onset"), self.onset),
+            Early(pgettext_lazy("five earlies", "Discovered"), self.detected,
+                  "" if days is None else _("+%(n)s d") % {"n": days}),
+            Early(pgettext_lazy("five earlies", "Reported"), self.reported, gap(self.detection_to_report_hours),
+                  self.report_late),
+            Early(pgettext_lazy("five earlies", "Sampled"), self.sampled),
+            Early(pgettext_lazy("five earlies", "Isolated"), self.isolated, gap(self.detection_to_isolation_hours)),
+            Early(pgettext_lazy("five earlies", "Diagnosed"), self.diagnosed,
+                  gap(self.hours(self.isolated or self.detected, self.diagnosed))),
+            Early(pgettext_lazy("five earlies", "Treatment"), self.treated, gap(self.diagnosis_to_treatment_hours)),
+        ]
+
 
 def five_earlies(case: Case) -> FiveEarlies:
     return FiveEarlies(case.onset_date, case.detected_at, case.reported_at, case.isolated_at, case.diagnosed_at,
-                       case.treated_at, case.disease.report_deadline_hours)
+                       case.treated_at, case.disease.report_deadline_hours, case.sampled_on)
 
 
 # --- the registers as downloads ------------------------------------------------------------------

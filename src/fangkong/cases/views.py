@@ -5,12 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.accounts.permissions import may
 from fangkong.audit import services as audit
-from fangkong.web.forms import submit
+from fangkong.pathways import care
+from fangkong.web.forms import YES_NO, posted_day, posted_moment, submit
 from fangkong.web.registers import register_page
 
 from . import services
-from .models import Resolution, SymptomReport
+from .models import Resolution, Severity, SymptomReport
 from .transitions import TRANSITIONS, actions_from
 
 
@@ -30,24 +32,42 @@ def case_detail(request, case_id):
     actions = [(name, TRANSITIONS[name].label) for name in actions_from(case.classification, case.placement)]
     return render(request, "cases/detail.html", {
         "case": case, "earlies": services.five_earlies(case), "actions": actions,
-        "events": case.events.select_related("actor"),
+        "events": case.events.select_related("actor"), "may_move": may(request.user, "case.move"),
+        "severities": Severity.choices, "yes_no": YES_NO, "tier": services.admission_tier(case),
+        "order": case.orders.filter(status="active").first(),
     })
+
 
 
 @login_required
 @require_POST
 def case_transition(request, case_id):
-    return submit(request, lambda: services.transition(request.user, case_id, request.POST.get("action", ""),
-                                                      hospital=request.POST.get("hospital", ""),
-                                                      note=request.POST.get("note", "")), _("Case updated"),
+    return submit(request, lambda: care.move(request.user, case_id, request.POST.get("action", ""),
+                                             hospital=request.POST.get("hospital", ""),
+                                             note=request.POST.get("note", "")), _("Case updated"),
                   "case", case_id)
+
+
+def _details(request) -> dict:
+    """What the case form holds, read from the POST (a date that is not one is refused naming its field)."""
+    return {"onset_date": posted_day(request, "onset_date"), "sampled_on": posted_day(request, "sampled_on"),
+            "reported_at": posted_moment(request, "reported_at"),
+            "severity": request.POST.get("severity") or Severity.MILD, "high_risk": bool(request.POST.get("high_risk"))}
+
+
+@login_required
+@require_POST
+def case_details(request, case_id):
+    return submit(request, lambda: services.update_details(request.user, case_id, **_details(request),
+                                                           note=request.POST.get("note", "")),
+                  _("Case updated"), "case", case_id)
 
 
 @login_required
 @require_POST
 def open_case(request, person_id):
-    return submit(request, lambda: services.open_case(request.user, person_id), _("Case opened"), "person", person_id,
-                  done=lambda case: redirect("case", case_id=case.pk))
+    return submit(request, lambda: services.open_case(request.user, person_id, **_details(request)), _("Case opened"),
+                  "person", person_id, done=lambda case: redirect("case", case_id=case.pk))
 
 
 @login_required

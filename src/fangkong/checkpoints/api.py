@@ -1,8 +1,9 @@
 import datetime as dt
 
-from ninja import Header, Router, Schema, Status
+from ninja import Field, Header, Router, Schema, Status
 
 from fangkong.audit import services as audit
+from fangkong.pathways import checkpoints as checkpoint_journey
 from fangkong.people.api import PersonIn, person_input
 from fangkong.schema_types import Column, Id, Temperature, Text
 
@@ -37,6 +38,7 @@ class EntryOut(Schema):
     subject: str
     fever: bool
     handover: HandoverOut | None
+    next_step: str | None = Field(None, description="for a fever: the alert raised, who owns it, the ledger entry")
 
 
 class ConfirmIn(Schema):
@@ -52,14 +54,15 @@ def _handover(h) -> dict:
              summary="Record a person, vehicle or vessel; send an Idempotency-Key so a resubmission counts once")
 def record_entry(request, checkpoint_id: Id, payload: EntryIn,
                  idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
-    entry = services.record_entry(request.auth, checkpoint_id, services.EntryInput(
+    entry, fever = checkpoint_journey.record_entry(request.auth, checkpoint_id, services.EntryInput(
         subject=payload.subject, temperature=payload.temperature,
         person=person_input(payload.person) if payload.person else None, plate=payload.plate,
         travel_history=payload.travel_history, contact_history=payload.contact_history,
         destination=payload.destination), idempotency_key=idempotency_key or None)
     handover = Handover.objects.filter(entry=entry).select_related("grid").first()
     return Status(201, {"id": entry.pk, "checkpoint_id": entry.checkpoint_id, "subject": entry.subject,
-                        "fever": entry.fever, "handover": _handover(handover) if handover else None})
+                        "fever": entry.fever, "handover": _handover(handover) if handover else None,
+                        "next_step": fever.message if fever else None})
 
 
 @router.get("/handovers", response=list[HandoverOut])

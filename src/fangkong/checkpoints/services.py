@@ -81,7 +81,13 @@ def _checkpoint_for_entry(actor, checkpoint_id: int) -> Checkpoint:
 
 
 def record_entry(actor, checkpoint_id: int, data: EntryInput, *, idempotency_key: str | None = None) -> Entry:
+    return record_entry_once(actor, checkpoint_id, data, idempotency_key=idempotency_key)[0]
+
+
+def record_entry_once(actor, checkpoint_id: int, data: EntryInput, *, idempotency_key: str | None = None
+                      ) -> tuple[Entry, bool]:
     """Record a person, vehicle or vessel; a person bound for one of our grids is handed over to it.
+    Returns (entry, created): the same idempotency key twice is one entry.
 
     The destination grid must lie in the staff's own subtree: staff of a city's checkpoints belong to
     the city, so they can hand travellers to any of its grids.
@@ -90,7 +96,7 @@ def record_entry(actor, checkpoint_id: int, data: EntryInput, *, idempotency_key
     checkpoint = _checkpoint_for_entry(actor, checkpoint_id)
     return idempotency.once(actor, "checkpoint_entry", entries_for(actor), idempotency_key,
                             {"checkpoint": checkpoint.pk, **dataclasses.asdict(data)},
-                            lambda: _record_entry(actor, checkpoint, data))[0]
+                            lambda: _record_entry(actor, checkpoint, data))
 
 
 def _record_entry(actor, checkpoint: Checkpoint, data: EntryInput) -> Entry:

@@ -1,13 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.models import Role
 from fangkong.audit import services as audit
+from fangkong.pathways import checkpoints as checkpoint_journey
 from fangkong.people.services import PersonInput
-from fangkong.web.forms import form_key, grid_choices, submit
+from fangkong.web.forms import form_key, grid_choices, safe_next, submit
 from fangkong.web.registers import register_page
 
 from . import services
@@ -43,11 +45,21 @@ def record_entry(request, checkpoint_id):
     if post.get("subject") == Subject.PERSON:
         person = PersonInput(id_number=post.get("id_number", ""), name=post.get("name", ""),
                              phone=post.get("phone", ""), grid_code=post.get("grid_code", ""))
-    return submit(request, lambda: services.record_entry(request.user, checkpoint_id, services.EntryInput(
+    back = f"{reverse('checkpoint')}?post={checkpoint_id}"
+
+    def done(result):
+        _entry, fever = result
+        if fever:  # in red, at once: the alert raised and who owns it
+            messages.warning(request, fever.message)
+        else:
+            messages.success(request, _("Entry recorded"))
+        return redirect(safe_next(request, back))
+
+    return submit(request, lambda: checkpoint_journey.record_entry(request.user, checkpoint_id, services.EntryInput(
         subject=post.get("subject", ""), temperature=post.get("temperature", ""), person=person,
         plate=post.get("plate", ""), travel_history=post.get("travel_history", ""),
         contact_history=post.get("contact_history", ""), destination=post.get("destination", "")),
-        idempotency_key=post.get("key") or None), _("Entry recorded"), f"{reverse('checkpoint')}?post={checkpoint_id}")
+        idempotency_key=post.get("key") or None), "", back, done=done)
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.choices import Words
 from fangkong.errors import FieldProblem
+from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.models import ID_TYPES, SEXES, IdType
 from fangkong.people.services import PersonInput
 from fangkong.screening import services as screening
@@ -284,7 +285,7 @@ ARRIVALS = Register(
         Column("household_code", "户编码", ("住户编码", "家庭户编码"), kind="digits", width=22),
     ),
     convert=_arrival, repeat_key=_arrival_key, writes="arrival.register",
-    submit=lambda actor, entries, write: screening.register_arrivals(actor, entries, write=write))
+    submit=lambda actor, entries, write: arrival_journey.register_arrivals(actor, entries, write=write))
 
 ASSIST = Register(
     name="assist", title=_("assist-investigation requests"), sheet_title="协查名单",

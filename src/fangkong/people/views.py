@@ -4,12 +4,15 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from fangkong.accounts import access
+from fangkong.accounts.permissions import may
 from fangkong.audit import services as audit
 from fangkong.audit.models import Reason
+from fangkong.cases.models import Severity
 from fangkong.errors import InputRefused
+from fangkong.pathways import story
 from fangkong.quarantine.models import Reason as OrderReason
 from fangkong.web.exports import register_response
-from fangkong.web.forms import form_key
+from fangkong.web.forms import YES_NO, form_key
 
 from . import services
 
@@ -45,8 +48,14 @@ def detail(request, person_id):
         "age": _age(card.birth_date) if card.birth_date else None,
         "order": person.quarantine_orders.filter(status="active").first(),
         "case": person.cases.filter(closed_at=None).first(),
-        "key": form_key(), "order_reasons": ORDER_REASONS,
+        "key": form_key(), "order_reasons": ORDER_REASONS, "story": story.story(request.user, person),
+        "severities": Severity.choices, "yes_no": YES_NO,
+        **{f"may_{write.replace('.', '_')}": may(request.user, write) for write in PERSON_PAGE_WRITES},
     })
+
+
+# The writes the person page offers a form for: a role that may not do one does not see its form.
+PERSON_PAGE_WRITES = ("reading.record", "order.place", "case.open", "symptoms.report")
 
 
 def _age(birth_date):

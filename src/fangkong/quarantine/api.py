@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 
 from fangkong.audit import services as audit
 from fangkong.pagination import MappedPage, Pages
+from fangkong.pathways import care
 from fangkong.schema_types import Column, Count, Id, Moment, Problem, Temperature, Text
 
 from . import services
@@ -71,6 +72,11 @@ class ReadingOut(Schema):
     temperature: Decimal
     symptoms: str
     fever: bool
+    next_step: str | None = Field(None, description="for a fever: the alert raised, who owns it, the ledger entry")
+
+
+class TransferIn(Schema):
+    hospital: Text(100) = ""
 
 
 class BatchReadingIn(ReadingIn):
@@ -92,9 +98,9 @@ class AlertOut(Schema):
     id: int
     kind: AlertKind
     status: AlertStatus
-    person_id: int
-    person_name: str
-    order_id: int
+    person_id: int | None
+    person_name: str | None
+    order_id: int | None
     raised_at: dt.datetime
     temperature: Decimal | None
     note: str
@@ -128,13 +134,20 @@ def end_order(request, order_id: Id, payload: EndIn):
     return _order(services.end_order(request.auth, order_id, status=payload.status, note=payload.note))
 
 
+@router.post("/quarantine-orders/{int:order_id}/transfer", response=OrderOut,
+             summary="Transfer the person to hospital: their open case takes its transfer step, the order ends")
+def transfer_order(request, order_id: Id, payload: TransferIn):
+    return _order(care.transfer_from_order(request.auth, order_id, hospital=payload.hospital))
+
+
 @router.post("/readings", response={200: ReadingOut, 201: ReadingOut},
-             summary="Record a temperature; send an Idempotency-Key so a resubmission is counted once")
+             summary="Record a temperature; send an Idempotency-Key so a resubmission is counted once. A fever "
+                     "raises an alert and a symptom-ledger entry at once (next_step says so)")
 def record_reading(request, payload: ReadingIn, idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
-    reading, created = services.record_reading(request.auth, payload.person_id, temperature=payload.temperature,
-                                               taken_at=payload.taken_at, symptoms=payload.symptoms,
-                                               idempotency_key=idempotency_key or None)
-    return Status(201 if created else 200, _reading(reading))
+    reading, created, fever = care.record_reading(request.auth, payload.person_id, temperature=payload.temperature,
+                                                  taken_at=payload.taken_at, symptoms=payload.symptoms,
+                                                  idempotency_key=idempotency_key or None)
+    return Status(201 if created else 200, {**_reading(reading), "next_step": fever.message if fever else None})
 
 
 @router.post("/readings/batch", response=list[BatchResultOut],
@@ -144,7 +157,7 @@ def record_readings(request, payload: BatchIn):
     entries = [services.ReadingEntry(r.person_id, r.temperature, r.taken_at, r.symptoms, r.idempotency_key)
                for r in payload.readings]
     results = []
-    for index, outcome in enumerate(services.record_readings(request.auth, entries)):
+    for index, outcome in enumerate(care.record_readings(request.auth, entries)):
         if outcome.reading is not None:
             results.append({"index": index, "status": "created" if outcome.created else "repeated",
                             "reading": _reading(outcome.reading)})
@@ -162,7 +175,8 @@ def _reading(reading) -> dict:
 
 def _alert(alert) -> dict:
     return {"id": alert.pk, "kind": alert.kind, "status": alert.status, "person_id": alert.person_id,
-            "person_name": alert.person.name, "order_id": alert.order_id, "raised_at": alert.raised_at,
+            "person_name": alert.person.name if alert.person_id else None, "order_id": alert.order_id,
+            "raised_at": alert.raised_at,
             "temperature": alert.reading.temperature if alert.reading_id else None, "note": alert.note}
 
 

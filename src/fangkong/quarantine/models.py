@@ -138,6 +138,7 @@ class ReadingSlot(models.Model):
 class AlertKind(models.TextChoices):
     FEVER = "fever", _("Fever")
     MISSED = "missed", _("Missed reading")
+    CHECKPOINT_FEVER = "checkpoint", _("Fever at a checkpoint")
 
 
 class AlertStatus(models.TextChoices):
@@ -150,9 +151,11 @@ OPEN_STATUSES = [AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED]
 
 
 class Alert(models.Model):
-    kind = models.CharField(_("kind"), max_length=8, choices=AlertKind.choices)
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="alerts")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=AlertKind.choices)
+    # A checkpoint's fever alert has no order, and no person when the traveller is not in our register (the note
+    # names them).
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reading = models.ForeignKey(Reading, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
     slot = models.OneToOneField(ReadingSlot, null=True, blank=True, on_delete=models.CASCADE, related_name="alert")
     owner_path = models.CharField(max_length=255, db_index=True, editable=False)

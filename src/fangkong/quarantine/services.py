@@ -23,6 +23,7 @@ from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases
 from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.idempotency import services as idempotency
+from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.services import Choice, Export, Masked
 
 from .models import (
@@ -46,6 +47,10 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 def orders_for(actor) -> QuerySet[Order]:
     return Order.objects.visible_to(actor).select_related("person", "person__grid", "room", "room__site")
+
+
+def get_order_for(actor, order_id) -> Order:
+    return get_visible(orders_for(actor), order_id)
 
 
 def alerts_for(actor) -> QuerySet[Alert]:
@@ -199,47 +204,68 @@ def extend_order(actor, order_id: int, days: int) -> Order:
 def end_order(actor, order_id: int, *, status: str, note: str = "") -> Order:
     """Release (at or before the planned end) or transfer; watch windows not yet closed are dropped."""
     require(actor, "order.change")
+    with transaction.atomic():
+        return _end(actor, _active_order(actor, order_id), status=status, note=note)
+
+
+def _end(actor, order: Order, *, status: str, note: str) -> Order:
     problems = Problems()
     if status not in {OrderStatus.RELEASED, OrderStatus.RELEASED_EARLY, OrderStatus.TRANSFERRED}:
         problems.add("status", _("an order ends as released, released early or transferred"))
     if status == OrderStatus.RELEASED_EARLY and not note.strip():
         problems.add("note", _("say why the order is released early"))
-    with transaction.atomic():
-        order = _active_order(actor, order_id)
-        now = timezone.now()
-        if status == OrderStatus.RELEASED and now < order.planned_end_at:
-            problems.add("status", _("the observation period has not ended: release it early, with a note"))
-        problems.refuse_if_any()
-        status_before = order.status
-        order.status, order.ended_at = status, now
-        order.save(update_fields=["status", "ended_at"])
-        order.slots.filter(status=SlotStatus.DUE, closes_at__gt=now).delete()
-        audit.record_change(actor, Action.QUARANTINE_CHANGE, order, person=order.person, change="ended", note=note,
-                            before={"status": status_before, "ended_at": None},
-                            after={"status": status, "ended_at": now})
+    now = timezone.now()
+    if status == OrderStatus.RELEASED and now < order.planned_end_at:
+        problems.add("status", _("the observation period has not ended: release it early, with a note"))
+    problems.refuse_if_any()
+    status_before = order.status
+    order.status, order.ended_at = status, now
+    order.save(update_fields=["status", "ended_at"])
+    order.slots.filter(status=SlotStatus.DUE, closes_at__gt=now).delete()
+    audit.record_change(actor, Action.QUARANTINE_CHANGE, order, person=order.person, change="ended", note=note,
+                        before={"status": status_before, "ended_at": None},
+                        after={"status": status, "ended_at": now})
     return order
 
 
-def transfer_to_hospital(actor, order_id: int, *, hospital: str = "") -> Order:
-    """A person under observation who is confirmed leaves observation for transfer to hospital."""
-    from fangkong.cases import services as cases
-    from fangkong.cases.models import Case, Classification
+def active_order_of(person_id: int) -> Order | None:
+    """The one order a person is under now, if any (a case's journey asks: the case's access was checked)."""
+    return Order.objects.select_related("person").filter(person_id=person_id, status=OrderStatus.ACTIVE).first()
 
-    require(actor, "order.change")
-    order = get_visible(orders_for(actor), order_id)
-    case = Case.objects.filter(person=order.person, closed_at=None).first()
-    if case is None or case.classification not in {Classification.CONFIRMED, Classification.ASYMPTOMATIC}:
-        raise InputRefused(("order", _("only a confirmed or asymptomatic case is transferred to hospital")))
+
+def end_active_order(actor, person_id: int, *, status: str, note: str = "") -> Order | None:
+    """End the order a person is under, if any: a step of their case's journey (transfer, release, death), which the
+    case's own permission and access cover. Windows not yet closed are dropped: no more missed-reading alerts."""
     with transaction.atomic():
-        end_order(actor, order_id, status=OrderStatus.TRANSFERRED, note=hospital)
-        cases.transition(actor, case.pk, "transfer", note=hospital)
-    return order
+        order = Order.objects.select_for_update().select_related("person").filter(
+            person_id=person_id, status=OrderStatus.ACTIVE).first()
+        return _end(actor, order, status=status, note=note) if order else None
 
 
 def start_post_discharge_observation(actor, case, at: dt.datetime) -> Order:
-    """Part of the case's `observe` transition, which the case's own permission covers."""
+    """Part of the case's `observe` transition, which the case's own permission covers: home health monitoring for
+    the settings' days."""
     return _place_order(actor, case.person_id, kind=Kind.HOME, reason=Reason.POST_DISCHARGE, starts_at=at,
                         room_id=None, days=None, case=case)
+
+
+def owner_name(order_or_alert) -> str:
+    """Who watches the person, as the worker reads it: the site (central quarantine) or the grid (home)."""
+    order = getattr(order_or_alert, "order", None) or order_or_alert
+    if isinstance(order, Order) and order.room_id:
+        return order.room.site.name
+    node = Jurisdiction.objects.filter(path=order_or_alert.owner_path).only("name").first()
+    return node.name if node else order_or_alert.owner_path
+
+
+def raise_checkpoint_alert(actor, *, person, owner_path: str, note: str) -> Alert:
+    """A febrile traveller at a checkpoint: an alert for the destination grid (or the checkpoint's county when the
+    traveller is not ours), to act on at once. The checkpoint's entry permission covers it."""
+    alert = Alert.objects.create(kind=AlertKind.CHECKPOINT_FEVER, order=None, person=person, owner_path=owner_path,
+                                 raised_at=timezone.now(), note=note[:200])
+    audit.record_change(actor, Action.ALERT_CHANGE, alert, person=person, step="raised", before={},
+                        after={"kind": alert.kind, "status": alert.status, "owner": owner_path})
+    return alert
 
 
 # --- readings and alerts -----------------------------------------------------------------------
@@ -272,11 +298,16 @@ def record_reading(actor, person_id: int, *, temperature, taken_at: dt.datetime 
     The same idempotency key a second time returns the first reading and changes nothing.
     """
     outcome = record_readings(actor, [ReadingEntry(person_id, temperature, taken_at, symptoms, idempotency_key)])[0]
+    return outcome_reading(outcome), outcome.created
+
+
+def outcome_reading(outcome: ReadingOutcome) -> Reading:
+    """The reading of a batch of one, or its refusal raised."""
     if outcome.not_found:
         raise NotFound()
     if outcome.refused:
         raise outcome.refused
-    return outcome.reading, outcome.created
+    return outcome.reading
 
 
 def record_readings(actor, entries: list[ReadingEntry], *, retried: bool = False) -> list[ReadingOutcome]:

@@ -5,6 +5,7 @@ from ninja.pagination import paginate
 
 from fangkong.audit import services as audit
 from fangkong.pagination import MappedPage, Pages
+from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.api import PersonIn, person_input
 from fangkong.schema_types import Column, Day, Id, Moment, Text
 
@@ -95,7 +96,7 @@ def list_arrivals(request, overdue: bool = False):
 @router.post("/arrivals", response={200: ArrivalOut, 201: ArrivalOut},
              summary="Register an arrival; send an Idempotency-Key so a resubmission is counted once")
 def register_arrival(request, payload: ArrivalIn, idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
-    arrival, created = services.register_arrival(request.auth, services.ArrivalInput(
+    arrival, created = arrival_journey.register_arrival(request.auth, services.ArrivalInput(
         person=person_input(payload), origin_code=payload.origin_code, origin_name=payload.origin_name,
         arrived_at=payload.arrived_at, mode=payload.mode, vehicle=payload.vehicle, category=payload.category),
         idempotency_key=idempotency_key or None)

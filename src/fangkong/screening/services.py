@@ -37,7 +37,6 @@ from fangkong.people.services import (
     identity_hash,
     register_clean,
 )
-from fangkong.quarantine import services as quarantine
 
 from .models import (
     ARRIVAL_CATEGORIES,
@@ -203,20 +202,14 @@ class _CheckedArrival:
     under_key: Arrival | None  # stored before under the same idempotency key
 
 
-def register_arrival(actor, data: ArrivalInput, *, idempotency_key: str | None = None) -> tuple[Arrival, bool]:
-    """Register an arrival; one from a risk area gets, for its grid and with a deadline, the follow-up
-    that risk calls for (a home observation order, or a test). A repeated key is counted once, and so
-    is the same person arriving at the same minute from the same place."""
-    [outcome] = register_arrivals(actor, [data], keys=[idempotency_key])
-    if outcome.refused:
-        raise outcome.refused
-    return outcome.record, outcome.created
-
-
 def register_arrivals(actor, entries: Sequence[ArrivalInput], *, keys: Sequence[str | None] | None = None,
                       write: bool = True, retrying: bool = False) -> list[Outcome]:
     """Check a batch of arrivals (a form's one, or an import's thousand) and store those that pass,
-    in one transaction. With `write=False` nothing is stored: the outcomes say what would be."""
+    in one transaction. With `write=False` nothing is stored: the outcomes say what would be.
+
+    One from a risk area gets, for its grid and with a deadline, the follow-up that risk calls for; the home
+    observation order it may call for is placed by `pathways.arrivals`, which pages, API and imports call. The
+    same person arriving at the same minute from the same place is counted once."""
     require(actor, "arrival.register")
     keys = list(keys) if keys is not None else [None] * len(entries)
     places, risks, now = Places(actor, [e.person for e in entries]), RiskBook(), timezone.now()
@@ -340,20 +333,30 @@ def _store_arrivals(actor, checked: list[_CheckedArrival], now: dt.datetime, led
     bulk.insert(arrivals)
     ledger.remember((item.key, dataclasses.asdict(item.data), arrival)
                     for item, arrival in zip(checked, arrivals) if item.key)
-    observing = [a for a in arrivals if a.follow_up == FollowUp.OBSERVATION]
-    starts: dict[int, dt.datetime] = {}
-    for arrival in observing:  # a person arriving twice is watched from the first arrival
-        starts[arrival.person_id] = min(starts.get(arrival.person_id, now), arrival.arrived_at)
-    orders = quarantine.place_home_orders(actor, starts, reason="risk_area") if starts else {}
-    for arrival in observing:
-        arrival.order = orders.get(arrival.person_id)
-        arrival.follow_up_done_at = now if arrival.order else None
-    bulk.update([a for a in observing if a.order_id], ["order", "follow_up_done_at"])
     audit.record_many(actor, Action.ARRIVAL_CHANGE, [(a.person_id, audit.changes(
         a, {}, {"origin_code": a.origin_code, "arrived_at": a.arrived_at, "origin_risk": a.origin_risk,
                 "follow_up": a.follow_up}, registration=registration))
         for a, (_person_id, registration) in zip(arrivals, registrations)])
     return arrivals
+
+
+def observation_starts(arrivals: list[Arrival]) -> dict[int, dt.datetime]:
+    """The arrivals whose follow-up is a home observation order: each person's start, from their first arrival
+    (a person arriving twice is watched from the first)."""
+    starts: dict[int, dt.datetime] = {}
+    for arrival in arrivals:
+        if arrival.follow_up == FollowUp.OBSERVATION:
+            starts[arrival.person_id] = min(starts.get(arrival.person_id, arrival.arrived_at), arrival.arrived_at)
+    return starts
+
+
+def attach_orders(arrivals: list[Arrival], orders: dict) -> None:
+    """Each arrival's follow-up is done once its person is under the order placed for it ({person id: order})."""
+    now = timezone.now()
+    followed = [a for a in arrivals if a.follow_up == FollowUp.OBSERVATION and a.person_id in orders]
+    for arrival in followed:
+        arrival.order, arrival.follow_up_done_at = orders[arrival.person_id], now
+    bulk.update(followed, ["order", "follow_up_done_at"])
 
 
 def complete_follow_up(actor, arrival_id: int) -> Arrival:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.permissions import may
 from fangkong.audit import services as audit
 from fangkong.errors import Problems
+from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.services import PersonInput
 from fangkong.web.exports import csv_response, xlsx_response
 from fangkong.web.forms import form_key, grid_choices, submit
@@ -81,7 +82,7 @@ def register_arrival(request):
             arrived = timezone.make_aware(arrived)
         person = PersonInput(id_number=request.POST.get("id_number", ""), name=request.POST.get("name", ""),
                              phone=request.POST.get("phone", ""), grid_code=request.POST.get("grid_code", ""))
-        services.register_arrival(request.user, services.ArrivalInput(
+        arrival_journey.register_arrival(request.user, services.ArrivalInput(
             person=person, origin_code=request.POST.get("origin_code", ""), arrived_at=arrived,
             mode=request.POST.get("mode", ""), vehicle=request.POST.get("vehicle", ""),
             category=request.POST.get("category", ""), origin_name=request.POST.get("origin_name", "")),

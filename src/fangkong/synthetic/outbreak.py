@@ -18,6 +18,7 @@ from fangkong import bulk
 from fangkong.cases import disease as diseases
 from fangkong.cases import services as cases
 from fangkong.jurisdictions.models import Jurisdiction, Level
+from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.models import Person
 from fangkong.quarantine import services as quarantine
 from fangkong.quarantine.models import (
@@ -119,7 +120,7 @@ def _stage_grid_loop(actor, rng: random.Random, now: dt.datetime) -> None:
     travellers = list(Person.objects.filter(jurisdiction_path__startswith=county.path)
                       .exclude(quarantine_orders__status="active").order_by("id")[:12])
     for person in travellers[:8]:
-        screening.register_arrival(actor, screening.ArrivalInput(
+        arrival_journey.register_arrival(actor, screening.ArrivalInput(
             person=PersonInput(id_number=person.id_number, name=person.name, grid_code=person.grid.code),
             origin_code=rng.choice(["110105", "310115", "440106"]), mode="train", vehicle=f"G{rng.randint(1, 999)}",
             category=rng.choice(["worker", "student", "resident"]),

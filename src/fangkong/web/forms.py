@@ -7,6 +7,7 @@ sends the page it sits on as `next`, so a refusal re-renders that page, and succ
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -15,7 +16,9 @@ from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
 from fangkong.errors import FieldProblem, InputRefused
@@ -71,7 +74,8 @@ def submit(request, action: Callable[[], object], success: str, fallback: str, *
         result = action()
     except InputRefused as refused:
         return _show_again(request, refused, safe_next(request, fallback, *args))
-    messages.success(request, success)
+    if success:  # `done` may say it instead, in another tone (a fever reading: in red)
+        messages.success(request, success)
     return done(result) if done else redirect(safe_next(request, fallback, *args))
 
 
@@ -102,3 +106,30 @@ def grid_choices(user, limit: int = 500) -> list[tuple[str, str]]:
 def form_key() -> str:
     """A fresh key for a form: sent back with the POST, so a double submit is stored once."""
     return uuid.uuid4().hex
+
+
+# A yes/no select (a checkbox sends nothing when unticked, so a refused form could not show it again as typed).
+YES_NO = [("", _("No")), ("1", _("Yes"))]
+
+
+def posted_day(request, name: str) -> dt.date | None:
+    """A date field of the form (YYYY-MM-DD), None when empty; anything else is refused naming the field."""
+    raw = (request.POST.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InputRefused((name, _("give a date like 2022-03-15"))) from None
+
+
+def posted_moment(request, name: str) -> dt.datetime | None:
+    """A date-and-time field (the browser's datetime-local, read in the user's time zone), None when empty."""
+    raw = (request.POST.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise InputRefused((name, _("give a date and time like 2022-03-15 14:30"))) from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment

@@ -41,6 +41,7 @@ from fangkong.checkpoints import services as checkpoints
 from fangkong.conftest import PASSWORD, VALID_ID, build_tree
 from fangkong.imports import services as imports
 from fangkong.imports.registers import ARRIVALS
+from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.reporting import services as reporting
@@ -102,7 +103,7 @@ def seeded(django_db_setup, django_db_blocker):
         case = cases.open_case(seeder, watched.pk)
         entry, _ = cases.report_symptoms(seeder, watched.pk, source="grid", symptoms="发热")
         screening.declare(seeder, code="110105", level="medium", valid_from=timezone.localdate() - dt.timedelta(3))
-        arrival, _ = screening.register_arrival(seeder, screening.ArrivalInput(
+        arrival, _ = arrival_journey.register_arrival(seeder, screening.ArrivalInput(
             person=PersonInput(id_number=resident_id("19920202", "013"), name="林内丙", grid_code=grid.code),
             origin_code="110105", arrived_at=timezone.now() - dt.timedelta(hours=2), mode="car", vehicle="鄂A12345",
             category="resident"))

@@ -19,6 +19,7 @@ from fangkong.checkpoints import services as checkpoints
 from fangkong.conftest import build_tree, make_user
 from fangkong.imports import services as imports
 from fangkong.imports.tests.workbooks import arrival_row, workbook
+from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.screening import services as screening
@@ -57,7 +58,7 @@ def seed() -> SimpleNamespace:
         id_number=people["协查戊"].id_number))
     stranger, _ = screening.receive_assist_request(commander, screening.AssistInput(  # not in our register
         region="北京市", reference="BJ-2", name="外地壬", address_code=grid.code))
-    arrival, _ = screening.register_arrival(commander, screening.ArrivalInput(
+    arrival, _ = arrival_journey.register_arrival(commander, screening.ArrivalInput(
         person=PersonInput(id_number=people["抵达己"].id_number, name="抵达己", grid_code=grid.code),
         origin_code="110105", arrived_at=timezone.now() - dt.timedelta(hours=1), mode="train", vehicle="G1234",
         category="worker"))

@@ -3,7 +3,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from fangkong.cases import services as cases
 from fangkong.conftest import make_user
 from fangkong.errors import Conflict, InputRefused
 from fangkong.people.services import PersonInput, create_person
@@ -61,18 +60,6 @@ def test_extension_adds_windows_and_early_release_needs_a_reason(person, grid_wo
     order.refresh_from_db()
     assert order.status == OrderStatus.RELEASED_EARLY
     assert not order.slots.filter(status=SlotStatus.DUE, closes_at__gt=timezone.now()).exists()
-
-
-def test_a_confirmed_person_is_transferred_from_observation_to_hospital(person, epidemiologist):
-    order = services.place_order(epidemiologist, person.pk, kind="home", reason="close_contact")
-    case = cases.open_case(epidemiologist, person.pk)
-    with pytest.raises(InputRefused):
-        services.transfer_to_hospital(epidemiologist, order.pk)  # still only suspected
-    cases.transition(epidemiologist, case.pk, "confirm")
-    services.transfer_to_hospital(epidemiologist, order.pk, hospital="金银潭医院")
-    order.refresh_from_db()
-    case.refresh_from_db()
-    assert order.status == "transferred" and case.placement == "in_transfer"
 
 
 def test_hospital_staff_of_another_county_cannot_place_an_order_here(person, tree):

@@ -9,6 +9,7 @@ from fangkong.accounts.services import create_token
 from fangkong.conftest import VALID_ID, login_client
 from fangkong.dashboard.services import summary
 from fangkong.errors import InputRefused
+from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.services import PersonInput
 from fangkong.quarantine.models import Order
 from fangkong.screening import services
@@ -25,7 +26,7 @@ def arrival(grid_worker, **changes):
 
 def test_from_a_high_risk_area_the_person_is_put_under_home_observation(grid_worker, commander):
     services.declare(commander, code="110105", level="high", valid_from=timezone.localdate() - dt.timedelta(days=3))
-    registered, created = services.register_arrival(grid_worker, arrival(grid_worker))
+    registered, created = arrival_journey.register_arrival(grid_worker, arrival(grid_worker))
     assert created and registered.origin_name == "朝阳区" and registered.origin_risk == "high"
     assert registered.follow_up == "observation" and registered.order.reason == "risk_area"
     assert Order.objects.get(person=registered.person, status="active").owner_path == grid_worker.jurisdiction.path
@@ -35,7 +36,7 @@ def test_from_a_high_risk_area_the_person_is_put_under_home_observation(grid_wor
 def test_from_a_medium_risk_area_a_test_is_due_and_rises_when_overdue(grid_worker, commander):
     # From yesterday: the arrival an hour ago may fall on yesterday's local date just after midnight.
     services.declare(commander, code="110105", level="medium", valid_from=timezone.localdate() - dt.timedelta(days=1))
-    registered, _ = services.register_arrival(grid_worker, arrival(grid_worker))
+    registered, _ = arrival_journey.register_arrival(grid_worker, arrival(grid_worker))
     assert registered.follow_up == "test" and registered.follow_up_done_at is None
     assert 23.9 < (registered.follow_up_due - registered.entered_at).total_seconds() / 3600 < 24.1
     Arrival.objects.filter(pk=registered.pk).update(follow_up_due=timezone.now() - dt.timedelta(minutes=1))
@@ -47,8 +48,8 @@ def test_from_a_medium_risk_area_a_test_is_due_and_rises_when_overdue(grid_worke
 
 def test_from_anywhere_else_nothing_is_due_and_the_same_key_counts_once(grid_worker):
     sent = arrival(grid_worker)
-    first, created = services.register_arrival(grid_worker, sent, idempotency_key="k-1")
-    again, created_again = services.register_arrival(grid_worker, sent, idempotency_key="k-1")
+    first, created = arrival_journey.register_arrival(grid_worker, sent, idempotency_key="k-1")
+    again, created_again = arrival_journey.register_arrival(grid_worker, sent, idempotency_key="k-1")
     assert (created, created_again, first.pk == again.pk) == (True, False, True)
     assert first.follow_up == "none" and Arrival.objects.count() == 1
 
@@ -64,18 +65,18 @@ def test_from_anywhere_else_nothing_is_due_and_the_same_key_counts_once(grid_wor
 ])
 def test_bad_entries_are_refused_naming_the_field_and_nothing_is_written(grid_worker, changes, field):
     with pytest.raises(InputRefused) as refused:
-        services.register_arrival(grid_worker, arrival(grid_worker, **changes))
+        arrival_journey.register_arrival(grid_worker, arrival(grid_worker, **changes))
     assert field in [p.field for p in refused.value.problems]
     assert not Arrival.objects.exists()
 
 
 def test_a_plate_and_a_flight_are_accepted_in_their_shapes(grid_worker):
-    car, _ = services.register_arrival(grid_worker, arrival(grid_worker, mode="car", vehicle="鄂a·12345"))
+    car, _ = arrival_journey.register_arrival(grid_worker, arrival(grid_worker, mode="car", vehicle="鄂a·12345"))
     assert car.vehicle == "鄂A·12345"
 
 
 def test_the_neighbouring_grid_does_not_see_the_arrival(grid_worker, sibling_worker):
-    services.register_arrival(grid_worker, arrival(grid_worker))
+    arrival_journey.register_arrival(grid_worker, arrival(grid_worker))
     assert services.arrivals_for(grid_worker).count() == 1 and not services.arrivals_for(sibling_worker).exists()
 
 
@@ -114,13 +115,13 @@ def test_arrivals_registered_before_fingerprints_get_theirs_and_then_count_once(
     from django.apps import apps
 
     migration = importlib.import_module("fangkong.screening.migrations.0003_fingerprint_earlier_arrivals")
-    first, _ = services.register_arrival(grid_worker, arrival(grid_worker))
+    first, _ = arrival_journey.register_arrival(grid_worker, arrival(grid_worker))
     copy = Arrival.objects.get(pk=first.pk)
     copy.pk, copy.idempotency_key, copy.fingerprint = None, None, None
     copy.save()  # the same arrival typed twice before this release
     Arrival.objects.update(fingerprint=None)
     migration.fingerprint_earlier_arrivals(apps, None)
     assert list(Arrival.objects.order_by("id").values_list("fingerprint", flat=True)) == [first.fingerprint, None]
-    again, created = services.register_arrival(grid_worker, arrival(grid_worker, arrived_at=first.arrived_at))
+    again, created = arrival_journey.register_arrival(grid_worker, arrival(grid_worker, arrived_at=first.arrived_at))
     assert (created, again.pk) == (False, first.pk)
 

@@ -12,6 +12,7 @@ from fangkong.accounts.models import Role
 from fangkong.accounts.services import create_token
 from fangkong.audit.models import Action, AuditEvent
 from fangkong.conftest import VALID_ID, login_client, make_user, xlsx_rows
+from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.services import PersonInput
 from fangkong.screening import services as screening
 from fangkong.web.exports import write_xlsx
@@ -20,7 +21,7 @@ from fangkong.web.registers import EXPORTS
 
 @pytest.fixture
 def arrival(grid_worker):
-    registered, _ = screening.register_arrival(grid_worker, screening.ArrivalInput(
+    registered, _ = arrival_journey.register_arrival(grid_worker, screening.ArrivalInput(
         person=PersonInput(id_number=VALID_ID, name="张三", phone="13812345678",
                            grid_code=grid_worker.jurisdiction.code),
         origin_code="110105", arrived_at=timezone.now() - dt.timedelta(hours=2), mode="train", vehicle="G1234",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from fangkong.accounts.models import Role
 from fangkong.bulletins import services as bulletins
 from fangkong.conftest import VALID_ID, make_user
+from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.services import PersonInput
 from fangkong.screening import services as screening
 from fangkong.warning import services as warning
@@ -88,7 +89,7 @@ def crawled(client, world, tree, commander, grid_worker):
     """Every page each persona reaches, in both languages, with one record of each kind to show."""
     bulletins.draft(commander, tree["city"].code, timezone.localdate())
     screening.declare(commander, code="110105", level="high", valid_from=timezone.localdate() - dt.timedelta(days=2))
-    screening.register_arrival(grid_worker, screening.ArrivalInput(
+    arrival_journey.register_arrival(grid_worker, screening.ArrivalInput(
         person=PersonInput(id_number=VALID_ID, name=world["person"].name, grid_code=tree["grid_a1"].code),
         origin_code="110105", arrived_at=timezone.now() - dt.timedelta(days=1), mode="train", vehicle="G1234",
         category="worker"))
