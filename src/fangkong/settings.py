@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "fangkong.imports",
     "fangkong.idempotency",
     "fangkong.web",
+    "fangkong.pathways",
 ]
 
 MIDDLEWARE = [

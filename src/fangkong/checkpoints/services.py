@@ -26,8 +26,7 @@ from fangkong.idempotency import services as idempotency
 from fangkong.people import crypto
 from fangkong.people.models import RegistrationSource
 from fangkong.people.services import Choice, Export, Masked, PersonInput, clean_person, register_from_source
-from fangkong.screening.models import TravelMode
-from fangkong.screening.services import VEHICLE_PATTERNS
+from fangkong.screening.models import VEHICLE_PATTERNS, TravelMode
 
 from .models import Checkpoint, Entry, Handover, HandoverStatus, Subject
 

@@ -21,7 +21,7 @@ from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.models import ID_TYPES, SEXES, IdType
 from fangkong.people.services import PersonInput
 from fangkong.screening import services as screening
-from fangkong.screening.models import ARRIVAL_CATEGORIES, TRAVEL_MODES
+from fangkong.screening.models import ARRIVAL_CATEGORIES, TRAVEL_MODES, VEHICLE_PATTERNS
 
 from .sheets import HeaderSpec
 
@@ -277,7 +277,7 @@ ARRIVALS = Register(
                words=TRAVEL_MODES, width=10),
         Column("vehicle", "车次/航班/车牌", ("车次航班车牌", "车次/航班号/车牌号", "车次", "航班号", "车牌号",
                                               "班次"), width=14,
-               required_when=RequiredWhen("mode", tuple(screening.VEHICLE_PATTERNS))),
+               required_when=RequiredWhen("mode", tuple(VEHICLE_PATTERNS))),
         Column("category", "人员类别", ("人员类型", "类别"), required=True, kind="choice",
                words=ARRIVAL_CATEGORIES, width=12),
         Column("grid_code", "网格编码", ("所属网格编码", "网格代码", "网格"), kind="digits", width=18,

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
@@ -255,7 +254,9 @@ def register_clean(actor, cleans: Sequence[CleanPerson], *, source: str, source_
     bulk.insert([Registration(person=r.person, source=source, source_ref=ref, registered_by=actor,
                               details={**(details or {}), **({} if r.own else unit)})
                  for r, ref in zip(registered, source_refs)])
-    _ask_owners(actor, [(r, ref) for r, ref in zip(registered, source_refs) if not r.own], source=source, now=now)
+    foreign = [(r, ref) for r, ref in zip(registered, source_refs) if not r.own]
+    if foreign:
+        registered_beyond_reach.send(sender=Registration, actor=actor, foreign=foreign, source=source, now=now)
     entries = registration_changes(cleans, [(r.person, r.created) for r in registered], changed, grids_before,
                                    source=source)
     if audit_into is None:
@@ -265,29 +266,10 @@ def register_clean(actor, cleans: Sequence[CleanPerson], *, source: str, source_
     return registered
 
 
-def _ask_owners(actor, foreign: list[tuple[Registered, str]], *, source: str, now: dt.datetime) -> None:
-    """An assist request (协查) to the grid holding each record beyond the actor's reach: someone registered
-    this person with another unit; the owner finds out whether they moved and decides."""
-    if not foreign:
-        return
-    from fangkong.screening.models import AssistRequest  # screening builds on people: imported where used
-
-    unit = actor.jurisdiction
-    region = f"{unit.name} {unit.code}" if unit else actor.get_username()
-    reason = force_str(_("registered with %(unit)s (%(source)s); the record is yours: confirm where they live")
-                       % {"unit": region, "source": RegistrationSource(source).label})
-    AssistRequest.objects.bulk_create([AssistRequest(
-        region=region[:120], reference=_assist_reference(source, ref), name=r.typed.name,
-        id_number_cipher=crypto.encrypt(r.typed.id_number), id_number_hash=r.person.id_number_hash,
-        phone_cipher=crypto.encrypt(r.typed.phone) if r.typed.phone else None, address_code=r.person.grid.code,
-        reason=reason[:300], person=r.person, unit=r.person.grid, owner_path=r.person.grid.path, received_at=now,
-        deadline=now + dt.timedelta(hours=settings.ASSIST_HOURS)) for r, ref in foreign])
-
-
-def _assist_reference(source: str, source_ref: str) -> str:
-    """The registration's (source, reference), unique as it is, in the 60 characters a request's reference has."""
-    reference = f"{source}:{source_ref}"
-    return reference if len(reference) <= 60 else f"{source}:{hashlib.sha256(source_ref.encode()).hexdigest()[:40]}"
+# A registration of someone whose record lies beyond the registrant's reach (foreign: [(Registered, source_ref)]):
+# the owning grid must hear of it. People knows nothing of who answers; `pathways.registration` connects the
+# assist request (协查) of screening, in the same transaction.
+registered_beyond_reach = Signal()
 
 
 def registration_changes(cleans, people, changed: dict[str, set[str]], grids_before: dict[str, int],

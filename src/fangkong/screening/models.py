@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import re
 
 from django.conf import settings
 from django.db import models
@@ -44,6 +45,16 @@ class TravelMode(models.TextChoices):
     CAR = "car", _("Car")
     SHIP = "ship", _("Ship")
     OTHER = "other", _("Other")
+
+
+# What a train number, a flight or a plate looks like (an arrival's vehicle, a checkpoint's car).
+VEHICLE_PATTERNS = {
+    TravelMode.TRAIN: re.compile(r"^[GDCZTKSYL]?\d{1,4}$"),
+    TravelMode.FLIGHT: re.compile(r"^[A-Z0-9]{2}\d{1,4}$"),
+    # 京A12345 / 粤B·D12345 (new-energy plates have six characters after the letter)
+    TravelMode.CAR: re.compile(r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领]"
+                               r"[A-Z]·?[A-Z0-9]{5,6}$"),
+}
 
 
 class ArrivalCategory(models.TextChoices):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -41,6 +42,7 @@ from fangkong.people.services import (
 from .models import (
     ARRIVAL_CATEGORIES,
     TRAVEL_MODES,
+    VEHICLE_PATTERNS,
     Arrival,
     ArrivalCategory,
     AssistRequest,
@@ -155,13 +157,6 @@ class RiskBook:
 FOLLOW_UP_HOURS = {FollowUp.OBSERVATION: 2, FollowUp.TEST: 24}
 # A high-risk origin puts the person under home observation at once; a medium-risk one needs a test.
 FOLLOW_UP_BY_RISK = {RiskLevel.HIGH: FollowUp.OBSERVATION, RiskLevel.MEDIUM: FollowUp.TEST}
-VEHICLE_PATTERNS = {
-    TravelMode.TRAIN: re.compile(r"^[GDCZTKSYL]?\d{1,4}$"),
-    TravelMode.FLIGHT: re.compile(r"^[A-Z0-9]{2}\d{1,4}$"),
-    # 京A12345 / 粤B·D12345 (new-energy plates have six characters after the letter)
-    TravelMode.CAR: re.compile(r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领]"
-                               r"[A-Z]·?[A-Z0-9]{5,6}$"),
-}
 
 
 @dataclass(frozen=True)
@@ -392,6 +387,28 @@ class AssistInput:
     id_number: str = ""
     phone: str = ""
     reason: str = ""
+
+
+def ask_owners(actor, foreign: list[tuple], *, source: str, now: dt.datetime) -> list[AssistRequest]:
+    """An assist request (协查) to the grid holding each record beyond the actor's reach: someone registered
+    this person with another unit; the owner finds out whether they moved and decides. `foreign` holds
+    (people.services.Registered, source reference) pairs; `pathways.registration` calls this."""
+    unit = actor.jurisdiction
+    region = f"{unit.name} {unit.code}" if unit else actor.get_username()
+    reason = force_str(_("registered with %(unit)s (%(source)s); the record is yours: confirm where they live")
+                       % {"unit": region, "source": RegistrationSource(source).label})
+    return AssistRequest.objects.bulk_create([AssistRequest(
+        region=region[:120], reference=_assist_reference(source, ref), name=r.typed.name,
+        id_number_cipher=crypto.encrypt(r.typed.id_number), id_number_hash=r.person.id_number_hash,
+        phone_cipher=crypto.encrypt(r.typed.phone) if r.typed.phone else None, address_code=r.person.grid.code,
+        reason=reason[:300], person=r.person, unit=r.person.grid, owner_path=r.person.grid.path, received_at=now,
+        deadline=now + dt.timedelta(hours=settings.ASSIST_HOURS)) for r, ref in foreign])
+
+
+def _assist_reference(source: str, source_ref: str) -> str:
+    """The registration's (source, reference), unique as it is, in the 60 characters a request's reference has."""
+    reference = f"{source}:{source_ref}"
+    return reference if len(reference) <= 60 else f"{source}:{hashlib.sha256(source_ref.encode()).hexdigest()[:40]}"
 
 
 def assist_requests_for(actor) -> QuerySet[AssistRequest]:
