@@ -152,8 +152,9 @@ def move(actor, case_id: int, action: str, *, at: dt.datetime | None = None, hos
 
 def transfer_from_order(actor, order_id: int, *, hospital: str = "") -> Order:
     """The order page's "transfer to hospital": the person's open case takes its `transfer` step, which ends
-    this order. Only a case (suspected, confirmed or asymptomatic) is transferred."""
-    require(actor, "order.change")
+    this order. Only a case (suspected, confirmed or asymptomatic) is transferred; the step is the case's, so is
+    the permission."""
+    require(actor, "case.move")
     order = quarantine.get_order_for(actor, order_id)
     if order.status != OrderStatus.ACTIVE:
         raise InputRefused(("order", _("this order has ended (%(s)s)") % {"s": order.get_status_display()}))

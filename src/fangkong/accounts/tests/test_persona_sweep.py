@@ -206,6 +206,8 @@ API_WRITES = {
     "POST /api/v1/imports/{key}": Write("arrival.register", scoped=False, multipart=True),
     "POST /api/v1/imports/{job_id}/step": Write(None, changes=False),  # a refused file: nothing to step
     "POST /api/v1/imports/{job_id}/choice": Write(None, lambda s: {"import_valid": False}, changes=False),
+    # the watched person has the open case: the transfer is the case's step, so the case's write
+    "POST /api/v1/quarantine-orders/{order_id}/transfer": Write("case.move", lambda s: {"hospital": "金银潭医院"}),
 }
 
 PAGE_WRITES = {
@@ -227,6 +229,9 @@ PAGE_WRITES = {
     "handover-confirm": Write("handover.confirm"),
     "import-step": Write(None, changes=False),
     "import-choice": Write(None, changes=False),
+    "case-details": Write("case.move", lambda s: {"severity": "severe", "onset_date": _today(s)}),
+    "order-extend": Write("order.change", lambda s: {"days": "3"}),
+    "order-transfer": Write("case.move", lambda s: {"hospital": "金银潭医院"}),
 }
 
 

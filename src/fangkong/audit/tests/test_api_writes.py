@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from fangkong.api import api
 from fangkong.audit.models import AuditEvent
+from fangkong.cases import services as cases
 from fangkong.people.models import Person
 
 from .conftest import CLIENT_IP
@@ -34,6 +35,7 @@ EXAMPLES = {
                                                             1),
     "fangkong_quarantine_api_place_order": lambda w: (
         {}, {"person_id": w.people["病例甲"].pk, "kind": "home", "reason": "close_contact"}, 1),
+    "fangkong_quarantine_api_transfer_order": lambda w: _transferable(w),
     "fangkong_quarantine_api_extend_order": lambda w: ({"order_id": w.orders[0].pk}, {"days": 3}, 1),
     "fangkong_quarantine_api_end_order": lambda w: (
         {"order_id": w.orders[0].pk}, {"status": "released_early", "note": "复核排除"}, 1),
@@ -74,6 +76,13 @@ def _acknowledged(w):
     from fangkong.quarantine import services as quarantine
 
     return quarantine.handle_alert(w.commander, w.alert.pk, "acknowledge")
+
+
+def _transferable(w):
+    """The second person under observation, with an open case: the order page's transfer is its step."""
+    cases.open_case(w.commander, w.orders[1].person_id)
+    # the case's transition, the order ended, the journey's step
+    return {"order_id": w.orders[1].pk}, {"hospital": "金银潭医院"}, 3
 
 
 def _upload(w):

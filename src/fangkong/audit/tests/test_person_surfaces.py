@@ -104,6 +104,7 @@ PAGE_SURFACES = {
                      lambda w: named(*w.grid.persons.order_by("household__code", "id"))),
     "person-search": (lambda w: "/persons/?q=观察", lambda w: named(*(o.person for o in w.orders))),
     "person": (lambda w: f"/persons/{w.case.person_id}/", lambda w: named(w.case.person)),
+    "order": (lambda w: f"/orders/{w.orders[0].pk}/", lambda w: named(w.orders[0].person)),
 }
 PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
                 "register-export": lambda w: "/exports/cases.csv"}
@@ -119,7 +120,7 @@ WRITE_PAGES = {  # POST only
     "alert-step", "warning-rule-add", "warning-rule-toggle", "warning-level", "warning-drill", "warning-task-done",
     "bulletin-draft", "bulletin-publish", "risk-area-declare", "assist-answer", "arrival-register",
     "arrival-follow-up", "report-submit", "checkpoint-entry", "handover-confirm", "import-upload", "import-step",
-    "import-choice",
+    "import-choice", "case-details", "order-extend", "order-transfer",
 }
 
 
