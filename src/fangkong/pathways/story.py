@@ -36,12 +36,6 @@ class Line:
     urgent: bool = False
 
 
-def _moment(day_or_time) -> dt.datetime:
-    if isinstance(day_or_time, dt.datetime):
-        return day_or_time
-    return timezone.make_aware(dt.datetime.combine(day_or_time, dt.time.min))
-
-
 def story(actor, person) -> list[Line]:
     """The person's records the actor may see, oldest first."""
     lines: list[Line] = []
@@ -83,7 +77,7 @@ def story(actor, person) -> list[Line]:
                           reverse("case", args=[e.case_id])))
     for source in EXTRA_SOURCES:
         lines.extend(source(actor, person))
-    return sorted(lines, key=lambda line: _moment(line.at))
+    return sorted(lines, key=lambda line: line.at)
 
 
 # Lines from apps this module does not know yet (the testing app's samples and results): functions of
