@@ -136,7 +136,7 @@ class Placement(models.TextChoices):
 class FacilityKind(models.TextChoices):
     """The tier of hospital a case is admitted to; the beds themselves are another register's."""
 
-    MAKESHIFT = "makeshift", _("Makeshift hospital (方舱)")
+    MAKESHIFT = "makeshift", _("Makeshift hospital")
     DESIGNATED = "designated", _("Designated hospital")
 
 

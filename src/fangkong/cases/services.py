@@ -263,6 +263,9 @@ def transition(actor, case_id: int, action: str, *, at: dt.datetime | None = Non
                                                                                       case.placement)) or "—"})
         if action == "admit" and not hospital.strip():
             problems.add("hospital", _("name the hospital that admits the patient"))
+        if len(hospital.strip()) > Case._meta.get_field("hospital").max_length:
+            problems.add("hospital", _("a hospital's name has at most %(n)s characters")
+                         % {"n": Case._meta.get_field("hospital").max_length})
         at = _not_future(at, "at", problems)
         problems.refuse_if_any()
         before = (case.classification, case.placement)

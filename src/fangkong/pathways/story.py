@@ -45,7 +45,7 @@ def story(actor, person) -> list[Line]:
                           r.reference_shown, person_url))
     for a in screening.arrivals_for(actor).filter(person=person)[:LIMIT]:
         lines.append(Line(a.arrived_at, "arrival", str(_("Arrived from %(o)s") % {"o": a.origin_name or a.origin_code}),
-                          f"{a.get_mode_display()} · {a.get_origin_risk_display()}", reverse("arrivals")))
+                          f"{a.get_mode_display()} · {a.origin_risk_label}", reverse("arrivals")))
     for e in checkpoints.entries_for(actor).filter(person=person).select_related("checkpoint")[:LIMIT]:
         lines.append(Line(e.entered_at, "checkpoint", str(_("Passed checkpoint %(c)s") % {"c": e.checkpoint.name}),
                           f"{e.temperature} °C" if e.temperature is not None else "",

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='facility_kind',
-            field=models.CharField(blank=True, choices=[('makeshift', 'Makeshift hospital (方舱)'), ('designated', 'Designated hospital')], max_length=10, verbose_name='hospital tier'),
+            field=models.CharField(blank=True, choices=[('makeshift', 'Makeshift hospital'), ('designated', 'Designated hospital')], max_length=10, verbose_name='hospital tier'),
         ),
         migrations.AddField(
             model_name='case',

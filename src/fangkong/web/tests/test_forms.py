@@ -60,6 +60,22 @@ CASES = {
     "order-place": (lambda w: reverse("order-place", args=[w["free"].pk]),
                     lambda w: reverse("person", args=[w["free"].pk]),
                     lambda w: {"reason": "curiosity", "kind": "home"}, {"reason"}),
+    "case-open": (lambda w: reverse("case-open", args=[w["free"].pk]), lambda w: reverse("person", args=[w["free"].pk]),
+                  lambda w: {"onset_date": TOMORROW, "sampled_on": "", "reported_at": "", "severity": "mild",
+                             "high_risk": ""}, {"onset_date"}),
+    "case-details": (lambda w: reverse("case-details", args=[w["case"].pk]),
+                     lambda w: reverse("case", args=[w["case"].pk]),
+                     lambda w: {"onset_date": TOMORROW, "sampled_on": TOMORROW, "reported_at": "",
+                                "severity": "extreme", "high_risk": "1", "note": "复核"},
+                     {"onset_date", "sampled_on", "severity"}),
+    "order-extend": (lambda w: reverse("order-extend", args=[w["order"].pk]),
+                     lambda w: reverse("order", args=[w["order"].pk]), lambda w: {"days": "90"}, {"days"}),
+    "order-end": (lambda w: reverse("order-end", args=[w["order"].pk]),
+                  lambda w: reverse("order", args=[w["order"].pk]),
+                  lambda w: {"status": "released_early", "note": ""}, {"note"}),
+    "order-transfer": (lambda w: reverse("order-transfer", args=[w["order"].pk]),
+                       lambda w: reverse("order", args=[w["order"].pk]), lambda w: {"hospital": "医" * 101},
+                       {"hospital"}),
 }
 
 
