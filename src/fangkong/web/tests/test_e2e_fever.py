@@ -24,7 +24,8 @@ def test_a_fever_entered_by_the_grid_reaches_the_county_dashboard(live_server, p
     row.locator("input[name=temperature]").fill("38.1")
     row.get_by_role("button").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("status").inner_text() == "已记录体温"
+    said = page.get_by_test_id("urgent").inner_text()  # in red, at once: what follows and who acts
+    assert "38.1 °C 为发热" in said and "第1网格" in said and "可疑症状台账" in said
     assert Alert.objects.filter(kind="fever", person=person).count() == 1
 
     hall = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
