@@ -33,6 +33,8 @@ def default_campaign_rules():
 class TestingRules(models.Model):
     """The testing numbers in force (one active row; a fresh deployment gets these defaults)."""
 
+    __test__ = False  # not a pytest class
+
     name = models.CharField(_("name"), max_length=80, unique=True)
     active = models.BooleanField(_("in force"), default=True)
     retest_hours = models.PositiveSmallIntegerField(_("re-test of a positive pool due within (hours)"), default=6)
@@ -242,6 +244,8 @@ class DueStatus(models.TextChoices):
 
 class TestDue(models.Model):
     """A test one person must take: sampled by `owner_path`'s unit, result back by `due_at`."""
+
+    __test__ = False  # not a pytest class
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="tests_due")
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
