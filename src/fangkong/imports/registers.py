@@ -306,7 +306,7 @@ ASSIST = Register(
     submit=lambda actor, entries, write: screening.receive_assist_requests(actor, entries, write=write))
 
 def _result(cells: Cells, options: dict) -> ResultInput:
-    return ResultInput(code=cells.text("code"), outcome=cells.choice("outcome"), ct=cells.raw("ct") or None,
+    return ResultInput(code=cells.text("tube"), outcome=cells.choice("outcome"), ct=cells.raw("ct") or None,
                        resulted_at=cells.moment("resulted_at"))
 
 
@@ -314,13 +314,13 @@ def _result(cells: Cells, options: dict) -> ResultInput:
 RESULTS = Register(
     name="results", title=_("test results"), sheet_title="核酸检测结果",
     columns=(
-        Column("code", "试管编码", ("管码", "样本编号", "条码", "试管条码", "采样管编码"), required=True, kind="digits",
+        Column("tube", "试管编码", ("管码", "样本编号", "条码", "试管条码", "采样管编码"), required=True, kind="digits",
                width=18),
         Column("outcome", "检测结果", ("结果", "核酸结果"), required=True, kind="choice", words=OUTCOMES, width=10),
         Column("ct", "Ct值", ("CT值", "ct", "Ct"), width=8),
         Column("resulted_at", "报告时间", ("检测时间", "出具时间", "结果时间"), kind="datetime", width=18),
     ),
-    convert=_result, repeat_key=lambda cells: (cells.text("code").upper(),), writes="result.record",
+    convert=_result, repeat_key=lambda cells: (cells.text("tube").upper(),), writes="result.record",
     submit=lambda actor, entries, write: testing_pathway.record_results(actor, entries, write=write))
 
 REGISTERS = {r.name: r for r in (ARRIVALS, ASSIST, RESULTS)}

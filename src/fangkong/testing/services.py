@@ -166,14 +166,14 @@ def _tube(actor, code: str, *, lock: bool = False) -> Sample:
     queryset = samples_for(actor).select_for_update() if lock else samples_for(actor)
     sample = queryset.filter(code=code).first() if code else None
     if sample is None:
-        raise InputRefused(("code", _("unknown tube code %(c)s") % {"c": code or "—"}))
+        raise InputRefused(("tube", _("unknown tube code %(c)s") % {"c": code or "—"}))
     return sample
 
 
 def _clean_code(raw: str, problems: Problems) -> str:
     code = (raw or "").strip().upper()
     if not CODE.fullmatch(code):
-        problems.add("code", _("a tube code is 4 to 40 letters, digits or dashes, as its label prints it"))
+        problems.add("tube", _("a tube code is 4 to 40 letters, digits or dashes, as its label prints it"))
     return code
 
 
@@ -265,7 +265,7 @@ def take_sample(actor, due_id: int, code: str, *, idempotency_key: str | None = 
                                                status=SampleStatus.SEALED, owner_path=due.owner_path,
                                                created_by=actor)
         except IntegrityError:
-            raise Conflict(("code", _("tube code %(c)s is already used") % {"c": code})) from None
+            raise Conflict(("tube", _("tube code %(c)s is already used") % {"c": code})) from None
         SampleMember.objects.create(sample=sample, person=due.person, jurisdiction_path=due.person.jurisdiction_path,
                                     added_at=now)
         due.status, due.sample = DueStatus.SAMPLED, sample
@@ -381,7 +381,7 @@ def open_tube(actor, point_id: int, code: str, *, idempotency_key: str | None = 
         if earlier is not None:
             if earlier.point_id == point.pk and earlier.round_id == round_.pk:
                 return earlier
-            raise Conflict(("code", _("tube code %(c)s is already used") % {"c": code}))
+            raise Conflict(("tube", _("tube code %(c)s is already used") % {"c": code}))
         size = int(point.campaign.rules.get(point.group, 1))
 
         def make() -> Sample:
@@ -431,10 +431,10 @@ def add_to_tube(actor, code: str, typed_id: str, *, idempotency_key: str | None 
             return Added(sample, person, False)
         problems = Problems()
         if sample.status != SampleStatus.OPEN:
-            problems.add("code", _("tube %(c)s is sealed (%(n)d people): scan a new tube")
+            problems.add("tube", _("tube %(c)s is sealed (%(n)d people): scan a new tube")
                          % {"c": sample.code, "n": sample.members.count()})
         elif sample.pool_size and sample.members.count() >= sample.pool_size:
-            problems.add("code", _("tube %(c)s is full: it holds %(n)d people") % {"c": sample.code,
+            problems.add("tube", _("tube %(c)s is full: it holds %(n)d people") % {"c": sample.code,
                                                                                    "n": sample.pool_size})
         if sample.round_id:
             other = SampleMember.objects.filter(round=sample.round_id, person=person).select_related("sample").first()
@@ -476,9 +476,9 @@ def seal_tube(actor, code: str) -> Sample:
         if sample.status == SampleStatus.SEALED:
             return sample
         if sample.status != SampleStatus.OPEN:
-            raise InputRefused(("code", _("tube %(c)s is already with the lab") % {"c": sample.code}))
+            raise InputRefused(("tube", _("tube %(c)s is already with the lab") % {"c": sample.code}))
         if not sample.members.exists():
-            raise InputRefused(("code", _("tube %(c)s is empty") % {"c": sample.code}))
+            raise InputRefused(("tube", _("tube %(c)s is empty") % {"c": sample.code}))
         _seal(actor, sample)
     return sample
 
@@ -499,7 +499,7 @@ def receive_tubes(actor, codes: Sequence[str]) -> list[BatchOutcome]:
                     outcomes.append(BatchOutcome(record=sample, repeated=True))
                     continue
                 if not sample.members.exists():
-                    raise InputRefused(("code", _("tube %(c)s is empty") % {"c": sample.code}))
+                    raise InputRefused(("tube", _("tube %(c)s is empty") % {"c": sample.code}))
                 before = sample.status
                 sample.status, sample.received_at, sample.lab_path = SampleStatus.RECEIVED, now, lab_path
                 sample.save(update_fields=["status", "received_at", "lab_path"])
@@ -524,11 +524,11 @@ def _check_result(entry: ResultInput, known: dict[str, Sample], limits: TestingR
     code = (entry.code or "").strip().upper()
     sample = known.get(code)
     if not code:
-        problems.add("code", _("give the tube code"))
+        problems.add("tube", _("give the tube code"))
     elif sample is None:
-        problems.add("code", _("unknown tube code %(c)s") % {"c": code})
+        problems.add("tube", _("unknown tube code %(c)s") % {"c": code})
     elif sample.received_at is None:
-        problems.add("code", _("tube %(c)s was never received by the lab: scan it in first") % {"c": code})
+        problems.add("tube", _("tube %(c)s was never received by the lab: scan it in first") % {"c": code})
     outcome = OUTCOMES.value(str(entry.outcome or "").strip())
     if outcome is None:
         problems.add("outcome", _("the result is negative, positive or invalid"))
@@ -557,7 +557,7 @@ def _check_result(entry: ResultInput, known: dict[str, Sample], limits: TestingR
         problems.add("resulted_at", _("a result comes after its tube was sampled"))
     if sample is not None and sample.resulted_at is not None and not problems.found and (
             sample.outcome, sample.ct) != (outcome, ct):
-        problems.add("code", _("tube %(c)s already has a result (%(r)s): a correction goes through the lab's head")
+        problems.add("tube", _("tube %(c)s already has a result (%(r)s): a correction goes through the lab's head")
                      % {"c": code, "r": sample.get_outcome_display()})
     problems.refuse_if_any()
     return {"sample": sample, "outcome": outcome, "ct": ct, "at": at}

@@ -35,10 +35,10 @@ def people(n):
 
 def test_unknown_tube_codes_are_refused_by_name(staff, point):  # noqa: F811
     assert "unknown tube code ZZ-404" in refused(services.add_to_tube, staff["sampler"], "zz-404",
-                                                 people(1)[0].id_number)["code"]
+                                                 people(1)[0].id_number)["tube"]
     [outcome] = services.receive_tubes(staff["lab"], ["NOPE-1"])
     assert "unknown tube code NOPE-1" in str(outcome.refused.problems[0].message)
-    assert "tube code" in refused(services.open_tube, staff["sampler"], point.pk, "x!")["code"]
+    assert "tube code" in refused(services.open_tube, staff["sampler"], point.pk, "x!")["tube"]
 
 
 def test_a_tube_closes_at_its_pool_size_and_takes_no_one_more(staff, point):  # noqa: F811
@@ -47,7 +47,7 @@ def test_a_tube_closes_at_its_pool_size_and_takes_no_one_more(staff, point):  # 
     for person in five:
         services.add_to_tube(staff["sampler"], "POOL-5", person.id_number)
     assert Sample.objects.get(code="POOL-5").status == SampleStatus.SEALED
-    assert "sealed (5 people)" in refused(services.add_to_tube, staff["sampler"], "POOL-5", sixth.id_number)["code"]
+    assert "sealed (5 people)" in refused(services.add_to_tube, staff["sampler"], "POOL-5", sixth.id_number)["tube"]
     assert SampleMember.objects.filter(sample__code="POOL-5").count() == 5
 
 
@@ -96,7 +96,7 @@ def test_results_for_tubes_never_received_and_impossible_ct_are_refused_and_noth
     ], write=False)
     messages = [{p.field: str(p.message) for p in o.refused.problems} if o.refused else {} for o in outcomes]
     assert messages[0] == {}
-    assert "never received" in messages[1]["code"]
+    assert "never received" in messages[1]["tube"]
     assert "impossible" in messages[2]["ct"] and "impossible" in messages[3]["ct"]
     assert "number" in messages[4]["ct"] and "number" in messages[5]["ct"]
     assert "needs its Ct" in messages[6]["ct"]
@@ -105,9 +105,9 @@ def test_results_for_tubes_never_received_and_impossible_ct_are_refused_and_noth
 
     problems = refused(pathway.enter_results, staff["lab"], [ResultInput("TUBE-X", "negative"),
                                                               ResultInput("TUBE-Y", "positive", "30")])
-    assert "TUBE-Y" in problems["code"]
+    assert "TUBE-Y" in problems["tube"]
     assert Sample.objects.get(code="TUBE-X").resulted_at is None  # the good entry was not half-written
     pathway.enter_results(staff["lab"], [ResultInput("TUBE-X", "negative")])
     assert "already has a result" in refused(pathway.enter_results, staff["lab"],
-                                             [ResultInput("TUBE-X", "positive", "30")])["code"]
+                                             [ResultInput("TUBE-X", "positive", "30")])["tube"]
     assert pathway.enter_results(staff["lab"], [ResultInput("TUBE-X", "阴性")])[0].repeated
