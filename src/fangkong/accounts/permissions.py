@@ -73,7 +73,7 @@ WRITE: dict[str, frozenset[str]] = {
     "sample.take": frozenset({COMMAND, GRID, HOSPITAL, LAB}),
     # the lab scans tubes in and reports their results (a positive's consequences follow: pathways/testing.py);
     "sample.receive": frozenset({COMMAND, LAB}),
-    "result.record": frozenset({LAB}),
+    "result.record": frozenset({COMMAND, LAB}),
     # a mass-testing campaign, its rounds and sampling points are declared by the command centre.
     "campaign.declare": frozenset({COMMAND}),
 }

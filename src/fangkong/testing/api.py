@@ -198,8 +198,7 @@ def open_tube(request, point_id: Id, payload: SampleIn, idempotency_key: Text(80
 @router.post("/sampling-points/{int:point_id}/people", response=AddedOut,
              summary="Add a person to an open tube of the point; a resubmission counts once")
 def add_person(request, point_id: Id, payload: PersonIn, idempotency_key: Text(80) = IDEMPOTENCY):
-    services.get_point_for(request.auth, point_id)
-    added = services.add_to_tube(request.auth, payload.tube, payload.id_number,
+    added = services.add_to_tube(request.auth, payload.tube, payload.id_number, point_id=point_id,
                                  idempotency_key=idempotency_key or None)
     return {"tube": _tube(added.sample), "person_id": added.person.pk, "created": added.created}
 

@@ -419,14 +419,18 @@ class Added:
         return self.sample.members.count()
 
 
-def add_to_tube(actor, code: str, typed_id: str, *, idempotency_key: str | None = None) -> Added:
-    """Add one person to an open tube; the tube seals itself when it reaches its pool size. A person already in
-    another tube of the round is refused, one already in this tube counts once."""
+def add_to_tube(actor, code: str, typed_id: str, *, point_id: int | None = None,
+                idempotency_key: str | None = None) -> Added:
+    """Add one person to an open tube (of the point, when one is named); the tube seals itself when it reaches its
+    pool size. A person already in another tube of the round is refused, one already in this tube counts once."""
     require(actor, "sample.take")
+    point = get_point_for(actor, point_id) if point_id is not None else None
     person = find_person(actor, typed_id)
     payload = {"code": (code or "").strip().upper(), "person": person.pk}
     with transaction.atomic():
         sample = _tube(actor, code, lock=True)
+        if point is not None and sample.point_id != point.pk:
+            raise InputRefused(("tube", _("tube %(c)s was opened at another point") % {"c": sample.code}))
         if sample.members.filter(person=person).exists():
             return Added(sample, person, False)
         problems = Problems()
@@ -447,10 +451,13 @@ def add_to_tube(actor, code: str, typed_id: str, *, idempotency_key: str | None 
         def make() -> SampleMember:
             member = SampleMember.objects.create(sample=sample, person=person, round_id=sample.round_id,
                                                  jurisdiction_path=person.jurisdiction_path, added_at=timezone.now())
+            count = sample.members.count()
+            audit.record_change(actor, Action.SAMPLE_CHANGE, sample, person=person, before={"people": count - 1},
+                                after={"people": count})
             if sample.pool_size == 0 and not sample.household_id:
                 sample.household_id = person.household_id
                 sample.save(update_fields=["household"])
-            if sample.pool_size and sample.members.count() >= sample.pool_size:
+            if sample.pool_size and count >= sample.pool_size:
                 _seal(actor, sample)
             return member
 
@@ -468,11 +475,14 @@ def _seal(actor, sample: Sample) -> None:
                         after={"status": sample.status, "people": sample.members.count()})
 
 
-def seal_tube(actor, code: str) -> Sample:
+def seal_tube(actor, code: str, *, point_id: int | None = None) -> Sample:
     """Close a tube before it is full (the queue ended); an empty tube cannot be sealed."""
     require(actor, "sample.take")
+    point = get_point_for(actor, point_id) if point_id is not None else None
     with transaction.atomic():
         sample = _tube(actor, code, lock=True)
+        if point is not None and sample.point_id != point.pk:
+            raise InputRefused(("tube", _("tube %(c)s was opened at another point") % {"c": sample.code}))
         if sample.status == SampleStatus.SEALED:
             return sample
         if sample.status != SampleStatus.OPEN:

@@ -151,9 +151,8 @@ def open_tube(request, point_id):
 @login_required
 @require_POST
 def add_person(request, point_id):
-    services.get_point_for(request.user, point_id)
-    code = request.POST.get("tube", "")
-    return submit(request, lambda: services.add_to_tube(request.user, code, request.POST.get("id_number", ""),
+    return submit(request, lambda: services.add_to_tube(request.user, request.POST.get("tube", ""),
+                                                        request.POST.get("id_number", ""), point_id=point_id,
                                                         idempotency_key=request.POST.get("key") or None),
                   _("Added"), "testing-point", point_id, done=lambda added: _back_to_point(point_id, added.sample.code))
 
@@ -161,6 +160,5 @@ def add_person(request, point_id):
 @login_required
 @require_POST
 def seal(request, point_id):
-    services.get_point_for(request.user, point_id)
-    return submit(request, lambda: services.seal_tube(request.user, request.POST.get("tube", "")),
+    return submit(request, lambda: services.seal_tube(request.user, request.POST.get("tube", ""), point_id=point_id),
                   _("Tube sealed"), "testing-point", point_id)
