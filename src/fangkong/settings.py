@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "fangkong.checkpoints",
     "fangkong.imports",
     "fangkong.idempotency",
+    "fangkong.testing",
     "fangkong.web",
     "fangkong.pathways",
 ]

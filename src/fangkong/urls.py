@@ -13,6 +13,7 @@ from fangkong.people import views as people_views
 from fangkong.quarantine import views as quarantine_views
 from fangkong.reporting import views as reporting_views
 from fangkong.screening import views as screening_views
+from fangkong.testing import views as testing_views
 from fangkong.warning import views as warning_views
 from fangkong.web import views as web_views
 
@@ -84,6 +85,20 @@ urlpatterns = [
     path("imports/<int:job_id>/refused-rows.xlsx", import_views.refused_rows, name="import-refused-rows"),
     path("exports/", web_views.exports, name="exports"),
     path("exports/<str:name>.<str:fmt>", web_views.export, name="register-export"),
+    path("testing/", testing_views.lab, name="testing-lab"),
+    path("testing/receive/", testing_views.receive, name="testing-receive"),
+    path("testing/results/", testing_views.result, name="testing-result"),
+    path("testing/due/", testing_views.due, name="testing-due"),
+    path("testing/due/<int:due_id>/sample/", testing_views.take, name="testing-take"),
+    path("testing/campaigns/", testing_views.campaigns, name="testing-campaigns"),
+    path("testing/campaigns/declare/", testing_views.declare, name="testing-declare"),
+    path("testing/campaigns/<int:campaign_id>/", testing_views.campaign, name="testing-campaign"),
+    path("testing/campaigns/<int:campaign_id>/points/", testing_views.add_point, name="testing-point-add"),
+    path("testing/rounds/<int:round_id>/missed.<str:fmt>", testing_views.missed, name="testing-missed"),
+    path("testing/points/<int:point_id>/", testing_views.point, name="testing-point"),
+    path("testing/points/<int:point_id>/tube/", testing_views.open_tube, name="testing-tube-open"),
+    path("testing/points/<int:point_id>/person/", testing_views.add_person, name="testing-tube-add"),
+    path("testing/points/<int:point_id>/seal/", testing_views.seal, name="testing-tube-seal"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

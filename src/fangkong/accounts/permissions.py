@@ -16,8 +16,8 @@ from .models import Role
 
 COMMAND, GRID, CHECKPOINT = Role.COMMAND, Role.GRID, Role.CHECKPOINT
 EPIDEMIOLOGIST, LAB, HOSPITAL = Role.EPIDEMIOLOGIST, Role.LAB, Role.HOSPITAL
-# Not in any row: PUBLIC (read-only by definition), LOGISTICS (supplies have no write yet) and LAB (test
-# results have no write yet; a diagnosis is the hospital's or the epidemiologist's, with the result in hand).
+# Not in any row: PUBLIC (read-only by definition), LOGISTICS (supplies have no write yet). LAB receives tubes
+# and reports results; a diagnosis is the hospital's or the epidemiologist's, with the result in hand.
 
 WRITE: dict[str, frozenset[str]] = {
     # people: the grid keeps its register; checkpoint staff register travellers bound for one of our grids;
@@ -67,6 +67,15 @@ WRITE: dict[str, frozenset[str]] = {
     "warning.task": frozenset({COMMAND}),
     # the daily bulletin is drafted and published by the command centre.
     "bulletin.publish": frozenset({COMMAND}),
+    # testing: a test is asked for (a suspected case's same-day test, a schedule) by whoever follows the person;
+    "test.ask": frozenset({COMMAND, EPIDEMIOLOGIST, GRID, HOSPITAL}),
+    # tubes are taken by the sampling staff: a grid's or site's medical staff, a point's team, the lab's own;
+    "sample.take": frozenset({COMMAND, GRID, HOSPITAL, LAB}),
+    # the lab scans tubes in and reports their results (a positive's consequences follow: pathways/testing.py);
+    "sample.receive": frozenset({COMMAND, LAB}),
+    "result.record": frozenset({COMMAND, LAB}),
+    # a mass-testing campaign, its rounds and sampling points are declared by the command centre.
+    "campaign.declare": frozenset({COMMAND}),
 }
 
 

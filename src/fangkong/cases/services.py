@@ -421,6 +421,25 @@ def five_earlies(case: Case) -> FiveEarlies:
                        case.treated_at, case.disease.report_deadline_hours, case.sampled_on)
 
 
+def case_on_positive_result(actor, person, *, confirmed: bool, at: dt.datetime, note: str = "") -> Case:
+    """A positive test moves the person into the case pathway (pathways/testing.py): their open case, confirmed
+    when the settings say a positive confirms and it is still suspected, or a new case (suspected or confirmed).
+    Part of the lab's result, which the result's own permission covers; the event row says so."""
+    case = Case.objects.select_for_update().filter(person=person, closed_at=None).first()
+    if case is None:
+        case = Case.objects.create(person=person, disease=diseases.current(), detected_at=at,
+                                   owner_path=person.jurisdiction_path,
+                                   classification=Classification.CONFIRMED if confirmed else Classification.SUSPECTED,
+                                   diagnosed_at=at if confirmed else None)
+        _event(case, "open", actor, at, ("", ""), note=note)
+    elif confirmed and allowed("confirm", case.classification, case.placement):
+        before = (case.classification, case.placement)
+        case.classification, case.diagnosed_at = Classification.CONFIRMED, case.diagnosed_at or at
+        case.save(update_fields=["classification", "diagnosed_at", "updated_at"])
+        _event(case, "confirm", actor, at, before, note=note)
+    return case
+
+
 # --- the registers as downloads ------------------------------------------------------------------
 
 LEDGER_EXPORT = Export("symptom-ledger", _("Symptom ledger"), ledger_for, columns=[

@@ -9,6 +9,7 @@ from fangkong.accounts import access
 from fangkong.cases import disease as diseases
 from fangkong.errors import Problems
 from fangkong.jurisdictions import services as jurisdictions
+from fangkong.testing import services as testing
 from fangkong.warning import services as warning
 from fangkong.web.forms import Submitted
 
@@ -41,6 +42,8 @@ def dashboard(request, code=None):
                         if a.path.startswith(access.root_for(request.user).path)] + [node],
         "screen": request.GET.get("screen") == "1",
         "link": reverse("dashboard", args=["__code__"]),
+        "progress": testing.round_progress_for(request.user),
+        "tests_overdue": testing.overdue_for(request.user).filter(owner_path__startswith=node.path).count(),
     }
     return render(request, "dashboard/dashboard.html", context)
 

@@ -18,10 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.choices import Words
 from fangkong.errors import FieldProblem
 from fangkong.pathways import arrivals as arrival_journey
+from fangkong.pathways import testing as testing_pathway
 from fangkong.people.models import ID_TYPES, SEXES, IdType
 from fangkong.people.services import PersonInput
 from fangkong.screening import services as screening
 from fangkong.screening.models import ARRIVAL_CATEGORIES, TRAVEL_MODES, VEHICLE_PATTERNS
+from fangkong.testing.services import OUTCOMES, ResultInput
 
 from .sheets import HeaderSpec
 
@@ -304,4 +306,22 @@ ASSIST = Register(
     writes="assist.receive",
     submit=lambda actor, entries, write: screening.receive_assist_requests(actor, entries, write=write))
 
-REGISTERS = {r.name: r for r in (ARRIVALS, ASSIST)}
+def _result(cells: Cells, options: dict) -> ResultInput:
+    return ResultInput(code=cells.text("tube"), outcome=cells.choice("outcome"), ct=cells.raw("ct") or None,
+                       resulted_at=cells.moment("resulted_at"))
+
+
+# The lab's result list as its system exports it (.xlsx or CSV): one row per tube.
+RESULTS = Register(
+    name="results", title=_("test results"), sheet_title="核酸检测结果",
+    columns=(
+        Column("tube", "试管编码", ("管码", "样本编号", "条码", "试管条码", "采样管编码"), required=True, kind="digits",
+               width=18),
+        Column("outcome", "检测结果", ("结果", "核酸结果"), required=True, kind="choice", words=OUTCOMES, width=10),
+        Column("ct", "Ct值", ("CT值", "ct", "Ct"), width=8),
+        Column("resulted_at", "报告时间", ("检测时间", "出具时间", "结果时间"), kind="datetime", width=18),
+    ),
+    convert=_result, repeat_key=lambda cells: (cells.text("tube").upper(),), writes="result.record",
+    submit=lambda actor, entries, write: testing_pathway.record_results(actor, entries, write=write))
+
+REGISTERS = {r.name: r for r in (ARRIVALS, ASSIST, RESULTS)}

@@ -86,7 +86,8 @@ def _upload(actor, register: Register, filename: str, data: bytes, sha256: str, 
             raise InputRefused(("file", _("the file is larger than %(m)d MB: split it")
                                 % {"m": settings.IMPORT_MAX_MB}))
         sheet, refused = sheets.read(data, register.spec, max_rows=settings.IMPORT_MAX_ROWS,
-                                      max_unzipped_mb=settings.IMPORT_MAX_UNZIPPED_MB), None
+                                      max_unzipped_mb=settings.IMPORT_MAX_UNZIPPED_MB,
+                                      csv_file=job.filename.lower().endswith(".csv")), None
     except InputRefused as problems:
         sheet, refused = None, problems
     with transaction.atomic():

@@ -4,7 +4,10 @@ here, naming the sheet or the column; problems of single rows are left to the re
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import itertools
 import re
 import struct
 import zipfile
@@ -211,21 +214,45 @@ def _inflated_pieces(raw: memoryview):
         raise _not_a_workbook() from None
 
 
-def read(data: bytes, spec: HeaderSpec, *, max_rows: int, max_unzipped_mb: int) -> Sheet:
-    """The register's sheet out of a workbook's bytes, every value ready to be stored as JSON."""
+def _csv_sheets(data: bytes, max_rows: int) -> list[tuple[str, list[list], list]]:
+    """A CSV file (a lab system's export) as one sheet of text cells: UTF-8 (with or without BOM) or GB18030."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputRefused(("file", _("the CSV file is neither UTF-8 nor GB18030 text")))
+    try:
+        rows = list(itertools.islice(csv.reader(io.StringIO(text)), max_rows + HEADER_SEARCH_ROWS + 1))
+    except csv.Error:
+        raise InputRefused(("file", _("the CSV file cannot be read as comma-separated rows"))) from None
+    return [("CSV", rows, [])]
+
+
+def _workbook_sheets(data: bytes, max_rows: int, max_unzipped_mb: int) -> list[tuple[str, list[list], list]]:
     check_archive(data, max_rows=max_rows, max_unzipped_mb=max_unzipped_mb)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(BytesIO(data))
     except Exception:  # calamine raises its own errors for every kind of unreadable file
         raise _not_a_workbook() from None
-    candidates, best = [], (0, "", [])
+    found = []
     for name in book.sheet_names:
         sheet = book.get_sheet_by_name(name)
-        rows = sheet.to_python(skip_empty_area=False)
+        found.append((name, sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges))
+    return found
+
+
+def read(data: bytes, spec: HeaderSpec, *, max_rows: int, max_unzipped_mb: int, csv_file: bool = False) -> Sheet:
+    """The register's sheet out of a workbook's bytes (or a CSV file's), every value ready to be stored as JSON."""
+    books = _csv_sheets(data, max_rows) if csv_file else _workbook_sheets(data, max_rows, max_unzipped_mb)
+    candidates, best = [], (0, "", [])
+    for name, rows, merged in books:
         for number, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
             columns, again = spec.find(cells)
             if all(f in columns for f in spec.required):
-                candidates.append((name, sheet, rows, number, columns, again))
+                candidates.append((name, merged, rows, number, columns, again))
                 break
             if len(columns) > best[0]:
                 best = (len(columns), name, [spec.header_of(f) for f in spec.required if f not in columns])
@@ -239,7 +266,7 @@ def read(data: bytes, spec: HeaderSpec, *, max_rows: int, max_unzipped_mb: int) 
     if len(candidates) > 1:
         raise InputRefused(("sheet", _("the %(r)s is on several sheets (%(s)s): keep it on one sheet")
                             % {"r": spec.title, "s": "、".join(c[0] for c in candidates)}))
-    name, sheet, rows, header_index, columns, again = candidates[0]
+    name, merged, rows, header_index, columns, again = candidates[0]
     if again:
         field_name, first, second = again[0]
         raise InputRefused((field_name, _("two columns (%(a)s and %(b)s) are headed %(h)s: keep one")
@@ -264,7 +291,7 @@ def read(data: bytes, spec: HeaderSpec, *, max_rows: int, max_unzipped_mb: int) 
             raise InputRefused((f, _("column %(c)s (%(h)s) is empty in every row")
                                 % {"c": column_letter(columns[f]), "h": result.headers[f]}))
     by_column = {i: f for f, i in columns.items()}
-    for (top, left), (bottom, right) in sheet.merged_cell_ranges:
+    for (top, left), (bottom, right) in merged:
         span = f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom + 1}"
         for number in range(max(top, header_index + 1), bottom + 1):
             for index in range(left, right + 1):

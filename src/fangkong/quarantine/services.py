@@ -268,6 +268,23 @@ def raise_checkpoint_alert(actor, *, person, owner_path: str, note: str) -> Aler
     return alert
 
 
+def end_temporary_isolations(actor, person_ids, *, since: dt.datetime, note: str) -> list[Order]:
+    """End the temporary isolation (reason "other", begun at or after `since`) of people a negative re-test
+    cleared: part of the lab's result (pathways/testing.py), which the result's own permission covers. An order
+    begun before (a close contact's) is left alone. Call inside a transaction."""
+    now = timezone.now()
+    orders = list(Order.objects.select_for_update().filter(
+        person__in=person_ids, status=OrderStatus.ACTIVE, reason=Reason.OTHER, starts_at__gte=since))
+    for order in orders:
+        order.status, order.ended_at = OrderStatus.RELEASED_EARLY, now
+    bulk.update(orders, ["status", "ended_at"])
+    ReadingSlot.objects.filter(order__in=orders, status=SlotStatus.DUE, closes_at__gt=now).delete()
+    audit.record_many(actor, Action.QUARANTINE_CHANGE, [(o.person_id, audit.changes(
+        o, {"status": OrderStatus.ACTIVE, "ended_at": None}, {"status": o.status, "ended_at": now},
+        change="ended", note=note)) for o in orders])
+    return orders
+
+
 # --- readings and alerts -----------------------------------------------------------------------
 
 @dataclass(frozen=True)

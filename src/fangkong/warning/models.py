@@ -16,6 +16,8 @@ class SignalKind(models.TextChoices):
     FEVER_ALERTS = "fever_alerts", _("Fever alerts raised today")
     SYMPTOM_ABERRATION = "symptom_aberration", _("Symptom reports above the EARS C2 bound (1 = yes)")
     RT_ABOVE_ONE_DAYS = "rt_above_one_days", _("Days in a row with R_t above 1")
+    POSITIVE_RESULTS = "positive_results", _("Positive test results today")
+    POSITIVE_POOLS = "positive_pools", _("Positive pooled tubes today")
 
 
 class Level(models.IntegerChoices):

@@ -26,6 +26,7 @@ from fangkong.errors import Problems
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.jurisdictions.models import Level as Tier
 from fangkong.quarantine.models import Alert, AlertKind
+from fangkong.testing import services as testing
 
 from .models import Action, Firing, Level, LevelChange, Playbook, Rule, SignalKind, SignalValue, Task
 
@@ -60,9 +61,11 @@ def signals_for(node: Jurisdiction, day: dt.date, disease) -> dict[str, float]:
     day_start = dt.datetime.combine(day, dt.time.min, tzinfo=diseases.zone(disease))
     fevers = Alert.objects.filter(owner_path__startswith=node.path, kind=AlertKind.FEVER,
                                   raised_at__gte=day_start, raised_at__lt=day_start + dt.timedelta(days=1)).count()
+    positives, pools = testing.positives_on(node.path, day_start, day_start + dt.timedelta(days=1))
     return {SignalKind.NEW_CASES: curve["report"][-1], SignalKind.FEVER_ALERTS: fevers,
             SignalKind.SYMPTOM_ABERRATION: _symptom_aberration(node, day, disease),
-            SignalKind.RT_ABOVE_ONE_DAYS: above}
+            SignalKind.RT_ABOVE_ONE_DAYS: above, SignalKind.POSITIVE_RESULTS: positives,
+            SignalKind.POSITIVE_POOLS: pools}
 
 
 def _symptom_aberration(node: Jurisdiction, day: dt.date, disease, days: int = 28) -> float:

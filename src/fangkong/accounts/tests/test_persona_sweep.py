@@ -46,6 +46,7 @@ from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.reporting import services as reporting
 from fangkong.screening import services as screening
+from fangkong.testing import services as testing
 from fangkong.warning import services as warning
 
 MISSING_ID, MISSING_CODE = "987654", "999999999999999"  # a grid code's shape, as the seeded code has
@@ -121,11 +122,21 @@ def seeded(django_db_setup, django_db_blocker):
         bulletin = bulletins.draft(seeder, grid.code, timezone.localdate())
         owner = users[(Role.GRID, "inside")]
         job, _ = imports.upload(owner, ARRIVALS.name, "t.xlsx", ARRIVALS.template())
+        due = testing.ask_test(seeder, clean.pk)
+        sampled = testing.ask_test(seeder, clean.pk, purpose="schedule")
+        testing.take_sample(seeder, sampled.pk, "SW-S1")
+        testing.receive_tubes(seeder, ["SW-S1"])
+        campaign = testing.declare_campaign(seeder, name="扫", area_code=grid.code)
+        point = testing.add_point(seeder, campaign.pk, name="扫点", jurisdiction_code=grid.code, population=2500)
+        testing.open_tube(seeder, point.pk, "SW-P1")
+        testing.add_to_tube(seeder, "SW-P1", clean.id_number)
         records = {
             "code": grid.code, "person_id": clean.pk, "case_id": case.pk, "entry_id": entry.pk,
             "order_id": order.pk, "alert_id": order.alerts.get().pk, "arrival_id": arrival.pk,
             "request_id": request.pk, "checkpoint_id": post.pk, "handover_id": crossing.handover.pk,
             "task_id": playbook.tasks.first().pk, "rule_id": rule.pk, "bulletin_id": bulletin.pk, "job_id": job.pk,
+            "due_id": due.pk, "campaign_id": campaign.pk, "point_id": point.pk,
+            "round_id": campaign.round_set.get(number=1).pk,
         }
         clients = {(None, "anonymous"): Client()}
         for key, user in users.items():
@@ -206,6 +217,16 @@ API_WRITES = {
     "POST /api/v1/imports/{key}": Write("arrival.register", scoped=False, multipart=True),
     "POST /api/v1/imports/{job_id}/step": Write(None, changes=False),  # a refused file: nothing to step
     "POST /api/v1/imports/{job_id}/choice": Write(None, lambda s: {"import_valid": False}, changes=False),
+    "POST /api/v1/tests-due/{due_id}/sample": Write("sample.take", lambda s: {"tube": "SW-T1"}),
+    "POST /api/v1/tubes/receive": Write("sample.receive", lambda s: {"tubes": ["SW-P1"]}),
+    "POST /api/v1/test-results": Write("result.record", lambda s: {"results": [{"tube": "SW-S1",
+                                                                                 "outcome": "negative"}]}),
+    "POST /api/v1/campaigns": Write("campaign.declare", lambda s: {"name": "扫二", "area_code": s.records["code"]}),
+    "POST /api/v1/campaigns/{campaign_id}/points": Write("campaign.declare", lambda s: {
+        "name": "扫点二", "jurisdiction_code": s.records["code"], "population": 2000}),
+    "POST /api/v1/sampling-points/{point_id}/tubes": Write("sample.take", lambda s: {"tube": "SW-T2"}),
+    "POST /api/v1/sampling-points/{point_id}/people": Write("sample.take", lambda s: {"tube": "SW-P1",
+                                                                                       "id_number": VALID_ID}),
     # the watched person has the open case: the transfer is the case's step, so the case's write
     "POST /api/v1/quarantine-orders/{order_id}/transfer": Write("case.move", lambda s: {"hospital": "金银潭医院"}),
 }
@@ -229,6 +250,12 @@ PAGE_WRITES = {
     "handover-confirm": Write("handover.confirm"),
     "import-step": Write(None, changes=False),
     "import-choice": Write(None, changes=False),
+    "testing-take": Write("sample.take", lambda s: {"tube": "SW-T3"}),
+    "testing-point-add": Write("campaign.declare", lambda s: {
+        "name": "扫点三", "jurisdiction_code": s.records["code"], "population": "2000"}),
+    "testing-tube-open": Write("sample.take", lambda s: {"tube": "SW-T4"}),
+    "testing-tube-add": Write("sample.take", lambda s: {"tube": "SW-P1", "id_number": VALID_ID}),
+    "testing-tube-seal": Write("sample.take", lambda s: {"tube": "SW-P1"}),
     "case-details": Write("case.move", lambda s: {"severity": "severe", "onset_date": _today(s)}),
     "order-extend": Write("order.change", lambda s: {"days": "3"}),
     "order-transfer": Write("case.move", lambda s: {"hospital": "金银潭医院"}),
@@ -371,7 +398,8 @@ def test_every_page_naming_a_record_as_every_persona(seeded, name, route):
 
 
 # Writes that no API operation and no page naming a record reaches; their services are tested on their own.
-NOT_SWEPT = {"site.add", "checkpoint.add", "warning.level", "warning.playbook"}
+# test.ask: a suspected case's same-day test is asked by the case pathway, scheduled tests by their schedule.
+NOT_SWEPT = {"site.add", "checkpoint.add", "warning.level", "warning.playbook", "test.ask"}
 
 
 def test_the_sweep_covers_every_write_of_the_table():

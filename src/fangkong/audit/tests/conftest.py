@@ -23,6 +23,7 @@ from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.screening import services as screening
+from fangkong.testing import services as testing
 from fangkong.warning import services as warning
 
 CLIENT_IP = "203.0.113.7"
@@ -45,7 +46,7 @@ def seed() -> SimpleNamespace:
         return create_person(commander, PersonInput(id_number=next(ids), name=name, phone="13812345678",
                                                     grid_code=grid.code)).person
 
-    names = ["病例甲", "症状乙", "观察丙", "观察丁", "协查戊", "抵达己", "卡口庚"]
+    names = ["病例甲", "症状乙", "观察丙", "观察丁", "协查戊", "抵达己", "卡口庚", "检测子", "检测丑"]
     people = {name: person(name) for name in names}
     case = cases.open_case(commander, people["病例甲"].pk)
     symptom, _ = cases.report_symptoms(commander, people["症状乙"].pk, source="grid", symptoms="咳嗽")
@@ -77,7 +78,17 @@ def seed() -> SimpleNamespace:
     checking, _ = imports.upload(commander, "arrivals", "a.xlsx", file)
     checked, _ = imports.upload(commander, "arrivals", "b.xlsx", file)
     checked = imports.run_to_end(checked)
+    overdue = testing.ask_test(commander, people["检测子"].pk)
+    due = testing.ask_test(commander, people["检测丑"].pk)
+    testing.take_sample(commander, overdue.pk, "AUD-S1")
+    testing.receive_tubes(commander, ["AUD-S1"])
+    type(overdue).objects.filter(pk=overdue.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
+    campaign = testing.declare_campaign(commander, name="全员", area_code=tree["city"].code)
+    point = testing.add_point(commander, campaign.pk, name="采样点", jurisdiction_code=grid.code, population=2500)
+    testing.open_tube(commander, point.pk, "AUD-P1")
+    testing.add_to_tube(commander, "AUD-P1", people["检测子"].id_number)
     return SimpleNamespace(
+        due=due, campaign=campaign, point=point, round=campaign.round_set.get(number=1),
         tree=tree, grid=grid, commander=commander, token=create_token("commander"), people=people, ids=ids,
         case=case, symptom=symptom, orders=orders, alert=alert, assist=assist, stranger=stranger, arrival=arrival,
         checkpoint=post, passing=passing,

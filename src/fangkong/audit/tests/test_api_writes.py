@@ -69,6 +69,15 @@ EXAMPLES = {
     "fangkong_imports_api_upload": lambda w: ({"key": "arrivals"}, ("multipart", {"file": _upload(w)}), 1),
     "fangkong_imports_api_step": lambda w: ({"job_id": w.checking.pk}, {}, 1),  # the check ends: one row
     "fangkong_imports_api_choose": lambda w: ({"job_id": w.checked.pk}, {"import_valid": True}, 1),
+    "fangkong_testing_api_take_sample": lambda w: ({"due_id": w.due.pk}, {"tube": "AUD-S2"}, 1),
+    "fangkong_testing_api_receive_tubes": lambda w: ({}, {"tubes": ["AUD-P1"]}, 1),
+    "fangkong_testing_api_record_results": lambda w: ({}, {"results": [{"tube": "AUD-S1", "outcome": "negative"}]}, 1),
+    "fangkong_testing_api_declare_campaign": lambda w: ({}, {"name": "第二轮", "area_code": w.grid.code}, 1),
+    "fangkong_testing_api_add_point": lambda w: ({"campaign_id": w.campaign.pk}, {
+        "name": "二号点", "jurisdiction_code": w.grid.code, "population": 2000}, 1),
+    "fangkong_testing_api_open_tube": lambda w: ({"point_id": w.point.pk}, {"tube": "AUD-P2"}, 1),
+    "fangkong_testing_api_add_person": lambda w: ({"point_id": w.point.pk}, {
+        "tube": "AUD-P1", "id_number": w.people["检测丑"].id_number}, 1),
 }
 
 

@@ -38,6 +38,7 @@ API_SURFACES = {
     "fangkong_screening_api_list_assist_requests": (lambda w: {}, lambda body: list(AssistRequest.objects.filter(
         pk__in=[i["id"] for i in items(body)]).values_list("person_id", flat=True))),
     "fangkong_checkpoints_api_list_handovers": (lambda w: {}, person_ids),
+    "fangkong_testing_api_list_tests_due": (lambda w: {}, person_ids),
 }
 API_EXPORT = "fangkong_web_api_export"  # a streamed register: its rows are audited as an export
 API_WITHOUT_PERSONS = {
@@ -47,6 +48,7 @@ API_WITHOUT_PERSONS = {
     "fangkong_screening_api_risk_area_history", "fangkong_reporting_api_completeness",
     "fangkong_imports_api_list_imports", "fangkong_imports_api_status", "fangkong_imports_api_refusals",
     "fangkong_web_api_list_exports",
+    "fangkong_testing_api_round_coverage", "fangkong_testing_api_round_progress",  # counts by grid only
 }
 
 
@@ -104,23 +106,30 @@ PAGE_SURFACES = {
                      lambda w: named(*w.grid.persons.order_by("household__code", "id"))),
     "person-search": (lambda w: "/persons/?q=观察", lambda w: named(*(o.person for o in w.orders))),
     "person": (lambda w: f"/persons/{w.case.person_id}/", lambda w: named(w.case.person)),
+    "testing-lab": (lambda w: "/testing/", lambda w: named(w.people["检测子"])),  # the overdue test
+    "testing-due": (lambda w: "/testing/due/", lambda w: named(w.people["检测子"], w.people["检测丑"])),
+    "testing-point": (lambda w: f"/testing/points/{w.point.pk}/?tube=AUD-P1", lambda w: named(w.people["检测子"])),
     "order": (lambda w: f"/orders/{w.orders[0].pk}/", lambda w: named(w.orders[0].person)),
 }
 PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
-                "register-export": lambda w: "/exports/cases.csv"}
+                "register-export": lambda w: "/exports/cases.csv",
+                "testing-missed": lambda w: f"/testing/rounds/{w.round.pk}/missed.csv"}
 PAGES_WITHOUT_PERSONS = {
     "home", "favicon", "login", "logout", "jurisdiction-tree", "jurisdiction-map", "dashboard-home", "dashboard",
     "forecast", "warning", "bulletins", "bulletin", "bulletin-pdf", "risk-areas", "reports", "reports-of", "exports",
     "imports", "import", "import-template", "import-refusals",
     # the refused rows of a file, as it had them: not yet persons of the register; audited as an import event
     "import-refused-rows", "assist-export",  # answers only: reference, name, status, no register person
+    "testing-campaigns", "testing-campaign",  # campaigns, rounds, points and coverage counts by grid
 }
 WRITE_PAGES = {  # POST only
     "case-transition", "case-open", "symptoms-report", "ledger-resolve", "reading-add", "order-place", "order-end",
     "alert-step", "warning-rule-add", "warning-rule-toggle", "warning-level", "warning-drill", "warning-task-done",
     "bulletin-draft", "bulletin-publish", "risk-area-declare", "assist-answer", "arrival-register",
     "arrival-follow-up", "report-submit", "checkpoint-entry", "handover-confirm", "import-upload", "import-step",
-    "import-choice", "case-details", "order-extend", "order-transfer",
+    "import-choice", "testing-receive", "testing-result", "testing-take", "testing-declare", "testing-point-add",
+    "testing-tube-open", "testing-tube-add", "testing-tube-seal",
+    "case-details", "order-extend", "order-transfer",
 }
 
 
