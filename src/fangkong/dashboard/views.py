@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts import access
 from fangkong.cases import disease as diseases
 from fangkong.errors import Problems
+from fangkong.inspections import services as inspections
 from fangkong.jurisdictions import services as jurisdictions
+from fangkong.tasks import services as tasks
 from fangkong.warning import services as warning
 from fangkong.web.forms import Submitted
 
@@ -41,6 +43,7 @@ def dashboard(request, code=None):
                         if a.path.startswith(access.root_for(request.user).path)] + [node],
         "screen": request.GET.get("screen") == "1",
         "link": reverse("dashboard", args=["__code__"]),
+        "rectifications": inspections.overdue_rising(node), "overdue_tasks": tasks.overdue_tasks(node),
     }
     return render(request, "dashboard/dashboard.html", context)
 

@@ -13,6 +13,7 @@ from fangkong import urls
 from fangkong.api import api
 from fangkong.audit.models import Action, AuditEvent, Reason
 from fangkong.screening.models import AssistRequest
+from fangkong.tasks.tests import factories as task_records
 
 from .conftest import CLIENT_IP
 
@@ -47,6 +48,12 @@ API_WITHOUT_PERSONS = {
     "fangkong_screening_api_risk_area_history", "fangkong_reporting_api_completeness",
     "fangkong_imports_api_list_imports", "fangkong_imports_api_status", "fangkong_imports_api_refusals",
     "fangkong_web_api_list_exports",
+    "fangkong_inspections_api_list_settings", "fangkong_inspections_api_list_checklists",
+    "fangkong_inspections_api_list_rectifications", "fangkong_inspections_api_inspection_figures",
+    "fangkong_inspections_api_published_findings",
+    # tasks and reports name units; a public report's list leaves its reporter out (shown on its page, audited)
+    "fangkong_tasks_api_list_tasks", "fangkong_tasks_api_my_todo", "fangkong_tasks_api_list_supervisions",
+    "fangkong_tasks_api_list_public_reports",
 }
 
 
@@ -104,6 +111,8 @@ PAGE_SURFACES = {
                      lambda w: named(*w.grid.persons.order_by("household__code", "id"))),
     "person-search": (lambda w: "/persons/?q=观察", lambda w: named(*(o.person for o in w.orders))),
     "person": (lambda w: f"/persons/{w.case.person_id}/", lambda w: named(w.case.person)),
+    "public-report": (lambda w: f"/public-reports/{task_records.public_report(w.tree['town_a']).pk}/",
+                      lambda w: [(None, "举报人李")]),
 }
 PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
                 "register-export": lambda w: "/exports/cases.csv"}
@@ -113,13 +122,18 @@ PAGES_WITHOUT_PERSONS = {
     "imports", "import", "import-template", "import-refusals",
     # the refused rows of a file, as it had them: not yet persons of the register; audited as an import event
     "import-refused-rows", "assist-export",  # answers only: reference, name, status, no register person
+    # settings, inspections, findings and photos name places and units; tasks name units or staff, not residents
+    "inspections", "setting", "rectification", "inspection-photo", "checklists", "published-findings", "todo",
+    "tasks", "task", "supervisions", "public-report-form", "published-reports", "public-reports",
 }
 WRITE_PAGES = {  # POST only
     "case-transition", "case-open", "symptoms-report", "ledger-resolve", "reading-add", "order-place", "order-end",
     "alert-step", "warning-rule-add", "warning-rule-toggle", "warning-level", "warning-drill", "warning-task-done",
     "bulletin-draft", "bulletin-publish", "risk-area-declare", "assist-answer", "arrival-register",
     "arrival-follow-up", "report-submit", "checkpoint-entry", "handover-confirm", "import-upload", "import-step",
-    "import-choice",
+    "import-choice", "setting-add", "setting-inspect", "rectification-report", "rectification-verify",
+    "finding-publish", "checklist-add", "task-assign", "task-step", "supervision-add", "public-report-handle",
+    "public-report-reply",
 }
 
 
