@@ -165,9 +165,10 @@ class PhotoOut(Schema):
 
 
 @router.post("/findings/{int:finding_id}/photos", response={201: list[PhotoOut]},
-             summary="Photos of a finding (role=finding) or of its rectification (role=evidence): JPEG, PNG or WebP")
-def add_photos(request, finding_id: Id, files: list[UploadedFile] = File(...), role: Text(10) = "finding"):
-    photos = services.add_photos(request.auth, finding_id, files, role=role)
+             summary="Photos of a finding (role=finding) or of its rectification (role=evidence): JPEG, PNG or WebP, "
+                     "each sent as a `file` part")
+def add_photos(request, finding_id: Id, file: list[UploadedFile] = File(...), role: Text(10) = "finding"):
+    photos = services.add_photos(request.auth, finding_id, file, role=role)
     return Status(201, [{"id": p.pk, "role": p.role, "content_type": p.content_type, "size": p.size,
                          "width": p.width, "height": p.height} for p in photos])
 

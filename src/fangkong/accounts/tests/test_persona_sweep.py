@@ -128,7 +128,9 @@ def seeded(django_db_setup, django_db_blocker):
         finding = inspections.record_inspection(seeder, place.pk, inspection_records.one_failed(
             place, photos=[inspection_records.png()])).findings.get()
         todo = task_records.task(seeder, grid)
-        report = task_records.referred(seeder, tree["town_a"], grid)
+        city = create_user(username="city-command", password=PASSWORD, role=Role.COMMAND,
+                           jurisdiction_code=tree["city"].code)  # refers a street's report down to the grid
+        report = task_records.referred(city, tree["town_a"], grid)
         records = {
             "code": grid.code, "person_id": clean.pk, "case_id": case.pk, "entry_id": entry.pk,
             "order_id": order.pk, "alert_id": order.alerts.get().pk, "arrival_id": arrival.pk,
