@@ -45,6 +45,6 @@ def rectification(actor, grid, **kwargs):
     return inspection.findings.get().rectification
 
 
-def reported(actor, grid):
-    r = rectification(actor, grid)
+def reported(actor, grid, **kwargs):
+    r = rectification(actor, grid, **kwargs)
     return services.report_rectified(actor, r.pk, report="已安排专人扫码测温", photos=[png("after.png")])
