@@ -1,5 +1,7 @@
 """Shared fixtures: a small tree and the three personas (inside, sibling, outside) of every access test."""
 
+import tempfile
+
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
@@ -26,6 +28,7 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["fangkong.conftest.QuickArgon2PasswordHasher"]
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="fangkong-media-")  # uploaded photos stay out of ./var
 
 
 @pytest.fixture

@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "fangkong.reporting",
     "fangkong.checkpoints",
     "fangkong.imports",
+    "fangkong.inspections",
+    "fangkong.tasks",
     "fangkong.idempotency",
     "fangkong.testing",
     "fangkong.web",
@@ -207,6 +209,16 @@ IMPORT_MAX_MB = env_int("FANGKONG_IMPORT_MAX_MB", 50)
 # unpacks to 92 MB (8.6 MB zipped); 300 leaves room for the longer registers and Excel's own markup.
 IMPORT_MAX_UNZIPPED_MB = env_int("FANGKONG_IMPORT_MAX_UNZIPPED_MB", 300)
 IMPORT_KEEP_HOURS = env_int("FANGKONG_IMPORT_KEEP_HOURS", 72)
+# Inspections (M13): the largest photo accepted as a finding or as evidence, and the days a rectification is
+# given by default by severity (隐患问题立即整改: a critical one the next day).
+PHOTO_MAX_MB = env_int("FANGKONG_PHOTO_MAX_MB", 10)
+RECTIFY_DAYS = {"critical": env_int("FANGKONG_RECTIFY_DAYS_CRITICAL", 1),
+                "major": env_int("FANGKONG_RECTIFY_DAYS_MAJOR", 3),
+                "minor": env_int("FANGKONG_RECTIFY_DAYS_MINOR", 7)}
+# Reports from the public (M17): how many one address may send in the throttle's window before each further
+# one waits (accounts/throttle.py), and the days a referred unit has to reply by default.
+PUBLIC_REPORT_LIMIT = env_int("FANGKONG_PUBLIC_REPORT_LIMIT", 5)
+PUBLIC_REPORT_REPLY_DAYS = env_int("FANGKONG_PUBLIC_REPORT_REPLY_DAYS", 3)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -223,6 +235,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from it; a missing one warns on every request
+# Uploaded photos (inspections): never served as static files; a view checks who may see each one.
+MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -8,11 +8,13 @@ from fangkong.cases import views as case_views
 from fangkong.checkpoints import views as checkpoint_views
 from fangkong.dashboard import views as dashboard_views
 from fangkong.imports import views as import_views
+from fangkong.inspections import views as inspection_views
 from fangkong.jurisdictions import views as jurisdiction_views
 from fangkong.people import views as people_views
 from fangkong.quarantine import views as quarantine_views
 from fangkong.reporting import views as reporting_views
 from fangkong.screening import views as screening_views
+from fangkong.tasks import views as task_views
 from fangkong.testing import views as testing_views
 from fangkong.warning import views as warning_views
 from fangkong.web import views as web_views
@@ -99,6 +101,34 @@ urlpatterns = [
     path("testing/points/<int:point_id>/tube/", testing_views.open_tube, name="testing-tube-open"),
     path("testing/points/<int:point_id>/person/", testing_views.add_person, name="testing-tube-add"),
     path("testing/points/<int:point_id>/seal/", testing_views.seal, name="testing-tube-seal"),
+    path("inspections/", inspection_views.overview, name="inspections"),
+    path("inspections/settings/", inspection_views.add_setting, name="setting-add"),
+    path("inspections/settings/<int:setting_id>/", inspection_views.setting, name="setting"),
+    path("inspections/settings/<int:setting_id>/inspect/", inspection_views.inspect, name="setting-inspect"),
+    path("inspections/rectifications/<int:rectification_id>/", inspection_views.rectification,
+         name="rectification"),
+    path("inspections/rectifications/<int:rectification_id>/report/", inspection_views.report_rectified,
+         name="rectification-report"),
+    path("inspections/rectifications/<int:rectification_id>/verify/", inspection_views.verify,
+         name="rectification-verify"),
+    path("inspections/findings/<int:finding_id>/publish/", inspection_views.publish, name="finding-publish"),
+    path("inspections/photos/<int:photo_id>/", inspection_views.photo, name="inspection-photo"),
+    path("inspections/checklists/", inspection_views.checklists, name="checklists"),
+    path("inspections/checklists/add/", inspection_views.add_checklist, name="checklist-add"),
+    path("inspections/published/", inspection_views.published, name="published-findings"),
+    path("todo/", task_views.todo, name="todo"),
+    path("tasks/", task_views.task_list, name="tasks"),
+    path("tasks/assign/", task_views.assign, name="task-assign"),
+    path("tasks/<int:todo_id>/", task_views.task, name="task"),
+    path("tasks/<int:todo_id>/step/", task_views.step, name="task-step"),
+    path("supervision/", task_views.supervisions, name="supervisions"),
+    path("supervision/add/", task_views.record_supervision, name="supervision-add"),
+    path("report/", task_views.public_report_form, name="public-report-form"),
+    path("report/published/", task_views.published_reports, name="published-reports"),
+    path("public-reports/", task_views.public_reports, name="public-reports"),
+    path("public-reports/<int:public_report_id>/", task_views.public_report, name="public-report"),
+    path("public-reports/<int:public_report_id>/handle/", task_views.handle_report, name="public-report-handle"),
+    path("public-reports/<int:public_report_id>/reply/", task_views.reply_report, name="public-report-reply"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

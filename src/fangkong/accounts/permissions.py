@@ -76,6 +76,27 @@ WRITE: dict[str, frozenset[str]] = {
     "result.record": frozenset({COMMAND, LAB}),
     # a mass-testing campaign, its rounds and sampling points are declared by the command centre.
     "campaign.declare": frozenset({COMMAND}),
+    # special settings under watch (M13) are listed by the grid they sit in and by the command centre...
+    "setting.register": frozenset({COMMAND, GRID}),
+    # ...the checklist of each kind is the command centre's, versioned...
+    "checklist.edit": frozenset({COMMAND}),
+    # ...inspections (planned or 四不两直) are made by the command centre's inspectors and the CDC's...
+    "inspection.conduct": frozenset({COMMAND, EPIDEMIOLOGIST}),
+    # ...the owner unit (a grid, a community, a street) reports its rectification done, with evidence...
+    "rectification.report": frozenset({COMMAND, GRID}),
+    # ...and the inspectors verify it by re-inspection; the command centre chooses the findings to publish.
+    "rectification.verify": frozenset({COMMAND, EPIDEMIOLOGIST}),
+    "finding.publish": frozenset({COMMAND}),
+    # tasks (M17) are assigned and verified by the command centre; whoever owns one works it, whatever their role
+    # (so LAB and LOGISTICS have a write: their own tasks).
+    "task.assign": frozenset({COMMAND}),
+    "task.work": frozenset({COMMAND, GRID, CHECKPOINT, EPIDEMIOLOGIST, LAB, HOSPITAL, Role.LOGISTICS}),
+    # supervision visits (督查) are the command centre's.
+    "supervision.record": frozenset({COMMAND}),
+    # reports from the public are triaged, referred, closed and published by the command centre; the unit they are
+    # referred to replies.
+    "public_report.handle": frozenset({COMMAND}),
+    "public_report.reply": frozenset({COMMAND, GRID}),
 }
 
 

@@ -26,15 +26,16 @@ KNOWN_DEVICE_DAYS = 180
 KNOWN_DEVICE_USERS = 8  # a shared terminal remembers its last few users
 
 
-def address_key(ip: str | None) -> str:
-    """An IPv6 client holds a whole /64, so the /64 is the address counted."""
+def address_key(ip: str | None, purpose: str = "address") -> str:
+    """An IPv6 client holds a whole /64, so the /64 is the address counted. `purpose` keeps counters apart: failed
+    logins ("address"), reports from the public ("public-report")."""
     try:
         address = ipaddress.ip_address(ip or "")
     except ValueError:
         network = "unknown"
     else:
         network = str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else str(address)
-    return _key(f"address:{network}")
+    return _key(f"{purpose}:{network}")
 
 
 def user_key(user_id: int) -> str:

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts import access
 from fangkong.cases import disease as diseases
 from fangkong.errors import Problems
+from fangkong.inspections import services as inspections
 from fangkong.jurisdictions import services as jurisdictions
+from fangkong.tasks import services as tasks
 from fangkong.testing import services as testing
 from fangkong.warning import services as warning
 from fangkong.web.forms import Submitted
@@ -44,6 +46,7 @@ def dashboard(request, code=None):
         "link": reverse("dashboard", args=["__code__"]),
         "progress": testing.round_progress_for(request.user),
         "tests_overdue": testing.overdue_for(request.user).filter(owner_path__startswith=node.path).count(),
+        "rectifications": inspections.overdue_rising(node), "overdue_tasks": tasks.overdue_tasks(node),
     }
     return render(request, "dashboard/dashboard.html", context)
 

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.choices import Words
 from fangkong.errors import FieldProblem
+from fangkong.inspections import services as inspections
+from fangkong.inspections.models import SETTING_KINDS
 from fangkong.pathways import arrivals as arrival_journey
 from fangkong.pathways import testing as testing_pathway
 from fangkong.people.models import ID_TYPES, SEXES, IdType
@@ -306,6 +308,7 @@ ASSIST = Register(
     writes="assist.receive",
     submit=lambda actor, entries, write: screening.receive_assist_requests(actor, entries, write=write))
 
+
 def _result(cells: Cells, options: dict) -> ResultInput:
     return ResultInput(code=cells.text("tube"), outcome=cells.choice("outcome"), ct=cells.raw("ct") or None,
                        resulted_at=cells.moment("resulted_at"))
@@ -324,4 +327,24 @@ RESULTS = Register(
     convert=_result, repeat_key=lambda cells: (cells.text("tube").upper(),), writes="result.record",
     submit=lambda actor, entries, write: testing_pathway.record_results(actor, entries, write=write))
 
-REGISTERS = {r.name: r for r in (ARRIVALS, ASSIST, RESULTS)}
+
+SETTINGS = Register(
+    name="settings", title=_("special settings"), sheet_title="重点场所名单",
+    columns=(
+        Column("name", "场所名称", ("单位名称", "名称", "场所"), required=True, width=24),
+        Column("kind", "场所类型", ("类型", "场所类别", "类别"), required=True, kind="choice", words=SETTING_KINDS,
+               width=12),
+        Column("grid_code", "网格编码", ("所属网格编码", "网格代码", "网格"), required=True, kind="digits", width=18),
+        Column("address", "地址", ("场所地址", "详细地址"), width=30),
+        Column("responsible_unit", "责任单位", ("主管单位", "监管单位", "包保单位"), required=True, width=20),
+        Column("contact_name", "联系人", ("负责人", "防疫联络员"), required=True, width=10),
+        Column("contact_phone", "联系电话", ("电话", "手机号", "联系方式"), required=True, kind="digits", width=14),
+    ),
+    convert=lambda cells, options: inspections.SettingInput(
+        name=cells.text("name"), kind=cells.choice("kind"), grid_code=cells.text("grid_code"),
+        address=cells.text("address"), responsible_unit=cells.text("responsible_unit"),
+        contact_name=cells.text("contact_name"), contact_phone=cells.text("contact_phone")),
+    repeat_key=lambda cells: (cells.text("grid_code"), cells.text("name")), writes="setting.register",
+    submit=lambda actor, entries, write: inspections.add_settings(actor, entries, write=write))
+
+REGISTERS = {r.name: r for r in (ARRIVALS, ASSIST, RESULTS, SETTINGS)}

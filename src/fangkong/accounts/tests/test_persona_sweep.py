@@ -41,11 +41,15 @@ from fangkong.checkpoints import services as checkpoints
 from fangkong.conftest import PASSWORD, VALID_ID, build_tree
 from fangkong.imports import services as imports
 from fangkong.imports.registers import ARRIVALS
+from fangkong.inspections import services as inspections
+from fangkong.inspections.models import Setting
+from fangkong.inspections.tests import factories as inspection_records
 from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.reporting import services as reporting
 from fangkong.screening import services as screening
+from fangkong.tasks.tests import factories as task_records
 from fangkong.testing import services as testing
 from fangkong.warning import services as warning
 
@@ -130,6 +134,13 @@ def seeded(django_db_setup, django_db_blocker):
         point = testing.add_point(seeder, campaign.pk, name="扫点", jurisdiction_code=grid.code, population=2500)
         testing.open_tube(seeder, point.pk, "SW-P1")
         testing.add_to_tube(seeder, "SW-P1", clean.id_number)
+        place = inspection_records.setting(seeder, grid)
+        finding = inspections.record_inspection(seeder, place.pk, inspection_records.one_failed(
+            place, photos=[inspection_records.png()])).findings.get()
+        todo = task_records.task(seeder, grid)
+        city = create_user(username="city-command", password=PASSWORD, role=Role.COMMAND,
+                           jurisdiction_code=tree["city"].code)  # refers a street's report down to the grid
+        report = task_records.referred(city, tree["town_a"], grid)
         records = {
             "code": grid.code, "person_id": clean.pk, "case_id": case.pk, "entry_id": entry.pk,
             "order_id": order.pk, "alert_id": order.alerts.get().pk, "arrival_id": arrival.pk,
@@ -137,6 +148,8 @@ def seeded(django_db_setup, django_db_blocker):
             "task_id": playbook.tasks.first().pk, "rule_id": rule.pk, "bulletin_id": bulletin.pk, "job_id": job.pk,
             "due_id": due.pk, "campaign_id": campaign.pk, "point_id": point.pk,
             "round_id": campaign.round_set.get(number=1).pk,
+            "setting_id": place.pk, "finding_id": finding.pk, "rectification_id": finding.rectification.pk,
+            "photo_id": finding.photos.get().pk, "todo_id": todo.pk, "public_report_id": report.pk,
         }
         clients = {(None, "anonymous"): Client()}
         for key, user in users.items():
@@ -229,6 +242,30 @@ API_WRITES = {
                                                                                        "id_number": VALID_ID}),
     # the watched person has the open case: the transfer is the case's step, so the case's write
     "POST /api/v1/quarantine-orders/{order_id}/transfer": Write("case.move", lambda s: {"hospital": "金银潭医院"}),
+    "POST /api/v1/special-settings": Write("setting.register", lambda s: {
+        "name": "新学校", "kind": "school", "grid_code": s.records["code"], "responsible_unit": "区教育局",
+        "contact_name": "王老师", "contact_phone": "13912345678"}),
+    "POST /api/v1/checklists": Write("checklist.edit", lambda s: {"kind": "school", "items": ["晨午检"]},
+                                     scoped=False),
+    "POST /api/v1/special-settings/{setting_id}/inspections": Write("inspection.conduct", lambda s: {
+        "mode": "planned", "answers": [{"item_id": a.item_id, "passed": True} for a in _all_passed(s)]}),
+    # the sweep's upload is a spreadsheet, not a photo: refused, nothing stored (photos: inspections/tests)
+    "POST /api/v1/findings/{finding_id}/photos": Write("inspection.conduct", multipart=True, changes=False),
+    "POST /api/v1/rectifications/{rectification_id}/report": Write(  # no evidence photo yet: refused
+        "rectification.report", lambda s: {"report": "已整改"}, changes=False),
+    "POST /api/v1/rectifications/{rectification_id}/verify": Write(  # not reported done yet: refused
+        "rectification.verify", lambda s: {"passed": True}, changes=False),
+    "POST /api/v1/findings/{finding_id}/publishable": Write("finding.publish", lambda s: {"publishable": True}),
+    "POST /api/v1/tasks": Write("task.assign", lambda s: {
+        "title": "督导核酸检测", "responsibility": "territorial", "owner_code": s.records["code"],
+        "deadline": (timezone.now() + dt.timedelta(days=1)).isoformat()}),
+    "POST /api/v1/tasks/{todo_id}/step": Write("task.work", lambda s: {"action": "start"}),
+    "POST /api/v1/supervisions": Write("supervision.record", lambda s: {
+        "jurisdiction_code": s.records["code"], "visited_on": _today(s), "team": "市督查组"}),
+    "POST /api/v1/public-reports/{public_report_id}/handle": Write(  # referred already: refused
+        "public_report.handle", lambda s: {"action": "close"}, changes=False),
+    "POST /api/v1/public-reports/{public_report_id}/reply": Write("public_report.reply", lambda s: {
+        "reply": "已核实，责令整改"}),
 }
 
 PAGE_WRITES = {
@@ -259,7 +296,19 @@ PAGE_WRITES = {
     "case-details": Write("case.move", lambda s: {"severity": "severe", "onset_date": _today(s)}),
     "order-extend": Write("order.change", lambda s: {"days": "3"}),
     "order-transfer": Write("case.move", lambda s: {"hospital": "金银潭医院"}),
+    "setting-inspect": Write("inspection.conduct", lambda s: {
+        "mode": "planned", **{f"item_{a.item_id}": "pass" for a in _all_passed(s)}}),
+    "rectification-report": Write("rectification.report", lambda s: {"report": "已整改"}, changes=False),
+    "rectification-verify": Write("rectification.verify", lambda s: {"verdict": "close"}, changes=False),
+    "finding-publish": Write("finding.publish", lambda s: {"publishable": "1"}),
+    "task-step": Write("task.work", lambda s: {"action": "start"}),
+    "public-report-handle": Write("public_report.handle", lambda s: {"action": "close"}, changes=False),
+    "public-report-reply": Write("public_report.reply", lambda s: {"reply": "已核实，责令整改"}),
 }
+
+
+def _all_passed(s):
+    return inspection_records.all_passed(Setting.objects.get(pk=s.records["setting_id"])).answers
 
 
 def api_operations() -> list[tuple[str, str]]:

@@ -13,7 +13,10 @@ from django.utils import timezone
 from fangkong.api import api
 from fangkong.audit.models import AuditEvent
 from fangkong.cases import services as cases
+from fangkong.inspections import services as inspections
+from fangkong.inspections.tests import factories as inspection_records
 from fangkong.people.models import Person
+from fangkong.tasks.tests import factories as task_records
 
 from .conftest import CLIENT_IP
 
@@ -78,7 +81,50 @@ EXAMPLES = {
     "fangkong_testing_api_open_tube": lambda w: ({"point_id": w.point.pk}, {"tube": "AUD-P2"}, 1),
     "fangkong_testing_api_add_person": lambda w: ({"point_id": w.point.pk}, {
         "tube": "AUD-P1", "id_number": w.people["检测丑"].id_number}, 1),
+    "fangkong_inspections_api_add_setting": lambda w: ({}, {
+        "name": "江岸学校", "kind": "school", "grid_code": w.grid.code, "responsible_unit": "区教育局",
+        "contact_name": "王老师", "contact_phone": "13912345678"}, 1),
+    "fangkong_inspections_api_add_checklist": lambda w: ({}, {"kind": "school", "items": ["晨午检", "消毒记录"]}, 1),
+    "fangkong_inspections_api_record_inspection": lambda w: _inspection(w),
+    "fangkong_inspections_api_add_photos": lambda w: (
+        {"finding_id": _rectification(w).finding_id}, ("multipart", {"file": inspection_records.png()}), 1),
+    "fangkong_inspections_api_report_rectified": lambda w: _report(w),
+    "fangkong_inspections_api_verify": lambda w: (
+        {"rectification_id": inspection_records.reported(w.commander, w.grid).pk}, {"passed": True}, 1),
+    "fangkong_inspections_api_set_publishable": lambda w: (
+        {"finding_id": _rectification(w).finding_id}, {"publishable": True}, 1),
+    "fangkong_tasks_api_assign_task": lambda w: ({}, {
+        "title": "督导核酸检测", "responsibility": "departmental", "owner_code": w.grid.code,
+        "deadline": (timezone.now() + dt.timedelta(days=1)).isoformat()}, 1),
+    "fangkong_tasks_api_step_task": lambda w: (
+        {"todo_id": task_records.task(w.commander, w.grid).pk}, {"action": "done", "note": "已完成"}, 1),
+    "fangkong_tasks_api_record_supervision": lambda w: ({}, {
+        "jurisdiction_code": w.grid.code, "visited_on": timezone.localdate().isoformat(), "team": "市督查组",
+        "findings": [{"title": "补齐健康台账", "responsibility": "unit", "owner_code": w.grid.code,
+                      "deadline": (timezone.now() + dt.timedelta(days=2)).isoformat()}]}, 1),
+    "fangkong_tasks_api_handle_report": lambda w: (
+        {"public_report_id": task_records.public_report(w.tree["town_a"]).pk},
+        {"action": "refer", "unit_code": w.grid.code}, 1),
+    "fangkong_tasks_api_reply_report": lambda w: (
+        {"public_report_id": task_records.referred(w.commander, w.tree["town_a"], w.grid).pk},
+        {"reply": "已核实，责令整改"}, 1),
 }
+
+
+def _rectification(w):
+    return inspection_records.rectification(w.commander, w.grid)
+
+
+def _inspection(w):
+    place = inspection_records.setting(w.commander, w.grid)
+    answers = [{"item_id": a.item_id, "passed": a.passed} for a in inspection_records.all_passed(place).answers]
+    return {"setting_id": place.pk}, {"mode": "unannounced", "answers": answers}, 1
+
+
+def _report(w):
+    rectification = _rectification(w)
+    inspections.add_photos(w.commander, rectification.finding_id, [inspection_records.png()], role="evidence")
+    return {"rectification_id": rectification.pk}, {"report": "已整改"}, 1
 
 
 def _acknowledged(w):

@@ -13,6 +13,7 @@ from fangkong import urls
 from fangkong.api import api
 from fangkong.audit.models import Action, AuditEvent, Reason
 from fangkong.screening.models import AssistRequest
+from fangkong.tasks.tests import factories as task_records
 
 from .conftest import CLIENT_IP
 
@@ -49,6 +50,12 @@ API_WITHOUT_PERSONS = {
     "fangkong_imports_api_list_imports", "fangkong_imports_api_status", "fangkong_imports_api_refusals",
     "fangkong_web_api_list_exports",
     "fangkong_testing_api_round_coverage", "fangkong_testing_api_round_progress",  # counts by grid only
+    "fangkong_inspections_api_list_settings", "fangkong_inspections_api_list_checklists",
+    "fangkong_inspections_api_list_rectifications", "fangkong_inspections_api_inspection_figures",
+    "fangkong_inspections_api_published_findings",
+    # tasks and reports name units; a public report's list leaves its reporter out (shown on its page, audited)
+    "fangkong_tasks_api_list_tasks", "fangkong_tasks_api_my_todo", "fangkong_tasks_api_list_supervisions",
+    "fangkong_tasks_api_list_public_reports",
 }
 
 
@@ -110,6 +117,8 @@ PAGE_SURFACES = {
     "testing-due": (lambda w: "/testing/due/", lambda w: named(w.people["检测子"], w.people["检测丑"])),
     "testing-point": (lambda w: f"/testing/points/{w.point.pk}/?tube=AUD-P1", lambda w: named(w.people["检测子"])),
     "order": (lambda w: f"/orders/{w.orders[0].pk}/", lambda w: named(w.orders[0].person)),
+    "public-report": (lambda w: f"/public-reports/{task_records.public_report(w.tree['town_a']).pk}/",
+                      lambda w: [(None, "举报人李")]),
 }
 PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
                 "register-export": lambda w: "/exports/cases.csv",
@@ -121,6 +130,9 @@ PAGES_WITHOUT_PERSONS = {
     # the refused rows of a file, as it had them: not yet persons of the register; audited as an import event
     "import-refused-rows", "assist-export",  # answers only: reference, name, status, no register person
     "testing-campaigns", "testing-campaign",  # campaigns, rounds, points and coverage counts by grid
+    # settings, inspections, findings and photos name places and units; tasks name units or staff, not residents
+    "inspections", "setting", "rectification", "inspection-photo", "checklists", "published-findings", "todo",
+    "tasks", "task", "supervisions", "public-report-form", "published-reports", "public-reports",
 }
 WRITE_PAGES = {  # POST only
     "case-transition", "case-open", "symptoms-report", "ledger-resolve", "reading-add", "order-place", "order-end",
@@ -130,6 +142,9 @@ WRITE_PAGES = {  # POST only
     "import-choice", "testing-receive", "testing-result", "testing-take", "testing-declare", "testing-point-add",
     "testing-tube-open", "testing-tube-add", "testing-tube-seal",
     "case-details", "order-extend", "order-transfer",
+    "setting-add", "setting-inspect", "rectification-report", "rectification-verify",
+    "finding-publish", "checklist-add", "task-assign", "task-step", "supervision-add", "public-report-handle",
+    "public-report-reply",
 }
 
 

@@ -24,7 +24,7 @@ register = template.Library()
 
 FORM_ATTRIBUTES = {"class", "testid", "enctype", "novalidate", "method"}
 CONTROL_ATTRIBUTES = {"placeholder", "required", "autofocus", "step", "min", "max", "maxlength", "inputmode",
-                      "autocomplete", "accept", "pattern"}
+                      "autocomplete", "accept", "pattern", "multiple"}
 
 
 class FormState:
@@ -104,9 +104,10 @@ def _attribute(name, value):
 
 
 @register.simple_tag(takes_context=True)
-def field(context, name, kind="text", initial=None, choices=None, blank=None, hide_label=False,
+def field(context, name, kind="text", initial=None, choices=None, blank=None, hide_label=False, label=None,
           **attributes):
-    """One labelled control, its typed (or initial) value, and its problems right under it."""
+    """One labelled control, its typed (or initial) value, and its problems right under it. `label` names a field
+    whose id is made from a record (a checklist's item_12) instead of its entry in fangkong/fields.py."""
     state: FormState = context["form"]
     unknown = set(attributes) - CONTROL_ATTRIBUTES
     if unknown:
@@ -131,5 +132,5 @@ def field(context, name, kind="text", initial=None, choices=None, blank=None, hi
     problem_lines = format_html_join("", '<span class="problem" role="alert">{}</span>', ((p,) for p in problems))
     return format_html('<div class="field{}" data-field="{}"><label for="{}"{}>{}</label>{}{}</div>',
                        " has-problem" if problems else "", name, control_id,
-                       mark_safe(' class="visually-hidden"' if hide_label else ""), fields.label(name, state.form),
-                       control, problem_lines)
+                       mark_safe(' class="visually-hidden"' if hide_label else ""),
+                       label or fields.label(name, state.form), control, problem_lines)
