@@ -113,10 +113,12 @@ from fangkong.checkpoints.api import router as checkpoints_router  # noqa: E402
 from fangkong.dashboard.api import router as dashboard_router  # noqa: E402
 from fangkong.imports.api import router as imports_router  # noqa: E402
 from fangkong.jurisdictions.api import router as jurisdictions_router  # noqa: E402
+from fangkong.passes.api import router as passes_router  # noqa: E402
 from fangkong.people.api import router as people_router  # noqa: E402
 from fangkong.quarantine.api import router as quarantine_router  # noqa: E402
 from fangkong.reporting.api import router as reporting_router  # noqa: E402
 from fangkong.screening.api import router as screening_router  # noqa: E402
+from fangkong.vaccination.api import router as vaccination_router  # noqa: E402
 from fangkong.warning.api import router as warning_router  # noqa: E402
 from fangkong.web.api import router as exports_router  # noqa: E402
 
@@ -131,3 +133,5 @@ api.add_router("/", reporting_router)
 api.add_router("/", checkpoints_router)
 api.add_router("/", imports_router)
 api.add_router("/", exports_router)
+api.add_router("/", passes_router)
+api.add_router("/", vaccination_router)

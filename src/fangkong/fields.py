@@ -84,6 +84,20 @@ LABELS = {
     "valid_from": pgettext_lazy("field", "From"),
     "valid_to": pgettext_lazy("field", "Until"),
     "vehicle": pgettext_lazy("field", "Train, flight or plate"),
+    "carrier": pgettext_lazy("field", "Carrier"),
+    "cargo": pgettext_lazy("field", "Cargo"),
+    "driver_name": pgettext_lazy("field", "Driver"),
+    "dose": pgettext_lazy("field", "Dose"),
+    "given_on": pgettext_lazy("field", "Vaccinated on"),
+    "health_code": pgettext_lazy("field", "Health code"),
+    "pass_number": pgettext_lazy("field", "Pass number"),
+    "product": pgettext_lazy("field", "Vaccine product"),
+    "route_from": pgettext_lazy("field", "Route from"),
+    "route_to": pgettext_lazy("field", "Route to"),
+    "route_via": pgettext_lazy("field", "Via"),
+    "site": pgettext_lazy("field", "Vaccination site"),
+    "tested_at": pgettext_lazy("field", "Last negative test"),
+    "use": pgettext_lazy("field", "Use"),
 }
 
 

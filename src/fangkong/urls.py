@@ -9,10 +9,12 @@ from fangkong.checkpoints import views as checkpoint_views
 from fangkong.dashboard import views as dashboard_views
 from fangkong.imports import views as import_views
 from fangkong.jurisdictions import views as jurisdiction_views
+from fangkong.passes import views as pass_views
 from fangkong.people import views as people_views
 from fangkong.quarantine import views as quarantine_views
 from fangkong.reporting import views as reporting_views
 from fangkong.screening import views as screening_views
+from fangkong.vaccination import views as vaccination_views
 from fangkong.warning import views as warning_views
 from fangkong.web import views as web_views
 
@@ -80,6 +82,18 @@ urlpatterns = [
     path("imports/<int:job_id>/refused-rows.xlsx", import_views.refused_rows, name="import-refused-rows"),
     path("exports/", web_views.exports, name="exports"),
     path("exports/<str:name>.<str:fmt>", web_views.export, name="register-export"),
+    path("passes/", pass_views.passes, name="passes"),
+    path("passes/issue/", pass_views.issue, name="pass-issue"),
+    path("passes/<int:pass_id>/", pass_views.detail, name="pass"),
+    path("passes/<int:pass_id>/qr.svg", pass_views.qr, name="pass-qr"),
+    path("passes/<int:pass_id>/revoke/", pass_views.revoke, name="pass-revoke"),
+    path("checkpoint/<int:checkpoint_id>/passes/", pass_views.check_page, name="pass-check-page"),
+    path("checkpoint/<int:checkpoint_id>/passes/check/", pass_views.check, name="pass-check"),
+    path("vaccination/", vaccination_views.coverage, name="vaccination-home"),
+    path("vaccination/<str:code>/", vaccination_views.coverage, name="vaccination"),
+    path("vaccination/<str:code>/unvaccinated/", vaccination_views.unvaccinated, name="vaccination-unvaccinated"),
+    path("persons/<int:person_id>/doses/", vaccination_views.doses, name="doses"),
+    path("persons/<int:person_id>/doses/record/", vaccination_views.record_dose, name="dose-record"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -16,7 +16,8 @@ from .models import Role
 
 COMMAND, GRID, CHECKPOINT = Role.COMMAND, Role.GRID, Role.CHECKPOINT
 EPIDEMIOLOGIST, LAB, HOSPITAL = Role.EPIDEMIOLOGIST, Role.LAB, Role.HOSPITAL
-# Not in any row: PUBLIC (read-only by definition), LOGISTICS (supplies have no write yet) and LAB (test
+LOGISTICS = Role.LOGISTICS
+# Not in any row: PUBLIC (read-only by definition) and LAB (test
 # results have no write yet; a diagnosis is the hospital's or the epidemiologist's, with the result in hand).
 
 WRITE: dict[str, frozenset[str]] = {
@@ -67,6 +68,14 @@ WRITE: dict[str, frozenset[str]] = {
     "warning.task": frozenset({COMMAND}),
     # the daily bulletin is drafted and published by the command centre.
     "bulletin.publish": frozenset({COMMAND}),
+    # green-channel passes are issued and revoked by the command centre and its logistics officers, who run the
+    # supply transport; checkpoint staff check them on the road.
+    "pass.issue": frozenset({COMMAND, LOGISTICS}),
+    "pass.revoke": frozenset({COMMAND, LOGISTICS}),
+    "pass.check": frozenset({COMMAND, CHECKPOINT}),
+    # vaccine doses are recorded (or imported from the immunisation system) by the command centre's health staff
+    # and the hospitals and clinics that vaccinate.
+    "dose.record": frozenset({COMMAND, HOSPITAL}),
 }
 
 
