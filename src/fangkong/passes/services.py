@@ -199,6 +199,8 @@ def check_pass(actor, checkpoint_id: int, data: CheckInput) -> PassCheck:
     if actor.role == Role.CHECKPOINT and not checkpoint.staff.filter(pk=actor.pk).exists():
         raise InputRefused(("checkpoint", _("you are not on the staff of this checkpoint")))
     problems = Problems()
+    if data.tested_at is not None and timezone.is_naive(data.tested_at):
+        data = dataclasses.replace(data, tested_at=timezone.make_aware(data.tested_at))
     number = clean_number(data.number, problems)
     plate = clean_plate(data.plate)
     if not PLATE.match(plate):

@@ -41,10 +41,12 @@ from fangkong.checkpoints import services as checkpoints
 from fangkong.conftest import PASSWORD, VALID_ID, build_tree
 from fangkong.imports import services as imports
 from fangkong.imports.registers import ARRIVALS
+from fangkong.passes import services as passes
 from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.reporting import services as reporting
 from fangkong.screening import services as screening
+from fangkong.vaccination import services as vaccination
 from fangkong.warning import services as warning
 
 MISSING_ID, MISSING_CODE = "987654", "999999999999999"  # a grid code's shape, as the seeded code has
@@ -120,11 +122,18 @@ def seeded(django_db_setup, django_db_blocker):
         bulletin = bulletins.draft(seeder, grid.code, timezone.localdate())
         owner = users[(Role.GRID, "inside")]
         job, _ = imports.upload(owner, ARRIVALS.name, "t.xlsx", ARRIVALS.template())
+        issued = passes.issue_pass(seeder, passes.PassInput(
+            jurisdiction_code=grid.code, plate="鄂A12345", use="medical", carrier="内站物流", driver_name="王师傅",
+            route_from="420102", route_to="110000", valid_from=timezone.localdate(),
+            valid_to=timezone.localdate() + dt.timedelta(days=3)))
+        vaccination.record_dose(seeder, watched.pk, vaccination.DoseInput(
+            product="bibp", dose=1, given_on=dt.date(2022, 1, 5), site="内站接种点"))
         records = {
             "code": grid.code, "person_id": clean.pk, "case_id": case.pk, "entry_id": entry.pk,
             "order_id": order.pk, "alert_id": order.alerts.get().pk, "arrival_id": arrival.pk,
             "request_id": request.pk, "checkpoint_id": post.pk, "handover_id": crossing.handover.pk,
             "task_id": playbook.tasks.first().pk, "rule_id": rule.pk, "bulletin_id": bulletin.pk, "job_id": job.pk,
+            "pass_id": issued.pk,
         }
         clients = {(None, "anonymous"): Client()}
         for key, user in users.items():
@@ -167,6 +176,19 @@ def _new_person(s, number: str) -> dict:
     return {"id_number": resident_id("19990909", number), "name": "新登记", "grid_code": s.records["code"]}
 
 
+def _new_pass(s) -> dict:
+    return {"jurisdiction_code": s.records["code"], "plate": "鄂A54321", "use": "supply", "carrier": "物流",
+            "driver_name": "李师傅", "route_from": "420102", "route_to": "420100", "valid_from": _today(s),
+            "valid_to": _today(s)}
+
+
+def _pass_check(s, number_field: str) -> dict:
+    from fangkong.passes.models import Pass
+
+    return {number_field: Pass.objects.get(pk=s.records["pass_id"]).number, "plate": "鄂A12345",
+            "health_code": "green", "tested_at": (timezone.now() - dt.timedelta(hours=3)).isoformat()[:16]}
+
+
 API_WRITES = {
     "POST /api/v1/cases": Write("case.open", lambda s: {"person_id": s.records["person_id"]}),
     "POST /api/v1/cases/{case_id}/transitions": Write("case.move", lambda s: {"action": "confirm"}),
@@ -205,6 +227,11 @@ API_WRITES = {
     "POST /api/v1/imports/{key}": Write("arrival.register", scoped=False, multipart=True),
     "POST /api/v1/imports/{job_id}/step": Write(None, changes=False),  # a refused file: nothing to step
     "POST /api/v1/imports/{job_id}/choice": Write(None, lambda s: {"import_valid": False}, changes=False),
+    "POST /api/v1/passes": Write("pass.issue", lambda s: _new_pass(s)),
+    "POST /api/v1/passes/{pass_id}/revoke": Write("pass.revoke", lambda s: {"reason": "车辆更换"}),
+    "POST /api/v1/checkpoints/{checkpoint_id}/pass-checks": Write("pass.check", lambda s: _pass_check(s, "number")),
+    "POST /api/v1/doses": Write("dose.record", lambda s: {
+        "person_id": s.records["person_id"], "product": "bibp", "dose": 1, "given_on": "2022-01-05", "site": "接种点"}),
 }
 
 PAGE_WRITES = {
@@ -226,6 +253,10 @@ PAGE_WRITES = {
     "handover-confirm": Write("handover.confirm"),
     "import-step": Write(None, changes=False),
     "import-choice": Write(None, changes=False),
+    "pass-revoke": Write("pass.revoke", lambda s: {"reason": "车辆更换"}),
+    "pass-check": Write("pass.check", lambda s: _pass_check(s, "pass_number")),
+    "dose-record": Write("dose.record", lambda s: {"product": "bibp", "dose": "1", "given_on": "2022-01-05",
+                                                   "site": "接种点"}),
 }
 
 

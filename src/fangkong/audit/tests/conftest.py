@@ -19,9 +19,11 @@ from fangkong.checkpoints import services as checkpoints
 from fangkong.conftest import build_tree, make_user
 from fangkong.imports import services as imports
 from fangkong.imports.tests.workbooks import arrival_row, workbook
+from fangkong.passes import services as passes
 from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.screening import services as screening
+from fangkong.vaccination import services as vaccination
 from fangkong.warning import services as warning
 
 CLIENT_IP = "203.0.113.7"
@@ -76,12 +78,21 @@ def seed() -> SimpleNamespace:
     checking, _ = imports.upload(commander, "arrivals", "a.xlsx", file)
     checked, _ = imports.upload(commander, "arrivals", "b.xlsx", file)
     checked = imports.run_to_end(checked)
+    eldest_id = "42010219300101123"  # born 1930: one of the 80+ with no dose
+    eldest_id += ric.calc_check_digit(eldest_id + "0")  # it reads the digits before the last one
+    eldest = create_person(commander, PersonInput(id_number=eldest_id, name="高龄子", grid_code=grid.code)).person
+    dose = vaccination.record_dose(commander, people["病例甲"].pk, vaccination.DoseInput(
+        product="bibp", dose=1, given_on=dt.date(2022, 1, 5), site="江岸区接种点"))
+    issued = passes.issue_pass(commander, passes.PassInput(
+        jurisdiction_code=tree["city"].code, plate="鄂A12345", use="medical", carrier="九州通", driver_name="王师傅",
+        route_from="420100", route_to="110000", valid_from=timezone.localdate(),
+        valid_to=timezone.localdate() + dt.timedelta(days=3)))
     return SimpleNamespace(
         tree=tree, grid=grid, commander=commander, token=create_token("commander"), people=people, ids=ids,
         case=case, symptom=symptom, orders=orders, alert=alert, assist=assist, stranger=stranger, arrival=arrival,
         checkpoint=post, passing=passing,
         handover=handover, rule=rule, task=playbook.tasks.first(), checking=checking, checked=checked,
-        file=file)
+        file=file, eldest=eldest, dose=dose, issued=issued)
 
 
 @pytest.fixture(scope="module")

@@ -67,6 +67,16 @@ EXAMPLES = {
     "fangkong_imports_api_upload": lambda w: ({"key": "arrivals"}, ("multipart", {"file": _upload(w)}), 1),
     "fangkong_imports_api_step": lambda w: ({"job_id": w.checking.pk}, {}, 1),  # the check ends: one row
     "fangkong_imports_api_choose": lambda w: ({"job_id": w.checked.pk}, {"import_valid": True}, 1),
+    "fangkong_passes_api_issue_pass": lambda w: ({}, {
+        "jurisdiction_code": w.grid.code, "plate": "鄂A54321", "use": "supply", "carrier": "中百", "driver_name": "李",
+        "route_from": "420102", "route_to": "420100", "valid_from": timezone.localdate().isoformat(),
+        "valid_to": timezone.localdate().isoformat()}, 1),
+    "fangkong_passes_api_revoke_pass": lambda w: ({"pass_id": w.issued.pk}, {"reason": "车辆更换"}, 1),
+    "fangkong_passes_api_check_pass": lambda w: ({"checkpoint_id": w.checkpoint.pk}, {
+        "number": w.issued.number, "plate": "鄂A12345", "health_code": "green",
+        "tested_at": (timezone.now() - dt.timedelta(hours=5)).isoformat()}, 1),
+    "fangkong_vaccination_api_record_dose": lambda w: ({}, {
+        "person_id": w.people["病例甲"].pk, "product": "bibp", "dose": 2, "given_on": "2022-02-10", "site": "接种点"}, 1),
 }
 
 

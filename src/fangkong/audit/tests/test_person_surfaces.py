@@ -38,6 +38,8 @@ API_SURFACES = {
     "fangkong_screening_api_list_assist_requests": (lambda w: {}, lambda body: list(AssistRequest.objects.filter(
         pk__in=[i["id"] for i in items(body)]).values_list("person_id", flat=True))),
     "fangkong_checkpoints_api_list_handovers": (lambda w: {}, person_ids),
+    "fangkong_vaccination_api_list_doses": (lambda w: {}, person_ids),
+    "fangkong_vaccination_api_unvaccinated": (lambda w: {"code": w.grid.code}, person_ids),
 }
 API_EXPORT = "fangkong_web_api_export"  # a streamed register: its rows are audited as an export
 API_WITHOUT_PERSONS = {
@@ -47,6 +49,8 @@ API_WITHOUT_PERSONS = {
     "fangkong_screening_api_risk_area_history", "fangkong_reporting_api_completeness",
     "fangkong_imports_api_list_imports", "fangkong_imports_api_status", "fangkong_imports_api_refusals",
     "fangkong_web_api_list_exports",
+    # a pass names its vehicle and driver, not a person of the register; coverage is counts only
+    "fangkong_passes_api_list_passes", "fangkong_vaccination_api_coverage",
 }
 
 
@@ -104,6 +108,8 @@ PAGE_SURFACES = {
                      lambda w: named(*w.grid.persons.order_by("household__code", "id"))),
     "person-search": (lambda w: "/persons/?q=观察", lambda w: named(*(o.person for o in w.orders))),
     "person": (lambda w: f"/persons/{w.case.person_id}/", lambda w: named(w.case.person)),
+    "doses": (lambda w: f"/persons/{w.case.person_id}/doses/", lambda w: named(w.case.person)),
+    "vaccination-unvaccinated": (lambda w: f"/vaccination/{w.grid.code}/unvaccinated/", lambda w: named(w.eldest)),
 }
 PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
                 "register-export": lambda w: "/exports/cases.csv"}
@@ -113,13 +119,15 @@ PAGES_WITHOUT_PERSONS = {
     "imports", "import", "import-template", "import-refusals",
     # the refused rows of a file, as it had them: not yet persons of the register; audited as an import event
     "import-refused-rows", "assist-export",  # answers only: reference, name, status, no register person
+    # passes name a vehicle and its driver, not a person of the register; coverage is counts only
+    "passes", "pass", "pass-qr", "pass-check-page", "vaccination-home", "vaccination",
 }
 WRITE_PAGES = {  # POST only
     "case-transition", "case-open", "symptoms-report", "ledger-resolve", "reading-add", "order-place", "order-end",
     "alert-step", "warning-rule-add", "warning-rule-toggle", "warning-level", "warning-drill", "warning-task-done",
     "bulletin-draft", "bulletin-publish", "risk-area-declare", "assist-answer", "arrival-register",
     "arrival-follow-up", "report-submit", "checkpoint-entry", "handover-confirm", "import-upload", "import-step",
-    "import-choice",
+    "import-choice", "pass-issue", "pass-revoke", "pass-check", "dose-record",
 }
 
 
