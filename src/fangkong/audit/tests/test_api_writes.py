@@ -76,7 +76,8 @@ EXAMPLES = {
         "number": w.issued.number, "plate": "鄂A12345", "health_code": "green",
         "tested_at": (timezone.now() - dt.timedelta(hours=5)).isoformat()}, 1),
     "fangkong_vaccination_api_record_dose": lambda w: ({}, {
-        "person_id": w.people["病例甲"].pk, "product": "bibp", "dose": 2, "given_on": "2022-02-10", "site": "接种点"}, 1),
+        "person_id": w.people["病例甲"].pk, "product": "bibp", "dose": 2, "given_on": "2022-02-10",
+        "site": "接种点"}, 1),
 }
 
 
