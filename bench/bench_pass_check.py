@@ -99,7 +99,7 @@ def main():
         tested = (timezone.now() - dt.timedelta(hours=6)).isoformat()
         for index in range(args.checks + 20):
             number, plate, active = rng.choice(passes)
-            body = json.dumps({"number": number, "plate": plate, "health_code": "green", "tested_at": tested})
+            body = json.dumps({"pass_number": number, "plate": plate, "health_code": "green", "tested_at": tested})
             took, answer = timed_call(urllib.request.Request(f"{base}/checkpoints/{post.pk}/pass-checks",
                                                              data=body.encode(), headers=headers, method="POST"))
             wrong += answer["valid"] != active

@@ -111,6 +111,7 @@ def not_found_outside_routes(request, exception=None):
 from fangkong.cases.api import router as cases_router  # noqa: E402
 from fangkong.checkpoints.api import router as checkpoints_router  # noqa: E402
 from fangkong.dashboard.api import router as dashboard_router  # noqa: E402
+from fangkong.goods.api import router as goods_router  # noqa: E402
 from fangkong.imports.api import router as imports_router  # noqa: E402
 from fangkong.jurisdictions.api import router as jurisdictions_router  # noqa: E402
 from fangkong.passes.api import router as passes_router  # noqa: E402
@@ -135,3 +136,4 @@ api.add_router("/", imports_router)
 api.add_router("/", exports_router)
 api.add_router("/", passes_router)
 api.add_router("/", vaccination_router)
+api.add_router("/", goods_router)

@@ -7,6 +7,7 @@ from fangkong.bulletins import views as bulletin_views
 from fangkong.cases import views as case_views
 from fangkong.checkpoints import views as checkpoint_views
 from fangkong.dashboard import views as dashboard_views
+from fangkong.goods import views as goods_views
 from fangkong.imports import views as import_views
 from fangkong.jurisdictions import views as jurisdiction_views
 from fangkong.passes import views as pass_views
@@ -94,6 +95,17 @@ urlpatterns = [
     path("vaccination/<str:code>/unvaccinated/", vaccination_views.unvaccinated, name="vaccination-unvaccinated"),
     path("persons/<int:person_id>/doses/", vaccination_views.doses, name="doses"),
     path("persons/<int:person_id>/doses/record/", vaccination_views.record_dose, name="dose-record"),
+    path("goods/", goods_views.goods, name="goods"),
+    path("goods/receive/", goods_views.receive, name="goods-receive"),
+    path("goods/batches/<int:batch_id>/", goods_views.batch, name="goods-batch"),
+    path("goods/batches/<int:batch_id>/samples/", goods_views.sample, name="goods-sample"),
+    path("goods/samples/<int:sample_id>/result/", goods_views.result, name="goods-result"),
+    path("goods/batches/<int:batch_id>/disinfections/", goods_views.disinfect, name="goods-disinfect"),
+    path("goods/batches/<int:batch_id>/release/", goods_views.release, name="goods-release"),
+    path("goods/batches/<int:batch_id>/dispose/", goods_views.dispose, name="goods-dispose"),
+    path("goods/batches/<int:batch_id>/moves/", goods_views.move, name="goods-move"),
+    path("goods/workers/", goods_views.workers, name="goods-workers"),
+    path("goods/workers/<int:worker_id>/tests/", goods_views.worker_test, name="goods-worker-test"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

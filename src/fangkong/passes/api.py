@@ -43,7 +43,7 @@ class RevokeIn(Schema):
 
 
 class PassCheckIn(Schema):
-    number: Text(20)
+    pass_number: Text(20)
     plate: Text(20)
     health_code: Text(6)
     tested_at: Moment | None = None
@@ -96,5 +96,5 @@ def revoke_pass(request, pass_id: Id, payload: RevokeIn):
              summary="Check a pass at a checkpoint: valid for this vehicle, route and day, with the driver's checks")
 def check_pass(request, checkpoint_id: Id, payload: PassCheckIn):
     check = services.check_pass(request.auth, checkpoint_id, services.CheckInput(
-        number=payload.number, plate=payload.plate, health_code=payload.health_code, tested_at=payload.tested_at))
+        number=payload.pass_number, plate=payload.plate, health_code=payload.health_code, tested_at=payload.tested_at))
     return Status(201, _check(check))

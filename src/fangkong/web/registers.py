@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.cases.services import CASES_EXPORT, LEDGER_EXPORT
 from fangkong.checkpoints.services import ENTRIES_EXPORT, HANDOVERS_EXPORT
 from fangkong.errors import InputRefused
+from fangkong.goods.services import BATCHES_EXPORT, WORKERS_EXPORT
 from fangkong.passes.services import PASSES_EXPORT
 from fangkong.people.services import PERSONS_EXPORT
 from fangkong.quarantine.services import ALERTS_EXPORT, ORDERS_EXPORT
@@ -18,7 +19,7 @@ from fangkong.vaccination.services import DOSES_EXPORT
 
 EXPORTS = {e.name: e for e in (PERSONS_EXPORT, ARRIVALS_EXPORT, ASSIST_EXPORT, ENTRIES_EXPORT, HANDOVERS_EXPORT,
                                REPORTS_EXPORT, LEDGER_EXPORT, CASES_EXPORT, ORDERS_EXPORT, ALERTS_EXPORT,
-                               RISK_AREAS_EXPORT, PASSES_EXPORT, DOSES_EXPORT)}
+                               RISK_AREAS_EXPORT, PASSES_EXPORT, DOSES_EXPORT, BATCHES_EXPORT, WORKERS_EXPORT)}
 
 
 class Withheld(InputRefused):

@@ -182,10 +182,10 @@ def _new_pass(s) -> dict:
             "valid_to": _today(s)}
 
 
-def _pass_check(s, number_field: str) -> dict:
+def _pass_check(s) -> dict:
     from fangkong.passes.models import Pass
 
-    return {number_field: Pass.objects.get(pk=s.records["pass_id"]).number, "plate": "鄂A12345",
+    return {"pass_number": Pass.objects.get(pk=s.records["pass_id"]).number, "plate": "鄂A12345",
             "health_code": "green", "tested_at": (timezone.now() - dt.timedelta(hours=3)).isoformat()[:16]}
 
 
@@ -229,7 +229,7 @@ API_WRITES = {
     "POST /api/v1/imports/{job_id}/choice": Write(None, lambda s: {"import_valid": False}, changes=False),
     "POST /api/v1/passes": Write("pass.issue", lambda s: _new_pass(s)),
     "POST /api/v1/passes/{pass_id}/revoke": Write("pass.revoke", lambda s: {"reason": "车辆更换"}),
-    "POST /api/v1/checkpoints/{checkpoint_id}/pass-checks": Write("pass.check", lambda s: _pass_check(s, "number")),
+    "POST /api/v1/checkpoints/{checkpoint_id}/pass-checks": Write("pass.check", lambda s: _pass_check(s)),
     "POST /api/v1/doses": Write("dose.record", lambda s: {
         "person_id": s.records["person_id"], "product": "bibp", "dose": 1, "given_on": "2022-01-05", "site": "接种点"}),
 }
@@ -254,7 +254,7 @@ PAGE_WRITES = {
     "import-step": Write(None, changes=False),
     "import-choice": Write(None, changes=False),
     "pass-revoke": Write("pass.revoke", lambda s: {"reason": "车辆更换"}),
-    "pass-check": Write("pass.check", lambda s: _pass_check(s, "pass_number")),
+    "pass-check": Write("pass.check", lambda s: _pass_check(s)),
     "dose-record": Write("dose.record", lambda s: {"product": "bibp", "dose": "1", "given_on": "2022-01-05",
                                                    "site": "接种点"}),
 }

@@ -73,7 +73,7 @@ EXAMPLES = {
         "valid_to": timezone.localdate().isoformat()}, 1),
     "fangkong_passes_api_revoke_pass": lambda w: ({"pass_id": w.issued.pk}, {"reason": "车辆更换"}, 1),
     "fangkong_passes_api_check_pass": lambda w: ({"checkpoint_id": w.checkpoint.pk}, {
-        "number": w.issued.number, "plate": "鄂A12345", "health_code": "green",
+        "pass_number": w.issued.number, "plate": "鄂A12345", "health_code": "green",
         "tested_at": (timezone.now() - dt.timedelta(hours=5)).isoformat()}, 1),
     "fangkong_vaccination_api_record_dose": lambda w: ({}, {
         "person_id": w.people["病例甲"].pk, "product": "bibp", "dose": 2, "given_on": "2022-02-10",

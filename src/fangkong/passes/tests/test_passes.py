@@ -176,7 +176,7 @@ def test_the_api_checks_and_revokes(client, officer, post):
         "valid_to": (today + dt.timedelta(days=2)).isoformat()}, content_type="application/json")
     assert issued.status_code == 201, issued.content
     number = issued.json()["number"]
-    body = {"number": number, "plate": "鄂A12345", "health_code": "green",
+    body = {"pass_number": number, "plate": "鄂A12345", "health_code": "green",
             "tested_at": (timezone.now() - dt.timedelta(hours=3)).isoformat()}
     checked = bearer(client, staff).post(f"/api/v1/checkpoints/{checkpoint.pk}/pass-checks", body,
                                          content_type="application/json")
