@@ -40,6 +40,7 @@ API_SURFACES = {
     "fangkong_checkpoints_api_list_handovers": (lambda w: {}, person_ids),
     "fangkong_vaccination_api_list_doses": (lambda w: {}, person_ids),
     "fangkong_vaccination_api_unvaccinated": (lambda w: {"code": w.grid.code}, person_ids),
+    "fangkong_goods_api_overdue_workers": (lambda w: {}, person_ids),
 }
 API_EXPORT = "fangkong_web_api_export"  # a streamed register: its rows are audited as an export
 API_WITHOUT_PERSONS = {
@@ -51,6 +52,7 @@ API_WITHOUT_PERSONS = {
     "fangkong_web_api_list_exports",
     # a pass names its vehicle and driver, not a person of the register; coverage is counts only
     "fangkong_passes_api_list_passes", "fangkong_vaccination_api_coverage",
+    "fangkong_goods_api_list_batches", "fangkong_goods_api_trace",  # goods and stores, no one
 }
 
 
@@ -110,6 +112,7 @@ PAGE_SURFACES = {
     "person": (lambda w: f"/persons/{w.case.person_id}/", lambda w: named(w.case.person)),
     "doses": (lambda w: f"/persons/{w.case.person_id}/doses/", lambda w: named(w.case.person)),
     "vaccination-unvaccinated": (lambda w: f"/vaccination/{w.grid.code}/unvaccinated/", lambda w: named(w.eldest)),
+    "goods-workers": (lambda w: "/goods/workers/", lambda w: named(w.worker.person)),
 }
 PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
                 "register-export": lambda w: "/exports/cases.csv"}
@@ -120,14 +123,15 @@ PAGES_WITHOUT_PERSONS = {
     # the refused rows of a file, as it had them: not yet persons of the register; audited as an import event
     "import-refused-rows", "assist-export",  # answers only: reference, name, status, no register person
     # passes name a vehicle and its driver, not a person of the register; coverage is counts only
-    "passes", "pass", "pass-qr", "pass-check-page", "vaccination-home", "vaccination",
+    "passes", "pass", "pass-qr", "pass-check-page", "vaccination-home", "vaccination", "goods", "goods-batch",
 }
 WRITE_PAGES = {  # POST only
     "case-transition", "case-open", "symptoms-report", "ledger-resolve", "reading-add", "order-place", "order-end",
     "alert-step", "warning-rule-add", "warning-rule-toggle", "warning-level", "warning-drill", "warning-task-done",
     "bulletin-draft", "bulletin-publish", "risk-area-declare", "assist-answer", "arrival-register",
     "arrival-follow-up", "report-submit", "checkpoint-entry", "handover-confirm", "import-upload", "import-step",
-    "import-choice", "pass-issue", "pass-revoke", "pass-check", "dose-record",
+    "import-choice", "pass-issue", "pass-revoke", "pass-check", "dose-record", "goods-receive", "goods-sample",
+    "goods-result", "goods-disinfect", "goods-release", "goods-dispose", "goods-move", "goods-worker-test",
 }
 
 
