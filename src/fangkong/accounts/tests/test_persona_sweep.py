@@ -239,8 +239,8 @@ API_WRITES = {
     "POST /api/v1/passes/{pass_id}/revoke": Write("pass.revoke", lambda s: {"reason": "车辆更换"}),
     "POST /api/v1/checkpoints/{checkpoint_id}/pass-checks": Write("pass.check", lambda s: _pass_check(s)),
     "POST /api/v1/goods/sites/{site_id}/batches": Write("goods.record", lambda s: {
-        "number": "SWEEP-B2", "goods": "冻虾", "origin_country": "厄瓜多尔", "port_of_entry": "上海港", "importer": "某",
-        "quantity": "5", "unit": "箱", "received_on": _today(s)}),
+        "number": "SWEEP-B2", "goods": "冻虾", "origin_country": "厄瓜多尔", "port_of_entry": "上海港",
+        "importer": "某", "quantity": "5", "unit": "箱", "received_on": _today(s)}),
     "POST /api/v1/goods/batches/{batch_id}/samples": Write("goods.sample", lambda s: {"kind": "packaging",
                                                                                         "taken_on": _today(s)}),
     "POST /api/v1/goods/samples/{sample_id}/result": Write("goods.sample", lambda s: {"result": "negative",
