@@ -79,7 +79,8 @@ def test_a_positive_batch_is_sealed_traced_and_destroyed_with_the_record(officer
     services.record_result(officer, later.pk, result="positive", result_on=timezone.localdate())
     batch.refresh_from_db()
     assert batch.status == "sealed"
-    assert [(s.site.name, s.quantity) for s in services.trace(commander, batch.pk)] == [("江岸冷库", 1200), ("白沙洲市场", 300)]
+    stops = [(s.site.name, s.quantity) for s in services.trace(commander, batch.pk)]
+    assert stops == [("江岸冷库", 1200), ("白沙洲市场", 300)]
     with pytest.raises(InputRefused) as refused:
         services.dispose(officer, batch.pk, step="destroy", record=" ")
     assert fields(refused) == {"disposal_record"}
