@@ -28,6 +28,10 @@ def _id(text) -> int:
     return int(text) if (text or "").isdigit() and len(text) < 12 else 0
 
 
+def _site_choices(user, but: int | None = None) -> list[tuple[int, str]]:
+    return [(s.pk, f"{s.name} · {s.get_kind_display()}") for s in services.sites_for(user).exclude(pk=but)[:500]]
+
+
 @login_required
 def goods(request):
     """The place's goods: batches by status for it and each child, the batches themselves, and the receiving form."""
@@ -37,7 +41,7 @@ def goods(request):
     total, children = services.summary(request.user, node.code)
     return render(request, "goods/goods.html", {
         "node": node, "total": total, "children": children, "statuses": BatchStatus.choices, "status": status,
-        "rows": (rows.filter(status=status) if status else rows)[:200], "sites": services.sites_for(request.user),
+        "rows": (rows.filter(status=status) if status else rows)[:200], "site_choices": _site_choices(request.user),
         "may_record": may(request.user, "goods.record"), "today": timezone.localdate().isoformat()})
 
 
@@ -59,7 +63,7 @@ def batch(request, batch_id):
         "batch": record, "trace": services.trace(request.user, batch_id), "samples": record.samples.all(),
         "disinfections": record.disinfections.all(), "kinds": SampleKind.choices,
         "results": [(Result.NEGATIVE, Result.NEGATIVE.label), (Result.POSITIVE, Result.POSITIVE.label)],
-        "sites": services.sites_for(request.user).exclude(pk=record.site_id),
+        "site_choices": _site_choices(request.user, but=record.site_id),
         "today": timezone.localdate().isoformat(), "may_record": may(request.user, "goods.record"),
         "may_sample": may(request.user, "goods.sample"), "may_dispose": may(request.user, "goods.dispose")})
 
