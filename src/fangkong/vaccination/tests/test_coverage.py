@@ -113,3 +113,12 @@ def test_the_unvaccinated_80_plus_are_listed_for_the_visits(city):
     cutoff = services.born_by(today, 80)
     expected = {p.pk for p in Person.objects.filter(grid=grid, birth_date__lte=cutoff) if not p.doses.exists()}
     assert listed == expected and listed
+
+
+@pytest.mark.parametrize("value", ["80+:first", "90+:first=90", "80+:jabs=90", "80+:first=120"])
+def test_a_malformed_target_is_refused_naming_the_variable(settings, value):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.VACCINATION_TARGETS = value
+    with pytest.raises(ImproperlyConfigured, match="FANGKONG_VACCINATION_TARGETS"):
+        services.targets()
