@@ -111,15 +111,18 @@ def not_found_outside_routes(request, exception=None):
 from fangkong.cases.api import router as cases_router  # noqa: E402
 from fangkong.checkpoints.api import router as checkpoints_router  # noqa: E402
 from fangkong.dashboard.api import router as dashboard_router  # noqa: E402
+from fangkong.goods.api import router as goods_router  # noqa: E402
 from fangkong.imports.api import router as imports_router  # noqa: E402
 from fangkong.inspections.api import router as inspections_router  # noqa: E402
 from fangkong.jurisdictions.api import router as jurisdictions_router  # noqa: E402
+from fangkong.passes.api import router as passes_router  # noqa: E402
 from fangkong.people.api import router as people_router  # noqa: E402
 from fangkong.quarantine.api import router as quarantine_router  # noqa: E402
 from fangkong.reporting.api import router as reporting_router  # noqa: E402
 from fangkong.screening.api import router as screening_router  # noqa: E402
 from fangkong.tasks.api import router as tasks_router  # noqa: E402
 from fangkong.testing.api import router as testing_router  # noqa: E402
+from fangkong.vaccination.api import router as vaccination_router  # noqa: E402
 from fangkong.warning.api import router as warning_router  # noqa: E402
 from fangkong.web.api import router as exports_router  # noqa: E402
 
@@ -137,3 +140,6 @@ api.add_router("/", exports_router)
 api.add_router("/", testing_router)
 api.add_router("/", inspections_router)
 api.add_router("/", tasks_router)
+api.add_router("/", passes_router)
+api.add_router("/", vaccination_router)
+api.add_router("/", goods_router)

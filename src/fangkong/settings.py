@@ -115,6 +115,9 @@ INSTALLED_APPS = [
     "fangkong.imports",
     "fangkong.inspections",
     "fangkong.tasks",
+    "fangkong.passes",
+    "fangkong.goods",
+    "fangkong.vaccination",
     "fangkong.idempotency",
     "fangkong.testing",
     "fangkong.web",
@@ -201,6 +204,20 @@ if TRUSTED_PROXIES < 0:
 HANDOVER_HOURS = env_int("FANGKONG_HANDOVER_HOURS", 4)
 # Hours a grid has to answer an assist-investigation request from another region (协查).
 ASSIST_HOURS = env_int("FANGKONG_ASSIST_HOURS", 24)
+# Green-channel passes (national template, 2022-04): the driver shows a negative test within 48 h; the province
+# sets the validity, at most this many days a pass.
+PASS_TEST_HOURS = env_int("FANGKONG_PASS_TEST_HOURS", 48)
+PASS_MAX_DAYS = env_int("FANGKONG_PASS_MAX_DAYS", 30)
+# Vaccination coverage targets (local targets seen: 80+ first dose 90 %; 60-79 fully vaccinated and boosted 95 %),
+# as "band:measure=percent" pairs; the gap per grid is counted against them.
+VACCINATION_TARGETS = os.environ.get("FANGKONG_VACCINATION_TARGETS", "80+:first=90,60-79:full=95,60-79:boosted=95")
+# Cold chain (2nd edition guidance): workers at high-risk posts tested at a high frequency, every this many days;
+# goods records kept at least 2 years, then purged by `purge_goods`.
+GOODS_WORKER_TEST_DAYS = env_int("FANGKONG_GOODS_WORKER_TEST_DAYS", 2)
+GOODS_RETENTION_DAYS = env_int("FANGKONG_GOODS_RETENTION_DAYS", 731)
+if GOODS_RETENTION_DAYS < 731:
+    raise ImproperlyConfigured(f"FANGKONG_GOODS_RETENTION_DAYS={GOODS_RETENTION_DAYS}: goods records are kept at "
+                               "least two years (731 days)")
 # Spreadsheet imports: the largest file, in rows and megabytes, and how long a checked file waits for
 # its uploader's choice before its staged rows (personal data) are dropped.
 IMPORT_MAX_ROWS = env_int("FANGKONG_IMPORT_MAX_ROWS", 200_000)

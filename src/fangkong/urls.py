@@ -7,15 +7,18 @@ from fangkong.bulletins import views as bulletin_views
 from fangkong.cases import views as case_views
 from fangkong.checkpoints import views as checkpoint_views
 from fangkong.dashboard import views as dashboard_views
+from fangkong.goods import views as goods_views
 from fangkong.imports import views as import_views
 from fangkong.inspections import views as inspection_views
 from fangkong.jurisdictions import views as jurisdiction_views
+from fangkong.passes import views as pass_views
 from fangkong.people import views as people_views
 from fangkong.quarantine import views as quarantine_views
 from fangkong.reporting import views as reporting_views
 from fangkong.screening import views as screening_views
 from fangkong.tasks import views as task_views
 from fangkong.testing import views as testing_views
+from fangkong.vaccination import views as vaccination_views
 from fangkong.warning import views as warning_views
 from fangkong.web import views as web_views
 
@@ -129,6 +132,29 @@ urlpatterns = [
     path("public-reports/<int:public_report_id>/", task_views.public_report, name="public-report"),
     path("public-reports/<int:public_report_id>/handle/", task_views.handle_report, name="public-report-handle"),
     path("public-reports/<int:public_report_id>/reply/", task_views.reply_report, name="public-report-reply"),
+    path("passes/", pass_views.passes, name="passes"),
+    path("passes/issue/", pass_views.issue, name="pass-issue"),
+    path("passes/<int:pass_id>/", pass_views.detail, name="pass"),
+    path("passes/<int:pass_id>/qr.svg", pass_views.qr, name="pass-qr"),
+    path("passes/<int:pass_id>/revoke/", pass_views.revoke, name="pass-revoke"),
+    path("checkpoint/<int:checkpoint_id>/passes/", pass_views.check_page, name="pass-check-page"),
+    path("checkpoint/<int:checkpoint_id>/passes/check/", pass_views.check, name="pass-check"),
+    path("vaccination/", vaccination_views.coverage, name="vaccination-home"),
+    path("vaccination/<str:code>/", vaccination_views.coverage, name="vaccination"),
+    path("vaccination/<str:code>/unvaccinated/", vaccination_views.unvaccinated, name="vaccination-unvaccinated"),
+    path("persons/<int:person_id>/doses/", vaccination_views.doses, name="doses"),
+    path("persons/<int:person_id>/doses/record/", vaccination_views.record_dose, name="dose-record"),
+    path("goods/", goods_views.goods, name="goods"),
+    path("goods/receive/", goods_views.receive, name="goods-receive"),
+    path("goods/batches/<int:batch_id>/", goods_views.batch, name="goods-batch"),
+    path("goods/batches/<int:batch_id>/samples/", goods_views.sample, name="goods-sample"),
+    path("goods/samples/<int:sample_id>/result/", goods_views.result, name="goods-result"),
+    path("goods/batches/<int:batch_id>/disinfections/", goods_views.disinfect, name="goods-disinfect"),
+    path("goods/batches/<int:batch_id>/release/", goods_views.release, name="goods-release"),
+    path("goods/batches/<int:batch_id>/dispose/", goods_views.dispose, name="goods-dispose"),
+    path("goods/batches/<int:batch_id>/moves/", goods_views.move, name="goods-move"),
+    path("goods/workers/", goods_views.workers, name="goods-workers"),
+    path("goods/workers/<int:worker_id>/tests/", goods_views.worker_test, name="goods-worker-test"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

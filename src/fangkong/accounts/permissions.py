@@ -18,6 +18,9 @@ COMMAND, GRID, CHECKPOINT = Role.COMMAND, Role.GRID, Role.CHECKPOINT
 EPIDEMIOLOGIST, LAB, HOSPITAL = Role.EPIDEMIOLOGIST, Role.LAB, Role.HOSPITAL
 # Not in any row: PUBLIC (read-only by definition), LOGISTICS (supplies have no write yet). LAB receives tubes
 # and reports results; a diagnosis is the hospital's or the epidemiologist's, with the result in hand.
+LOGISTICS = Role.LOGISTICS
+# Not in any row: PUBLIC (read-only by definition). LAB writes only the goods samples and worker tests (test results
+# of people have no write yet; a diagnosis is the hospital's or the epidemiologist's, with the result in hand).
 
 WRITE: dict[str, frozenset[str]] = {
     # people: the grid keeps its register; checkpoint staff register travellers bound for one of our grids;
@@ -97,6 +100,23 @@ WRITE: dict[str, frozenset[str]] = {
     # referred to replies.
     "public_report.handle": frozenset({COMMAND}),
     "public_report.reply": frozenset({COMMAND, GRID}),
+    # green-channel passes are issued and revoked by the command centre and its logistics officers, who run the
+    # supply transport; checkpoint staff check them on the road.
+    "pass.issue": frozenset({COMMAND, LOGISTICS}),
+    "pass.revoke": frozenset({COMMAND, LOGISTICS}),
+    "pass.check": frozenset({COMMAND, CHECKPOINT}),
+    # vaccine doses are recorded (or imported from the immunisation system) by the command centre's health staff
+    # and the hospitals and clinics that vaccinate.
+    "dose.record": frozenset({COMMAND, HOSPITAL}),
+    # goods (cold chain, imports): the command centre sets up the ports and stores it watches; its logistics officers
+    # (with the market regulators they stand for) record batches, disinfection and moves, release or dispose of a
+    # batch; samples and their results are also the lab's; the worker register names people, so it is the command
+    # centre's and the lab's that tests them (logistics sees no persons).
+    "goods.site": frozenset({COMMAND}),
+    "goods.record": frozenset({COMMAND, LOGISTICS}),
+    "goods.sample": frozenset({COMMAND, LOGISTICS, LAB}),
+    "goods.dispose": frozenset({COMMAND, LOGISTICS}),
+    "goods.worker": frozenset({COMMAND, LAB}),
 }
 
 

@@ -26,6 +26,8 @@ from fangkong.people.services import PersonInput
 from fangkong.screening import services as screening
 from fangkong.screening.models import ARRIVAL_CATEGORIES, TRAVEL_MODES, VEHICLE_PATTERNS
 from fangkong.testing.services import OUTCOMES, ResultInput
+from fangkong.vaccination import services as vaccination
+from fangkong.vaccination.models import DOSE_NUMBERS, PRODUCTS
 
 from .sheets import HeaderSpec
 
@@ -347,4 +349,34 @@ SETTINGS = Register(
     repeat_key=lambda cells: (cells.text("grid_code"), cells.text("name")), writes="setting.register",
     submit=lambda actor, entries, write: inspections.add_settings(actor, entries, write=write))
 
-REGISTERS = {r.name: r for r in (ARRIVALS, ASSIST, RESULTS, SETTINGS)}
+def _dose(cells: Cells, options: dict) -> vaccination.DoseRow:
+    return vaccination.DoseRow(id_number=cells.text("id_number").upper().replace(" ", ""), name=cells.text("name"),
+                               dose=vaccination.DoseInput(product=cells.choice("product"), dose=cells.choice("dose"),
+                                                          given_on=cells.day("given_on"), site=cells.text("site")))
+
+
+# The immunisation information system's export (接种记录): one row per dose.
+DOSES = Register(
+    name="doses", title=_("vaccine doses"), sheet_title="接种记录",
+    columns=(
+        Column("name", "姓名", ("受种者姓名", "名字"), width=10),
+        Column("id_number", "身份证号", ("证件号码", "身份证号码", "公民身份号码", "受种者证件号码"), required=True,
+               kind="digits", width=22),
+        Column("product", "疫苗名称", ("疫苗生产企业", "生产企业", "疫苗厂家", "疫苗"), required=True, kind="choice",
+               words=PRODUCTS, width=14),
+        Column("dose", "剂次", ("接种剂次", "针次"), required=True, kind="choice", words=DOSE_NUMBERS, width=10),
+        Column("given_on", "接种日期", ("接种时间",), required=True, kind="date", width=12),
+        Column("site", "接种单位", ("接种点", "接种地点"), required=True, width=24),
+    ),
+    convert=_dose, writes="dose.record",
+    repeat_key=lambda cells: (cells.text("id_number").upper().replace(" ", ""), cells.raw("dose")),
+    submit=lambda actor, entries, write: vaccination.record_doses(actor, entries, write=write))
+
+# One per line, so a new register is one added line.
+REGISTERS = {r.name: r for r in (
+    ARRIVALS,
+    ASSIST,
+    RESULTS,
+    SETTINGS,
+    DOSES,
+)}

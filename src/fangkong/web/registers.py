@@ -9,13 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.cases.services import CASES_EXPORT, LEDGER_EXPORT
 from fangkong.checkpoints.services import ENTRIES_EXPORT, HANDOVERS_EXPORT
 from fangkong.errors import InputRefused
+from fangkong.goods.services import BATCHES_EXPORT, WORKERS_EXPORT
 from fangkong.inspections.services import RECTIFICATIONS_EXPORT, SETTINGS_EXPORT
+from fangkong.passes.services import PASSES_EXPORT
 from fangkong.people.services import PERSONS_EXPORT
 from fangkong.quarantine.services import ALERTS_EXPORT, ORDERS_EXPORT
 from fangkong.reporting.services import REPORTS_EXPORT
 from fangkong.screening.services import ARRIVALS_EXPORT, ASSIST_EXPORT, RISK_AREAS_EXPORT
 from fangkong.tasks.services import PUBLIC_REPORTS_EXPORT, TASKS_EXPORT
 from fangkong.testing.services import MISSED_EXPORT
+from fangkong.vaccination.services import DOSES_EXPORT
 
 # One per line, so a new register is one added line.
 EXPORTS = {e.name: e for e in (
@@ -35,6 +38,10 @@ EXPORTS = {e.name: e for e in (
     TASKS_EXPORT,
     SETTINGS_EXPORT,
     RECTIFICATIONS_EXPORT,
+    PASSES_EXPORT,
+    DOSES_EXPORT,
+    BATCHES_EXPORT,
+    WORKERS_EXPORT,
 )}
 
 

@@ -39,18 +39,21 @@ from fangkong.bulletins import services as bulletins
 from fangkong.cases import services as cases
 from fangkong.checkpoints import services as checkpoints
 from fangkong.conftest import PASSWORD, VALID_ID, build_tree
+from fangkong.goods import services as goods
 from fangkong.imports import services as imports
 from fangkong.imports.registers import ARRIVALS
 from fangkong.inspections import services as inspections
 from fangkong.inspections.models import Setting
 from fangkong.inspections.tests import factories as inspection_records
 from fangkong.pathways import arrivals as arrival_journey
+from fangkong.passes import services as passes
 from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.reporting import services as reporting
 from fangkong.screening import services as screening
 from fangkong.tasks.tests import factories as task_records
 from fangkong.testing import services as testing
+from fangkong.vaccination import services as vaccination
 from fangkong.warning import services as warning
 
 MISSING_ID, MISSING_CODE = "987654", "999999999999999"  # a grid code's shape, as the seeded code has
@@ -141,6 +144,18 @@ def seeded(django_db_setup, django_db_blocker):
         city = create_user(username="city-command", password=PASSWORD, role=Role.COMMAND,
                            jurisdiction_code=tree["city"].code)  # refers a street's report down to the grid
         report = task_records.referred(city, tree["town_a"], grid)
+        issued = passes.issue_pass(seeder, passes.PassInput(
+            jurisdiction_code=grid.code, plate="鄂A12345", use="medical", carrier="内站物流", driver_name="王师傅",
+            route_from="420102", route_to="110000", valid_from=timezone.localdate(),
+            valid_to=timezone.localdate() + dt.timedelta(days=3)))
+        vaccination.record_dose(seeder, watched.pk, vaccination.DoseInput(
+            product="bibp", dose=1, given_on=dt.date(2022, 1, 5), site="内站接种点"))
+        store = goods.add_site(seeder, name="内冷库", kind="cold_store", jurisdiction_code=grid.code)
+        batch = goods.receive_batch(seeder, store.pk, goods.BatchInput(
+            number="SWEEP-B1", goods="冻肉", origin_country="巴西", port_of_entry="天津港", importer="某公司",
+            quantity="10", unit="kg", received_on=timezone.localdate()))
+        sample = goods.take_sample(seeder, batch.pk, kind="goods", taken_on=timezone.localdate())
+        worker = goods.register_worker(seeder, store.pk, person_id=watched.pk, post="装卸")
         records = {
             "code": grid.code, "person_id": clean.pk, "case_id": case.pk, "entry_id": entry.pk,
             "order_id": order.pk, "alert_id": order.alerts.get().pk, "arrival_id": arrival.pk,
@@ -150,6 +165,8 @@ def seeded(django_db_setup, django_db_blocker):
             "round_id": campaign.round_set.get(number=1).pk,
             "setting_id": place.pk, "finding_id": finding.pk, "rectification_id": finding.rectification.pk,
             "photo_id": finding.photos.get().pk, "todo_id": todo.pk, "public_report_id": report.pk,
+            "pass_id": issued.pk, "site_id": store.pk, "batch_id": batch.pk, "sample_id": sample.pk,
+            "worker_id": worker.pk,
         }
         clients = {(None, "anonymous"): Client()}
         for key, user in users.items():
@@ -190,6 +207,19 @@ def _today(s):
 
 def _new_person(s, number: str) -> dict:
     return {"id_number": resident_id("19990909", number), "name": "新登记", "grid_code": s.records["code"]}
+
+
+def _new_pass(s) -> dict:
+    return {"jurisdiction_code": s.records["code"], "plate": "鄂A54321", "use": "supply", "carrier": "物流",
+            "driver_name": "李师傅", "route_from": "420102", "route_to": "420100", "valid_from": _today(s),
+            "valid_to": _today(s)}
+
+
+def _pass_check(s) -> dict:
+    from fangkong.passes.models import Pass
+
+    return {"pass_number": Pass.objects.get(pk=s.records["pass_id"]).number, "plate": "鄂A12345",
+            "health_code": "green", "tested_at": (timezone.now() - dt.timedelta(hours=3)).isoformat()[:16]}
 
 
 API_WRITES = {
@@ -266,6 +296,30 @@ API_WRITES = {
         "public_report.handle", lambda s: {"action": "close"}, changes=False),
     "POST /api/v1/public-reports/{public_report_id}/reply": Write("public_report.reply", lambda s: {
         "reply": "已核实，责令整改"}),
+    "POST /api/v1/passes": Write("pass.issue", lambda s: _new_pass(s)),
+    "POST /api/v1/passes/{pass_id}/revoke": Write("pass.revoke", lambda s: {"reason": "车辆更换"}),
+    "POST /api/v1/checkpoints/{checkpoint_id}/pass-checks": Write("pass.check", lambda s: _pass_check(s)),
+    "POST /api/v1/goods/sites/{site_id}/batches": Write("goods.record", lambda s: {
+        "number": "SWEEP-B2", "goods": "冻虾", "origin_country": "厄瓜多尔", "port_of_entry": "上海港",
+        "importer": "某", "quantity": "5", "unit": "箱", "received_on": _today(s)}),
+    "POST /api/v1/goods/batches/{batch_id}/samples": Write("goods.sample", lambda s: {"kind": "packaging",
+                                                                                        "taken_on": _today(s)}),
+    "POST /api/v1/goods/samples/{sample_id}/result": Write("goods.sample", lambda s: {"result": "negative",
+                                                                                        "result_on": _today(s)}),
+    "POST /api/v1/goods/batches/{batch_id}/disinfections": Write("goods.record", lambda s: {
+        "done_on": _today(s), "agent": "过氧乙酸", "certificate": "XD-1"}),
+    # held, untested, not disinfected: refused alike for every role (the states are tested in goods/tests)
+    "POST /api/v1/goods/batches/{batch_id}/release": Write("goods.dispose", changes=False),
+    "POST /api/v1/goods/batches/{batch_id}/dispose": Write("goods.dispose", lambda s: {
+        "step": "destroy", "disposal_record": "销毁"}, changes=False),
+    "POST /api/v1/goods/batches/{batch_id}/moves": Write("goods.record", lambda s: {
+        "to_site": s.records["site_id"], "quantity": "1", "moved_on": _today(s)}, changes=False),
+    "POST /api/v1/goods/sites/{site_id}/workers": Write("goods.worker", lambda s: {
+        "person_id": s.records["person_id"], "post": "理货"}),
+    "POST /api/v1/goods/workers/{worker_id}/tests": Write("goods.worker", lambda s: {
+        "tested_on": _today(s), "result": "negative"}),
+    "POST /api/v1/doses": Write("dose.record", lambda s: {
+        "person_id": s.records["person_id"], "product": "bibp", "dose": 1, "given_on": "2022-01-05", "site": "接种点"}),
 }
 
 PAGE_WRITES = {
@@ -304,6 +358,19 @@ PAGE_WRITES = {
     "task-step": Write("task.work", lambda s: {"action": "start"}),
     "public-report-handle": Write("public_report.handle", lambda s: {"action": "close"}, changes=False),
     "public-report-reply": Write("public_report.reply", lambda s: {"reply": "已核实，责令整改"}),
+    "pass-revoke": Write("pass.revoke", lambda s: {"reason": "车辆更换"}),
+    "pass-check": Write("pass.check", lambda s: _pass_check(s)),
+    "goods-sample": Write("goods.sample", lambda s: {"kind": "packaging", "taken_on": _today(s)}),
+    "goods-result": Write("goods.sample", lambda s: {"result": "negative", "result_on": _today(s)}),
+    "goods-disinfect": Write("goods.record", lambda s: {"done_on": _today(s), "agent": "过氧乙酸",
+                                                        "certificate": "XD-1"}),
+    "goods-release": Write("goods.dispose", changes=False),
+    "goods-dispose": Write("goods.dispose", lambda s: {"step": "destroy", "disposal_record": "销毁"}, changes=False),
+    "goods-move": Write("goods.record", lambda s: {"to_site": s.records["site_id"], "quantity": "1",
+                                                   "moved_on": _today(s)}, changes=False),
+    "goods-worker-test": Write("goods.worker", lambda s: {"tested_on": _today(s), "result": "negative"}),
+    "dose-record": Write("dose.record", lambda s: {"product": "bibp", "dose": "1", "given_on": "2022-01-05",
+                                                   "site": "接种点"}),
 }
 
 
@@ -449,6 +516,7 @@ def test_every_page_naming_a_record_as_every_persona(seeded, name, route):
 # Writes that no API operation and no page naming a record reaches; their services are tested on their own.
 # test.ask: a suspected case's same-day test is asked by the case pathway, scheduled tests by their schedule.
 NOT_SWEPT = {"site.add", "checkpoint.add", "warning.level", "warning.playbook", "test.ask"}
+NOT_SWEPT = {"site.add", "checkpoint.add", "warning.level", "warning.playbook", "goods.site"}
 
 
 def test_the_sweep_covers_every_write_of_the_table():

@@ -17,6 +17,7 @@ from fangkong.audit.models import AuditEvent
 from fangkong.cases import services as cases
 from fangkong.checkpoints import services as checkpoints
 from fangkong.conftest import build_tree, make_user
+from fangkong.goods import services as goods
 from fangkong.imports import services as imports
 from fangkong.imports.tests.workbooks import arrival_row, workbook
 from fangkong.pathways import arrivals as arrival_journey
@@ -24,6 +25,8 @@ from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.screening import services as screening
 from fangkong.testing import services as testing
+from fangkong.passes import services as passes
+from fangkong.vaccination import services as vaccination
 from fangkong.warning import services as warning
 
 CLIENT_IP = "203.0.113.7"
@@ -87,13 +90,40 @@ def seed() -> SimpleNamespace:
     point = testing.add_point(commander, campaign.pk, name="采样点", jurisdiction_code=grid.code, population=2500)
     testing.open_tube(commander, point.pk, "AUD-P1")
     testing.add_to_tube(commander, "AUD-P1", people["检测子"].id_number)
+    eldest_id = "42010219300101123"  # born 1930: one of the 80+ with no dose
+    eldest_id += ric.calc_check_digit(eldest_id + "0")  # it reads the digits before the last one
+    eldest = create_person(commander, PersonInput(id_number=eldest_id, name="高龄子", grid_code=grid.code)).person
+    dose = vaccination.record_dose(commander, people["病例甲"].pk, vaccination.DoseInput(
+        product="bibp", dose=1, given_on=dt.date(2022, 1, 5), site="江岸区接种点"))
+    issued = passes.issue_pass(commander, passes.PassInput(
+        jurisdiction_code=tree["city"].code, plate="鄂A12345", use="medical", carrier="九州通", driver_name="王师傅",
+        route_from="420100", route_to="110000", valid_from=timezone.localdate(),
+        valid_to=timezone.localdate() + dt.timedelta(days=3)))
+    store = goods.add_site(commander, name="江岸冷库", kind="cold_store", jurisdiction_code=grid.code)
+    today = timezone.localdate()
+    lots = {}
+    for number in ("held", "ready", "sealed", "released"):
+        lots[number] = goods.receive_batch(commander, store.pk, goods.BatchInput(
+            number=number, goods="冻肉", origin_country="巴西", port_of_entry="天津港", importer="某公司",
+            quantity="10", unit="kg", received_on=today))
+    for number in ("ready", "released"):
+        goods.disinfect(commander, lots[number].pk, done_on=today, agent="过氧乙酸", certificate="XD-1")
+        tested = goods.take_sample(commander, lots[number].pk, kind="goods", taken_on=today)
+        goods.record_result(commander, tested.pk, result="negative", result_on=today)
+    goods.release(commander, lots["released"].pk)
+    positive = goods.take_sample(commander, lots["sealed"].pk, kind="goods", taken_on=today)
+    goods.record_result(commander, positive.pk, result="positive", result_on=today)
+    pending = goods.take_sample(commander, lots["held"].pk, kind="goods", taken_on=today)
+    market = goods.add_site(commander, name="市场", kind="market", jurisdiction_code=grid.code)
+    worker = goods.register_worker(commander, store.pk, person_id=people["卡口庚"].pk, post="装卸")
     return SimpleNamespace(
         due=due, campaign=campaign, point=point, round=campaign.round_set.get(number=1),
         tree=tree, grid=grid, commander=commander, token=create_token("commander"), people=people, ids=ids,
         case=case, symptom=symptom, orders=orders, alert=alert, assist=assist, stranger=stranger, arrival=arrival,
         checkpoint=post, passing=passing,
         handover=handover, rule=rule, task=playbook.tasks.first(), checking=checking, checked=checked,
-        file=file)
+        file=file, eldest=eldest, dose=dose, issued=issued, store=store, lots=lots, pending=pending, market=market,
+        worker=worker)
 
 
 @pytest.fixture(scope="module")

@@ -108,6 +108,35 @@ EXAMPLES = {
     "fangkong_tasks_api_reply_report": lambda w: (
         {"public_report_id": task_records.referred(w.commander, w.tree["town_a"], w.grid).pk},
         {"reply": "已核实，责令整改"}, 1),
+    "fangkong_passes_api_issue_pass": lambda w: ({}, {
+        "jurisdiction_code": w.grid.code, "plate": "鄂A54321", "use": "supply", "carrier": "中百", "driver_name": "李",
+        "route_from": "420102", "route_to": "420100", "valid_from": timezone.localdate().isoformat(),
+        "valid_to": timezone.localdate().isoformat()}, 1),
+    "fangkong_passes_api_revoke_pass": lambda w: ({"pass_id": w.issued.pk}, {"reason": "车辆更换"}, 1),
+    "fangkong_passes_api_check_pass": lambda w: ({"checkpoint_id": w.checkpoint.pk}, {
+        "pass_number": w.issued.number, "plate": "鄂A12345", "health_code": "green",
+        "tested_at": (timezone.now() - dt.timedelta(hours=5)).isoformat()}, 1),
+    "fangkong_goods_api_receive_batch": lambda w: ({"site_id": w.store.pk}, {
+        "number": "NEW-1", "goods": "冻虾", "origin_country": "厄瓜多尔", "port_of_entry": "上海港", "importer": "某",
+        "quantity": "5", "unit": "箱", "received_on": timezone.localdate().isoformat()}, 1),
+    "fangkong_goods_api_take_sample": lambda w: ({"batch_id": w.lots["held"].pk}, {
+        "kind": "packaging", "taken_on": timezone.localdate().isoformat()}, 1),
+    "fangkong_goods_api_record_result": lambda w: ({"sample_id": w.pending.pk}, {
+        "result": "negative", "result_on": timezone.localdate().isoformat()}, 1),
+    "fangkong_goods_api_disinfect": lambda w: ({"batch_id": w.lots["held"].pk}, {
+        "done_on": timezone.localdate().isoformat(), "agent": "过氧乙酸", "certificate": "XD-2"}, 1),
+    "fangkong_goods_api_release": lambda w: ({"batch_id": w.lots["ready"].pk}, {}, 1),
+    "fangkong_goods_api_dispose": lambda w: ({"batch_id": w.lots["sealed"].pk}, {
+        "step": "destroy", "disposal_record": "销毁记录"}, 1),
+    "fangkong_goods_api_send_on": lambda w: ({"batch_id": w.lots["released"].pk}, {
+        "to_site": w.market.pk, "quantity": "4", "moved_on": timezone.localdate().isoformat()}, 1),
+    "fangkong_goods_api_register_worker": lambda w: ({"site_id": w.store.pk}, {
+        "person_id": w.people["病例甲"].pk, "post": "理货"}, 1),
+    "fangkong_goods_api_record_worker_test": lambda w: ({"worker_id": w.worker.pk}, {
+        "tested_on": timezone.localdate().isoformat(), "result": "negative"}, 1),
+    "fangkong_vaccination_api_record_dose": lambda w: ({}, {
+        "person_id": w.people["病例甲"].pk, "product": "bibp", "dose": 2, "given_on": "2022-02-10",
+        "site": "接种点"}, 1),
 }
 
 

@@ -40,6 +40,9 @@ API_SURFACES = {
         pk__in=[i["id"] for i in items(body)]).values_list("person_id", flat=True))),
     "fangkong_checkpoints_api_list_handovers": (lambda w: {}, person_ids),
     "fangkong_testing_api_list_tests_due": (lambda w: {}, person_ids),
+    "fangkong_vaccination_api_list_doses": (lambda w: {}, person_ids),
+    "fangkong_vaccination_api_unvaccinated": (lambda w: {"code": w.grid.code}, person_ids),
+    "fangkong_goods_api_overdue_workers": (lambda w: {}, person_ids),
 }
 API_EXPORT = "fangkong_web_api_export"  # a streamed register: its rows are audited as an export
 API_WITHOUT_PERSONS = {
@@ -56,6 +59,9 @@ API_WITHOUT_PERSONS = {
     # tasks and reports name units; a public report's list leaves its reporter out (shown on its page, audited)
     "fangkong_tasks_api_list_tasks", "fangkong_tasks_api_my_todo", "fangkong_tasks_api_list_supervisions",
     "fangkong_tasks_api_list_public_reports",
+    # a pass names its vehicle and driver, not a person of the register; coverage is counts only
+    "fangkong_passes_api_list_passes", "fangkong_vaccination_api_coverage",
+    "fangkong_goods_api_list_batches", "fangkong_goods_api_trace",  # goods and stores, no one
 }
 
 
@@ -119,6 +125,9 @@ PAGE_SURFACES = {
     "order": (lambda w: f"/orders/{w.orders[0].pk}/", lambda w: named(w.orders[0].person)),
     "public-report": (lambda w: f"/public-reports/{task_records.public_report(w.tree['town_a']).pk}/",
                       lambda w: [(None, "举报人李")]),
+    "doses": (lambda w: f"/persons/{w.case.person_id}/doses/", lambda w: named(w.case.person)),
+    "vaccination-unvaccinated": (lambda w: f"/vaccination/{w.grid.code}/unvaccinated/", lambda w: named(w.eldest)),
+    "goods-workers": (lambda w: "/goods/workers/", lambda w: named(w.worker.person)),
 }
 PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
                 "register-export": lambda w: "/exports/cases.csv",
@@ -133,6 +142,8 @@ PAGES_WITHOUT_PERSONS = {
     # settings, inspections, findings and photos name places and units; tasks name units or staff, not residents
     "inspections", "setting", "rectification", "inspection-photo", "checklists", "published-findings", "todo",
     "tasks", "task", "supervisions", "public-report-form", "published-reports", "public-reports",
+    # passes name a vehicle and its driver, not a person of the register; coverage is counts only
+    "passes", "pass", "pass-qr", "pass-check-page", "vaccination-home", "vaccination", "goods", "goods-batch",
 }
 WRITE_PAGES = {  # POST only
     "case-transition", "case-open", "symptoms-report", "ledger-resolve", "reading-add", "order-place", "order-end",
@@ -145,6 +156,8 @@ WRITE_PAGES = {  # POST only
     "setting-add", "setting-inspect", "rectification-report", "rectification-verify",
     "finding-publish", "checklist-add", "task-assign", "task-step", "supervision-add", "public-report-handle",
     "public-report-reply",
+    "import-choice", "pass-issue", "pass-revoke", "pass-check", "dose-record", "goods-receive", "goods-sample",
+    "goods-result", "goods-disinfect", "goods-release", "goods-dispose", "goods-move", "goods-worker-test",
 }
 
 

@@ -76,7 +76,105 @@ CASES = {
     "order-transfer": (lambda w: reverse("order-transfer", args=[w["order"].pk]),
                        lambda w: reverse("order", args=[w["order"].pk]), lambda w: {"hospital": "医" * 101},
                        {"hospital"}),
+    "pass-issue": (lambda w: reverse("pass-issue"), lambda w: reverse("passes"), lambda w: {
+        "jurisdiction_code": "420100", "plate": "ABC", "use": "tourism", "cargo": "", "carrier": "",
+        "driver_name": "王", "route_from": "12", "route_to": "110000", "route_via": "", "valid_from": TOMORROW,
+        "valid_to": timezone.localdate().isoformat()}, {"plate", "use", "carrier", "route_from", "valid_to"}),
+    "pass-revoke": (lambda w: reverse("pass-revoke", args=[_pass(w).pk]), lambda w: reverse("pass", args=[_pass(w).pk]),
+                    lambda w: {"reason": ""}, {"reason"}),
+    "pass-check": (lambda w: reverse("pass-check", args=[w["post"].pk]),
+                   lambda w: reverse("pass-check-page", args=[w["post"].pk]), lambda w: {
+        "pass_number": "12345", "plate": "X", "health_code": "blue", "tested_at": ""},
+        {"pass_number", "plate", "health_code"}),
+    "dose-record": (lambda w: reverse("dose-record", args=[w["person"].pk]),
+                    lambda w: reverse("doses", args=[w["person"].pk]), lambda w: {
+        "product": "sputnik", "dose": "1", "given_on": TOMORROW, "site": ""}, {"product", "given_on", "site"}),
+    "goods-receive": (lambda w: reverse("goods-receive"), lambda w: reverse("goods"), lambda w: {
+        "site_id": str(_store(w).pk), "number": "B-1", "goods": "冻肉", "origin_country": "", "port_of_entry": "天津港",
+        "importer": "某公司", "quantity": "-1", "unit": "kg", "received_on": TOMORROW},
+        {"origin_country", "quantity", "received_on"}),
+    "goods-sample": (lambda w: reverse("goods-sample", args=[_lot(w).pk]),
+                     lambda w: reverse("goods-batch", args=[_lot(w).pk]), lambda w: {
+        "kind": "air", "taken_on": TOMORROW}, {"kind", "taken_on"}),
+    "goods-result": (lambda w: reverse("goods-result", args=[_sample(w).pk]),
+                     lambda w: reverse("goods-batch", args=[_lot(w).pk]), lambda w: {
+        "result": "maybe", "result_on": TOMORROW}, {"result", "result_on"}),
+    "goods-disinfect": (lambda w: reverse("goods-disinfect", args=[_lot(w).pk]),
+                        lambda w: reverse("goods-batch", args=[_lot(w).pk]), lambda w: {
+        "done_on": TOMORROW, "agent": "", "certificate": ""}, {"done_on", "agent", "certificate"}),
+    "goods-dispose": (lambda w: reverse("goods-dispose", args=[_lot(w, "sealed").pk]),
+                      lambda w: reverse("goods-batch", args=[_lot(w, "sealed").pk]), lambda w: {
+        "step": "destroy", "disposal_record": ""}, {"disposal_record"}),
+    "goods-move": (lambda w: reverse("goods-move", args=[_lot(w, "released").pk]),
+                   lambda w: reverse("goods-batch", args=[_lot(w, "released").pk]), lambda w: {
+        "to_site": str(_store(w, "market").pk), "quantity": "0", "moved_on": TOMORROW}, {"quantity", "moved_on"}),
+    "goods-worker-test": (lambda w: reverse("goods-worker-test", args=[_worker(w).pk]),
+                          lambda w: reverse("goods-workers"), lambda w: {
+        "tested_on": TOMORROW, "result": "maybe"}, {"tested_on", "result"}),
 }
+
+
+def _commander():
+    from fangkong.accounts.models import User
+
+    return User.objects.get(username="commander")
+
+
+def _once(w, key, make):
+    """A record a form acts on, made the first time a case asks for it."""
+    if key not in w:
+        w[key] = make()
+    return w[key]
+
+
+def _pass(w):
+    from fangkong.passes import services as passes
+
+    today = timezone.localdate()
+    return _once(w, "pass", lambda: passes.issue_pass(_commander(), passes.PassInput(
+        jurisdiction_code="420100", plate="鄂A12345", use="medical", carrier="物流", driver_name="王",
+        route_from="420100", route_to="110000", valid_from=today, valid_to=today)))
+
+
+def _store(w, kind="cold_store"):
+    from fangkong.goods import services as goods
+
+    return _once(w, f"store-{kind}", lambda: goods.add_site(_commander(), name=kind, kind=kind,
+                                                             jurisdiction_code="420100"))
+
+
+def _lot(w, state="held"):
+    """A batch held (with a pending sample), sealed (tested positive) or released."""
+    from fangkong.goods import services as goods
+
+    def make():
+        today, actor = timezone.localdate(), _commander()
+        lot = goods.receive_batch(actor, _store(w).pk, goods.BatchInput(
+            number=state, goods="冻肉", origin_country="巴西", port_of_entry="天津港", importer="某公司",
+            quantity="10", unit="kg", received_on=today))
+        sample = goods.take_sample(actor, lot.pk, kind="goods", taken_on=today)
+        if state != "held":
+            goods.disinfect(actor, lot.pk, done_on=today, agent="过氧乙酸", certificate="XD")
+            goods.record_result(actor, sample.pk, result="positive" if state == "sealed" else "negative",
+                                result_on=today)
+        if state == "released":
+            goods.release(actor, lot.pk)
+            _store(w, "market")
+        w[f"sample-{state}"] = sample
+        return lot
+    return _once(w, f"lot-{state}", make)
+
+
+def _sample(w):
+    _lot(w)
+    return w["sample-held"]
+
+
+def _worker(w):
+    from fangkong.goods import services as goods
+
+    return _once(w, "worker", lambda: goods.register_worker(_commander(), _store(w).pk, person_id=w["person"].pk,
+                                                            post="装卸"))
 
 
 def _elements(node):

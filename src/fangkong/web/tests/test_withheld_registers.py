@@ -32,7 +32,8 @@ def test_every_register_page_and_download_tells_a_figures_only_role_so(client, t
     download = client.get("/exports/cases.csv")
     assert download.status_code == 403 and "你的角色无权查看病例。" in download.content.decode()
     listing = client.get("/exports/").content.decode()
-    assert listing.count('data-testid="withheld"') == 9  # all but the risk areas and zero reports name people
+    # all but the risk areas, zero reports, passes and goods batches name people
+    assert listing.count('data-testid="withheld"') == 11
     assert client.get("/exports/risk-areas.csv").status_code == 200
 
 
@@ -43,7 +44,7 @@ def test_the_api_refuses_a_register_download_naming_the_role(client, tree):
     response = client.get("/api/v1/exports/cases?format=csv", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 403 and response.json()["errors"][0]["field"] == "role"
     listed = client.get("/api/v1/exports", HTTP_AUTHORIZATION=f"Bearer {token}").json()
-    assert {e["name"] for e in listed if e["allowed"]} == {"risk-areas", "zero-reports"}
+    assert {e["name"] for e in listed if e["allowed"]} == {"risk-areas", "zero-reports", "passes", "goods-batches"}
 
 
 def test_a_figures_only_role_at_a_grid_is_told_it_sees_no_people(client, tree, person):
