@@ -129,7 +129,6 @@ LABELS = {
     "travel_history": pgettext_lazy("field", "Travel history (14 days)"),
     "tube": pgettext_lazy("field", "Tube code"),
     "triage_note": pgettext_lazy("field", "Triage note"),
-    "unit": pgettext_lazy("field", "Responsible unit"),
     "user": pgettext_lazy("field", "User"),
     "username": pgettext_lazy("field", "User name"),
     "valid_from": pgettext_lazy("field", "From"),

@@ -45,8 +45,8 @@ from fangkong.imports.registers import ARRIVALS
 from fangkong.inspections import services as inspections
 from fangkong.inspections.models import Setting
 from fangkong.inspections.tests import factories as inspection_records
-from fangkong.pathways import arrivals as arrival_journey
 from fangkong.passes import services as passes
+from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.reporting import services as reporting

@@ -20,12 +20,12 @@ from fangkong.conftest import build_tree, make_user
 from fangkong.goods import services as goods
 from fangkong.imports import services as imports
 from fangkong.imports.tests.workbooks import arrival_row, workbook
+from fangkong.passes import services as passes
 from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.screening import services as screening
 from fangkong.testing import services as testing
-from fangkong.passes import services as passes
 from fangkong.vaccination import services as vaccination
 from fangkong.warning import services as warning
 

@@ -156,7 +156,7 @@ WRITE_PAGES = {  # POST only
     "setting-add", "setting-inspect", "rectification-report", "rectification-verify",
     "finding-publish", "checklist-add", "task-assign", "task-step", "supervision-add", "public-report-handle",
     "public-report-reply",
-    "import-choice", "pass-issue", "pass-revoke", "pass-check", "dose-record", "goods-receive", "goods-sample",
+    "pass-issue", "pass-revoke", "pass-check", "dose-record", "goods-receive", "goods-sample",
     "goods-result", "goods-disinfect", "goods-release", "goods-dispose", "goods-move", "goods-worker-test",
 }
 
