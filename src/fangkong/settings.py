@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "fangkong.imports",
     "fangkong.idempotency",
     "fangkong.web",
+    "fangkong.supplies",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,10 @@ IMPORT_MAX_MB = env_int("FANGKONG_IMPORT_MAX_MB", 50)
 # unpacks to 92 MB (8.6 MB zipped); 300 leaves room for the longer registers and Excel's own markup.
 IMPORT_MAX_UNZIPPED_MB = env_int("FANGKONG_IMPORT_MAX_UNZIPPED_MB", 300)
 IMPORT_KEEP_HOURS = env_int("FANGKONG_IMPORT_KEEP_HOURS", 72)
+# Supplies: the priority tiers of requests (1 first, up to this many), and the days of issues that give a
+# store's consumption rate (days of stock left = on hand / the mean daily issue over them).
+SUPPLY_TIERS = env_int("FANGKONG_SUPPLY_TIERS", 5)
+SUPPLY_CONSUMPTION_DAYS = env_int("FANGKONG_SUPPLY_CONSUMPTION_DAYS", 7)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

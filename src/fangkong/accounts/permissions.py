@@ -16,8 +16,9 @@ from .models import Role
 
 COMMAND, GRID, CHECKPOINT = Role.COMMAND, Role.GRID, Role.CHECKPOINT
 EPIDEMIOLOGIST, LAB, HOSPITAL = Role.EPIDEMIOLOGIST, Role.LAB, Role.HOSPITAL
-# Not in any row: PUBLIC (read-only by definition), LOGISTICS (supplies have no write yet) and LAB (test
-# results have no write yet; a diagnosis is the hospital's or the epidemiologist's, with the result in hand).
+LOGISTICS = Role.LOGISTICS
+# Not in any row: PUBLIC (read-only by definition) and LAB (test results have no write yet; a diagnosis is the
+# hospital's or the epidemiologist's, with the result in hand). LOGISTICS has the supplies' writes (at the end).
 
 WRITE: dict[str, frozenset[str]] = {
     # people: the grid keeps its register; checkpoint staff register travellers bound for one of our grids;
@@ -67,6 +68,19 @@ WRITE: dict[str, frozenset[str]] = {
     "warning.task": frozenset({COMMAND}),
     # the daily bulletin is drafted and published by the command centre.
     "bulletin.publish": frozenset({COMMAND}),
+    # supplies: stores are set up by the command centre and its logistics officers...
+    "store.add": frozenset({COMMAND, LOGISTICS}),
+    # ...whose ledgers are kept by the logistics officers and by the hospital or site staff who hold the store.
+    "stock.record": frozenset({COMMAND, LOGISTICS, HOSPITAL}),
+    # a unit (hospital, site, county) asks for supplies; the logistics officers ask for their stores too.
+    "supply.request": frozenset({COMMAND, LOGISTICS, HOSPITAL}),
+    # requests are approved, and allocated by the rule, by the command centre and its logistics officers.
+    "supply.approve": frozenset({COMMAND, LOGISTICS}),
+    "supply.allocate": frozenset({COMMAND, LOGISTICS}),
+    # logistics ships and orders; whoever holds the receiving store counts what arrived.
+    "shipment.dispatch": frozenset({COMMAND, LOGISTICS}),
+    "shipment.receive": frozenset({COMMAND, LOGISTICS, HOSPITAL}),
+    "procurement.order": frozenset({COMMAND, LOGISTICS}),
 }
 
 

@@ -1,0 +1,258 @@
+"""Allocation under scarcity (紧平衡): the exact, deterministic rule for one item, and the same priorities for
+several items with stand-ins and limited transport as a linear programme (HiGHS).
+
+Pure functions, no database: the pages, the API and `fangkong supplies allocate` all call `allocate`.
+
+The rule (issue 14, section 3):
+1. available = stock × (1 − reserve), rounded down (the reserve is held back for the worst-case forecast);
+2. each request has a priority tier (1 first), a need and a minimum (0 ≤ minimum ≤ need);
+3. first the minimums, tier by tier; then the rest of the needs (need − minimum), tier by tier; a tier is served in
+   full before the next gets anything;
+4. within the tier that cannot be served in full, every unit gets the same fraction of what it asked in that stage
+   (equal fill rate), rounded down; the units left over go one each to the largest fractional remainders, ties by
+   unit code ascending;
+5. nobody gets more than its need; the total never exceeds what is available.
+
+Arithmetic is exact (integers and Fractions): a fill rate of 1/3 never rounds differently on another machine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+MINIMUM, REST = "minimum", "rest"  # the two stages of the rule, in order
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One request of one unit for one item."""
+
+    unit: str  # the unit's code: ties go to the lower code
+    tier: int
+    need: int
+    minimum: int = 0
+
+
+@dataclass
+class Share:
+    """What one request got, and why."""
+
+    ask: Ask
+    allocated: int = 0
+    # The stage and tier where the stock ran out for this request, or None when it was served in full.
+    cut: tuple[str, int] | None = None
+    rate: Fraction | None = None  # the cut tier's fill rate in that stage (before rounding)
+    extra: bool = False  # one of the units left over after rounding down went to this request
+
+    @property
+    def fill_rate(self) -> float:
+        return self.allocated / self.ask.need if self.ask.need else 1.0
+
+
+@dataclass
+class Allocation:
+    stock: int
+    reserve: Fraction
+    available: int
+    shares: list[Share]
+    cut: tuple[str, int] | None = None  # where the stock ran out: (stage, tier), None when every need was met
+    rate: Fraction | None = None
+    served: dict[tuple[str, int], int] = field(default_factory=dict)  # (stage, tier) -> units given
+
+    @property
+    def allocated(self) -> int:
+        return sum(s.allocated for s in self.shares)
+
+
+def available_from(stock: int, reserve: Fraction | str | float) -> int:
+    """Stock less the reserve, rounded down: 1,000 with a reserve of 0.1 is 900; 999 is 899."""
+    return math.floor(stock * (1 - Fraction(str(reserve))))
+
+
+def allocate(stock: int, asks: Sequence[Ask], reserve: Fraction | str | float = 0) -> Allocation:
+    """The rule above. `asks` must already be valid (see `check_asks`): whole needs and minimums, 0 ≤ min ≤ need."""
+    reserve = Fraction(str(reserve))
+    available = available_from(stock, reserve)
+    shares = [Share(ask) for ask in asks]
+    result = Allocation(stock=stock, reserve=reserve, available=available, shares=shares)
+    left = available
+    tiers = sorted({a.tier for a in asks})
+    for stage in (MINIMUM, REST):
+        for tier in tiers:
+            group = [(s, _asked(s.ask, stage)) for s in shares if s.ask.tier == tier]
+            group = [(s, asked) for s, asked in group if asked > 0]
+            total = sum(asked for _s, asked in group)
+            if not total:
+                continue
+            if left >= total:
+                for share, asked in group:
+                    share.allocated += asked
+                left -= total
+                result.served[(stage, tier)] = total
+                continue
+            _cut(group, left, total, (stage, tier))
+            result.served[(stage, tier)] = left
+            result.cut, result.rate, left = (stage, tier), Fraction(left, total), 0
+            for share in shares:  # every request not yet served in full was cut here, or never reached
+                if share.cut is None and share.allocated < share.ask.need:
+                    share.cut = (stage, tier)
+                    share.rate = result.rate
+            return result
+    return result
+
+
+def _asked(ask: Ask, stage: str) -> int:
+    return ask.minimum if stage == MINIMUM else ask.need - ask.minimum
+
+
+def _cut(group: list[tuple[Share, int]], left: int, total: int, where: tuple[str, int]) -> None:
+    """Share `left` (< total) in proportion: asked × left / total each, rounded down, then one more each to the
+    largest remainders (exact: compared as asked × left mod total), ties by unit code ascending."""
+    remainders = []
+    given = 0
+    for share, asked in group:
+        whole, remainder = divmod(asked * left, total)
+        share.allocated += whole
+        share.cut, share.rate = where, Fraction(left, total)
+        given += whole
+        remainders.append((-remainder, share.ask.unit, id(share), share))
+    remainders.sort(key=lambda r: r[:2])
+    for _r, _unit, _id, share in remainders[:left - given]:
+        share.allocated += 1
+        share.extra = True
+
+
+def stage_rate(result: Allocation, stage: str, tier: int, asks: Iterable[Ask]) -> Fraction:
+    """What a tier got in a stage as a fraction of what it asked in it (1 when it asked nothing)."""
+    asked = sum(_asked(a, stage) for a in asks if a.tier == tier)
+    return Fraction(result.served.get((stage, tier), 0), asked) if asked else Fraction(1)
+
+
+# --- several items, stand-ins, limited transport: a linear programme --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemAsk:
+    unit: str
+    item: str
+    tier: int
+    need: int
+
+
+@dataclass
+class Plan:
+    """The allocation of several items: (unit, item asked, item given) -> units, integer; and the LP's bound."""
+
+    given: dict[tuple[str, str, str], int]
+    lp_rates: dict[int, float]  # per tier: the lowest fill rate the LP reached (its bound)
+    rates: dict[int, float]  # per tier: the lowest fill rate of the whole-unit allocation
+    lp_total: float
+    total: int
+    solves: int
+
+    @property
+    def gap(self) -> float:
+        """How far the whole-unit allocation falls short of the LP bound, as a fraction of the LP's total."""
+        return (self.lp_total - self.total) / self.lp_total if self.lp_total else 0.0
+
+
+def plan(asks: Sequence[ItemAsk], stock: dict[str, int], stand_ins: dict[str, Sequence[str]] | None = None,
+         transport: dict[str, int] | None = None, tolerance: float = 1e-7) -> Plan:
+    """Lexicographically maximise the lowest fill rate of tier 1, then of tier 2, …, then the total given, with
+    HiGHS; an item's stand-ins (e.g. KN95 for a medical protective mask) serve its requests when it runs short,
+    `transport` caps the units carried to each unit. The LP is then rounded down to whole units and what rounding
+    left over is handed out again tier by tier, so the plan never gives more than the stock, a need or a cap."""
+    import highspy
+    import numpy as np
+
+    stand_ins = stand_ins or {}
+    transport = transport or {}
+    columns: list[tuple[int, str]] = []  # (ask index, item given)
+    for index, ask in enumerate(asks):
+        for item in (ask.item, *stand_ins.get(ask.item, ())):
+            if stock.get(item, 0) > 0:
+                columns.append((index, item))
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    inf = highspy.kHighsInf
+    n = len(columns)
+    tiers = sorted({a.tier for a in asks})
+    z = {tier: n + k for k, tier in enumerate(tiers)}  # one column per tier: its lowest fill rate
+    cost = np.zeros(n + len(tiers))
+    h.addVars(n + len(tiers), np.zeros(n + len(tiers)), np.full(n + len(tiers), inf))
+    for tier in tiers:
+        h.changeColBounds(z[tier], 0.0, 1.0)
+    by_ask, by_item, by_unit = defaultdict(list), defaultdict(list), defaultdict(list)
+    for col, (index, item) in enumerate(columns):
+        by_ask[index].append(col)
+        by_item[item].append(col)
+        by_unit[asks[index].unit].append(col)
+
+    def row(lower, upper, cols, values):
+        h.addRow(lower, upper, len(cols), np.array(cols, dtype=np.int32), np.array(values, dtype=np.float64))
+
+    for item, cols in by_item.items():
+        row(-inf, float(stock[item]), cols, [1.0] * len(cols))
+    for unit, cols in by_unit.items():
+        if unit in transport:
+            row(-inf, float(transport[unit]), cols, [1.0] * len(cols))
+    for index, ask in enumerate(asks):
+        cols = by_ask.get(index, [])
+        row(-inf, float(ask.need), cols, [1.0] * len(cols))
+        # given ≥ z_tier × need  ⇔  given − need·z ≥ 0
+        row(0.0, inf, [*cols, z[ask.tier]], [*([1.0] * len(cols)), -float(ask.need)])
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    lp_rates, solves = {}, 0
+    for tier in tiers:
+        cost[:] = 0
+        cost[z[tier]] = 1.0
+        h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+        h.run()
+        solves += 1
+        best = h.getInfo().objective_function_value
+        lp_rates[tier] = best
+        h.changeColBounds(z[tier], max(0.0, best - tolerance), 1.0)  # keep this tier's rate, go on to the next
+    cost[:] = 0
+    cost[:n] = [1.0 if item == asks[index].item else 1.0 - 1e-4 for index, item in columns]  # own item first
+    h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+    h.run()
+    solves += 1
+    values = h.getSolution().col_value
+    lp_total = float(sum(values[:n]))
+    given = {col: int(math.floor(values[col] + 1e-6)) for col in range(n)}
+    _hand_out_rest(asks, columns, given, by_ask, stock, transport)
+    plan_given: dict[tuple[str, str, str], int] = {}
+    for col, (index, item) in enumerate(columns):
+        if given[col]:
+            key = (asks[index].unit, asks[index].item, item)
+            plan_given[key] = plan_given.get(key, 0) + given[col]
+    rates = {tier: min((sum(given[c] for c in by_ask.get(i, [])) / a.need for i, a in enumerate(asks)
+                        if a.tier == tier), default=1.0) for tier in tiers}
+    return Plan(plan_given, lp_rates, rates, lp_total, sum(given.values()), solves)
+
+
+def _hand_out_rest(asks, columns, given, by_ask, stock, transport) -> None:
+    """Rounding down leaves some units over: give them one at a time, tier by tier, lowest fill rate first, where
+    the stock, the need and the transport cap still allow."""
+    used_item, carried = defaultdict(int), defaultdict(int)
+    for col, (index, item) in enumerate(columns):
+        used_item[item] += given[col]
+        carried[asks[index].unit] += given[col]
+    got = {i: sum(given[c] for c in by_ask.get(i, [])) for i in range(len(asks))}
+    order = sorted(range(len(asks)), key=lambda i: (asks[i].tier, got[i] / asks[i].need, asks[i].unit))
+    for index in order:
+        ask = asks[index]
+        for col in by_ask.get(index, []):
+            item = columns[col][1]
+            room = min(ask.need - got[index], stock[item] - used_item[item],
+                       transport.get(ask.unit, math.inf) - carried[ask.unit])
+            if room >= 1:
+                room = int(room)
+                given[col] += room
+                got[index] += room
+                used_item[item] += room
+                carried[ask.unit] += room
