@@ -117,6 +117,7 @@ from fangkong.people.api import router as people_router  # noqa: E402
 from fangkong.quarantine.api import router as quarantine_router  # noqa: E402
 from fangkong.reporting.api import router as reporting_router  # noqa: E402
 from fangkong.screening.api import router as screening_router  # noqa: E402
+from fangkong.supplies.api import router as supplies_router  # noqa: E402
 from fangkong.warning.api import router as warning_router  # noqa: E402
 from fangkong.web.api import router as exports_router  # noqa: E402
 
@@ -131,3 +132,4 @@ api.add_router("/", reporting_router)
 api.add_router("/", checkpoints_router)
 api.add_router("/", imports_router)
 api.add_router("/", exports_router)
+api.add_router("/", supplies_router)

@@ -97,10 +97,12 @@ LABELS = {
     "received": pgettext_lazy("field", "Quantity received"),
     "reserve": pgettext_lazy("field", "Reserve"),
     "stock": pgettext_lazy("field", "Stock"),
+    "store": pgettext_lazy("field", "Store"),
     "store_code": pgettext_lazy("field", "Store code"),
     "store_name": pgettext_lazy("field", "Store name"),
     "supplier": pgettext_lazy("field", "Supplier"),
     "to_store": pgettext_lazy("field", "To store"),
+    "unexplained": pgettext_lazy("field", "Difference unexplained"),
     "unit": pgettext_lazy("field", "Unit"),
 }
 

@@ -87,6 +87,10 @@ def allocations_for(actor) -> QuerySet[AllocationRun]:
     return AllocationRun.objects.visible_to(actor).select_related("source", "item")
 
 
+def get_allocation(actor, allocation_id) -> AllocationRun:
+    return get_visible(allocations_for(actor).prefetch_related("lines"), allocation_id)
+
+
 def allocation_lines_for(actor) -> QuerySet[AllocationLine]:
     return AllocationLine.objects.filter(run__in=allocations_for(actor)).select_related("run__item", "run__source")
 
@@ -604,9 +608,11 @@ def dispatch(actor, *, source_id, destination_id, item: str, quantity, note: str
         source = get_visible(stores_for(actor), source_id)
     except NotFound:
         problems.add("from_store", _("choose a store of yours to ship from"))
-    destination = Store.objects.filter(pk=destination_id).first() if str(destination_id or "").isdigit() else None
+    # Within the officer's subtree: a city warehouse ships to its counties, a county to its hospitals; between two
+    # counties ships the city above them.
+    destination = stores_for(actor).filter(pk=destination_id).first() if str(destination_id or "").isdigit() else None
     if destination is None:
-        problems.add("to_store", _("choose the store the goods go to"))
+        problems.add("to_store", _("choose a store of yours the goods go to"))
     elif source is not None and destination.pk == source.pk:
         problems.add("to_store", _("a shipment goes to another store"))
     found = _item(item, problems)

@@ -13,10 +13,11 @@ from fangkong.people.services import PERSONS_EXPORT
 from fangkong.quarantine.services import ALERTS_EXPORT, ORDERS_EXPORT
 from fangkong.reporting.services import REPORTS_EXPORT
 from fangkong.screening.services import ARRIVALS_EXPORT, ASSIST_EXPORT, RISK_AREAS_EXPORT
+from fangkong.supplies.services import EXPORTS as SUPPLIES_EXPORTS
 
 EXPORTS = {e.name: e for e in (PERSONS_EXPORT, ARRIVALS_EXPORT, ASSIST_EXPORT, ENTRIES_EXPORT, HANDOVERS_EXPORT,
                                REPORTS_EXPORT, LEDGER_EXPORT, CASES_EXPORT, ORDERS_EXPORT, ALERTS_EXPORT,
-                               RISK_AREAS_EXPORT)}
+                               RISK_AREAS_EXPORT, *SUPPLIES_EXPORTS)}
 
 
 class Withheld(InputRefused):
