@@ -6,7 +6,6 @@ from ninja.pagination import paginate
 from fangkong.pagination import MappedPage, Pages
 from fangkong.schema_types import Count, Day, Id, Text
 
-from . import allocation as rule
 from . import services
 from .models import RequestStatus, ShipmentStatus
 
@@ -117,19 +116,6 @@ class AllocationOut(Schema):
     available: int
     allocated: int
     lines: list[AllocationLineOut]
-
-
-class RuleAskIn(Schema):
-    unit: Text(40, min_length=1)
-    tier: Count
-    need: Count
-    minimum: Count = 0
-
-
-class RuleIn(Schema):
-    stock: Count
-    reserve: Text(12) = "0"
-    requests: list[RuleAskIn] = Field(..., max_length=100_000)
 
 
 class RuleShareOut(Schema):
@@ -298,13 +284,10 @@ def dispatch_allocation(request, allocation_id: Id):
     return Status(201, [_shipment(s) for s in services.dispatch_allocation(request.auth, allocation_id)])
 
 
-@router.post("/supplies/rule", response=RuleOut,
-             summary="The allocation rule on given numbers (what `fangkong supplies allocate` does); writes nothing")
-def apply_rule(request, payload: RuleIn):
-    reserve = services.check_reserve(payload.reserve)
-    asks = services.check_asks([r.dict() for r in payload.requests],
-                               where=lambda n, column: f"requests[{n}].{column}: ")
-    result = rule.allocate(payload.stock, asks, reserve=reserve)
+@router.get("/supplies/allocations/preview", response=RuleOut,
+            summary="What the rule would give the approved requests for an item from a store's stock; writes nothing")
+def preview_allocation(request, from_store: Id, item: Text(40)):
+    _source, _item, _pending, result = services.preview(request.auth, from_store, item)
     return {"available": result.available, "allocated": result.allocated,
             "shares": [{"unit": s.ask.unit, "tier": s.ask.tier, "need": s.ask.need, "minimum": s.ask.minimum,
                         "allocated": s.allocated, "why": services.explain(s)} for s in result.shares]}

@@ -45,11 +45,13 @@ from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.reporting import services as reporting
 from fangkong.screening import services as screening
+from fangkong.supplies.tests.seed import seed_supplies
 from fangkong.warning import services as warning
 
 MISSING_ID, MISSING_CODE = "987654", "999999999999999"  # a grid code's shape, as the seeded code has
 # What only the inside grid's records show: its people's and places' names, and the grid's code.
 MARKERS = ("林内甲", "林内乙", "内站检查站", "内隔离点", "420102001001001")
+MARKERS = (*MARKERS, "IN-STORE-")  # the inside grid's supply stores' codes
 
 
 def resident_id(birth: str, sequence: str) -> str:
@@ -126,6 +128,10 @@ def seeded(django_db_setup, django_db_blocker):
             "request_id": request.pk, "checkpoint_id": post.pk, "handover_id": crossing.handover.pk,
             "task_id": playbook.tasks.first().pk, "rule_id": rule.pk, "bulletin_id": bulletin.pk, "job_id": job.pk,
         }
+        supplies = seed_supplies(seeder, grid)
+        records.update(store_id=supplies.source.pk, supply_request_id=supplies.waiting.pk,
+                       allocation_id=supplies.run.pk, shipment_id=supplies.shipment.pk,
+                       procurement_id=supplies.order.pk)
         clients = {(None, "anonymous"): Client()}
         for key, user in users.items():
             clients[key] = Client()
@@ -205,6 +211,26 @@ API_WRITES = {
     "POST /api/v1/imports/{key}": Write("arrival.register", scoped=False, multipart=True),
     "POST /api/v1/imports/{job_id}/step": Write(None, changes=False),  # a refused file: nothing to step
     "POST /api/v1/imports/{job_id}/choice": Write(None, lambda s: {"import_valid": False}, changes=False),
+    "POST /api/v1/supplies/stores": Write("store.add", lambda s: {
+        "code": "NEW-STORE", "name": "新库", "kind": "site", "jurisdiction_code": s.records["code"]}),
+    "POST /api/v1/supplies/stores/{store_id}/stock": Write("stock.record", lambda s: {
+        "kind": "receive", "item": "gloves", "quantity": 5}),
+    "POST /api/v1/supplies/requests": Write("supply.request", lambda s: {
+        "store_id": s.records["store_id"], "item": "gloves", "need": 5, "need_by": _today(s),
+        "posts": ["fever-clinic"]}),
+    "POST /api/v1/supplies/requests/{supply_request_id}/decision": Write("supply.approve", lambda s: {
+        "action": "approve"}),
+    "POST /api/v1/supplies/allocations": Write("supply.allocate", lambda s: {
+        "from_store": s.records["store_id"], "item": "gloves"}),
+    "POST /api/v1/supplies/allocations/{allocation_id}/dispatch": Write("shipment.dispatch"),
+    "POST /api/v1/supplies/shipments": Write("shipment.dispatch", lambda s: {
+        "from_store": s.records["store_id"], "to_store": s.records["store_id"] + 1, "item": "gloves",
+        "quantity": 1}),
+    "POST /api/v1/supplies/shipments/{shipment_id}/receive": Write("shipment.receive", lambda s: {"received": 5}),
+    "POST /api/v1/supplies/orders": Write("procurement.order", lambda s: {
+        "store_id": s.records["store_id"], "item": "gloves", "quantity": 9, "supplier": "某公司",
+        "expected_on": _today(s)}),
+    "POST /api/v1/supplies/orders/{procurement_id}/deliver": Write("shipment.receive", lambda s: {"received": 100}),
 }
 
 PAGE_WRITES = {
@@ -226,6 +252,11 @@ PAGE_WRITES = {
     "handover-confirm": Write("handover.confirm"),
     "import-step": Write(None, changes=False),
     "import-choice": Write(None, changes=False),
+    "supplies-stock-record": Write("stock.record", lambda s: {"kind": "receive", "item": "gloves", "quantity": "5"}),
+    "supplies-request-decide": Write("supply.approve", lambda s: {"action": "approve"}),
+    "supplies-allocation-dispatch": Write("shipment.dispatch"),
+    "supplies-shipment-receive": Write("shipment.receive", lambda s: {"received": "5"}),
+    "supplies-order-deliver": Write("shipment.receive", lambda s: {"received": "100"}),
 }
 
 

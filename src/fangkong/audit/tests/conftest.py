@@ -22,6 +22,7 @@ from fangkong.imports.tests.workbooks import arrival_row, workbook
 from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.screening import services as screening
+from fangkong.supplies.tests.seed import seed_supplies
 from fangkong.warning import services as warning
 
 CLIENT_IP = "203.0.113.7"
@@ -81,7 +82,7 @@ def seed() -> SimpleNamespace:
         case=case, symptom=symptom, orders=orders, alert=alert, assist=assist, stranger=stranger, arrival=arrival,
         checkpoint=post, passing=passing,
         handover=handover, rule=rule, task=playbook.tasks.first(), checking=checking, checked=checked,
-        file=file)
+        file=file, supplies=seed_supplies(commander, grid))
 
 
 @pytest.fixture(scope="module")

@@ -47,6 +47,11 @@ API_WITHOUT_PERSONS = {
     "fangkong_screening_api_risk_area_history", "fangkong_reporting_api_completeness",
     "fangkong_imports_api_list_imports", "fangkong_imports_api_status", "fangkong_imports_api_refusals",
     "fangkong_web_api_list_exports",
+    # supplies: stores, stock, requests, allocations, shipments and orders name units, never people
+    "fangkong_supplies_api_list_items", "fangkong_supplies_api_list_stores", "fangkong_supplies_api_stock",
+    "fangkong_supplies_api_list_requests", "fangkong_supplies_api_allocation_detail",
+    "fangkong_supplies_api_preview_allocation",
+    "fangkong_supplies_api_list_shipments", "fangkong_supplies_api_list_orders",
 }
 
 
@@ -113,6 +118,8 @@ PAGES_WITHOUT_PERSONS = {
     "imports", "import", "import-template", "import-refusals",
     # the refused rows of a file, as it had them: not yet persons of the register; audited as an import event
     "import-refused-rows", "assist-export",  # answers only: reference, name, status, no register person
+    "supplies", "supplies-requests", "supplies-allocate", "supplies-allocation", "supplies-shipments",
+    "supplies-orders",  # units and goods, no person
 }
 WRITE_PAGES = {  # POST only
     "case-transition", "case-open", "symptoms-report", "ledger-resolve", "reading-add", "order-place", "order-end",
@@ -120,6 +127,9 @@ WRITE_PAGES = {  # POST only
     "bulletin-draft", "bulletin-publish", "risk-area-declare", "assist-answer", "arrival-register",
     "arrival-follow-up", "report-submit", "checkpoint-entry", "handover-confirm", "import-upload", "import-step",
     "import-choice",
+    "supplies-store-add", "supplies-stock-record", "supplies-request-add", "supplies-request-decide",
+    "supplies-allocation-make", "supplies-allocation-dispatch", "supplies-shipment-dispatch",
+    "supplies-shipment-receive", "supplies-order-add", "supplies-order-deliver",
 }
 
 

@@ -24,8 +24,10 @@ def stores(officer, tree):
     return {
         "city": add(officer, code="WH-420100", name="市应急物资储备库", kind="city_warehouse",
                     jurisdiction_code=tree["city"].code),
-        "a": add(officer, code="CO-420102", name="江岸区物资库", kind="county", jurisdiction_code=tree["county_a"].code),
-        "b": add(officer, code="CO-420103", name="江汉区物资库", kind="county", jurisdiction_code=tree["county_b"].code),
+        "a": add(officer, code="CO-420102", name="江岸区物资库", kind="county",
+                 jurisdiction_code=tree["county_a"].code),
+        "b": add(officer, code="CO-420103", name="江汉区物资库", kind="county",
+                 jurisdiction_code=tree["county_b"].code),
         "hospital": add(officer, code="HO-420102-1", name="江岸定点医院", kind="hospital",
                         jurisdiction_code=tree["town_a"].code),
     }

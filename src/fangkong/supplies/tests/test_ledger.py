@@ -98,8 +98,8 @@ def test_a_count_for_a_store_one_does_not_own_is_refused_as_missing(officer, cou
 
 @pytest.mark.django_db
 def test_a_resubmitted_entry_counts_once(officer, stores):
-    first = services.record_stock(officer, stores["a"].pk, services.StockEntry("receive", MASK, 40), idempotency_key="k1")
-    again = services.record_stock(officer, stores["a"].pk, services.StockEntry("receive", MASK, 40), idempotency_key="k1")
+    first, again = (services.record_stock(officer, stores["a"].pk, services.StockEntry("receive", MASK, 40),
+                                          idempotency_key="k1") for _ in range(2))
     assert first.pk == again.pk and StockEvent.objects.count() == 1
 
 
