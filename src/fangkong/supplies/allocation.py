@@ -79,11 +79,13 @@ def allocate(stock: int, asks: Sequence[Ask], reserve: Fraction | str | float = 
     available = available_from(stock, reserve)
     shares = [Share(ask) for ask in asks]
     result = Allocation(stock=stock, reserve=reserve, available=available, shares=shares)
+    by_tier: dict[int, list[Share]] = defaultdict(list)
+    for share in shares:
+        by_tier[share.ask.tier].append(share)
     left = available
-    tiers = sorted({a.tier for a in asks})
     for stage in (MINIMUM, REST):
-        for tier in tiers:
-            group = [(s, _asked(s.ask, stage)) for s in shares if s.ask.tier == tier]
+        for tier in sorted(by_tier):
+            group = [(s, _asked(s.ask, stage)) for s in by_tier[tier]]
             group = [(s, asked) for s, asked in group if asked > 0]
             total = sum(asked for _s, asked in group)
             if not total:
@@ -96,11 +98,10 @@ def allocate(stock: int, asks: Sequence[Ask], reserve: Fraction | str | float = 
                 continue
             _cut(group, left, total, (stage, tier))
             result.served[(stage, tier)] = left
-            result.cut, result.rate, left = (stage, tier), Fraction(left, total), 0
+            result.cut, result.rate = (stage, tier), Fraction(left, total)
             for share in shares:  # every request not yet served in full was cut here, or never reached
                 if share.cut is None and share.allocated < share.ask.need:
-                    share.cut = (stage, tier)
-                    share.rate = result.rate
+                    share.cut, share.rate = result.cut, result.rate
             return result
     return result
 
@@ -112,16 +113,19 @@ def _asked(ask: Ask, stage: str) -> int:
 def _cut(group: list[tuple[Share, int]], left: int, total: int, where: tuple[str, int]) -> None:
     """Share `left` (< total) in proportion: asked × left / total each, rounded down, then one more each to the
     largest remainders (exact: compared as asked × left mod total), ties by unit code ascending."""
+    rate = Fraction(left, total)
     remainders = []
     given = 0
-    for share, asked in group:
+    for position, (share, asked) in enumerate(group):
         whole, remainder = divmod(asked * left, total)
         share.allocated += whole
-        share.cut, share.rate = where, Fraction(left, total)
+        share.cut, share.rate = where, rate
         given += whole
-        remainders.append((-remainder, share.ask.unit, id(share), share))
-    remainders.sort(key=lambda r: r[:2])
-    for _r, _unit, _id, share in remainders[:left - given]:
+        if remainder:
+            remainders.append((-remainder, share.ask.unit, position))
+    remainders.sort()
+    for _remainder, _unit, position in remainders[:left - given]:
+        share = group[position][0]
         share.allocated += 1
         share.extra = True
 
@@ -178,6 +182,7 @@ def plan(asks: Sequence[ItemAsk], stock: dict[str, int], stand_ins: dict[str, Se
                 columns.append((index, item))
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    h.setOptionValue("log_to_console", False)
     inf = highspy.kHighsInf
     n = len(columns)
     tiers = sorted({a.tier for a in asks})
@@ -236,8 +241,8 @@ def plan(asks: Sequence[ItemAsk], stock: dict[str, int], stand_ins: dict[str, Se
 
 
 def _hand_out_rest(asks, columns, given, by_ask, stock, transport) -> None:
-    """Rounding down leaves some units over: give them one at a time, tier by tier, lowest fill rate first, where
-    the stock, the need and the transport cap still allow."""
+    """Rounding down leaves some units over: hand them out tier by tier, lowest fill rate first, as much as the
+    stock, the need and the transport cap still allow."""
     used_item, carried = defaultdict(int), defaultdict(int)
     for col, (index, item) in enumerate(columns):
         used_item[item] += given[col]
