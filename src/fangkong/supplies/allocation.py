@@ -160,8 +160,10 @@ class Plan:
 
     @property
     def gap(self) -> float:
-        """How far the whole-unit allocation falls short of the LP bound, as a fraction of the LP's total."""
-        return (self.lp_total - self.total) / self.lp_total if self.lp_total else 0.0
+        """How far whole units fall short of the LP bound on what the plan maximises first: tier 1's lowest fill
+        rate (the later tiers' LP rates are bounds only given the LP's own rate for the tiers before them)."""
+        first = min(self.lp_rates, default=None)
+        return 0.0 if first is None else max(0.0, self.lp_rates[first] - self.rates[first])
 
 
 def plan(asks: Sequence[ItemAsk], stock: dict[str, int], stand_ins: dict[str, Sequence[str]] | None = None,
@@ -186,50 +188,53 @@ def plan(asks: Sequence[ItemAsk], stock: dict[str, int], stand_ins: dict[str, Se
     inf = highspy.kHighsInf
     n = len(columns)
     tiers = sorted({a.tier for a in asks})
-    z = {tier: n + k for k, tier in enumerate(tiers)}  # one column per tier: its lowest fill rate
-    cost = np.zeros(n + len(tiers))
-    h.addVars(n + len(tiers), np.zeros(n + len(tiers)), np.full(n + len(tiers), inf))
-    for tier in tiers:
-        h.changeColBounds(z[tier], 0.0, 1.0)
+    z = n  # one more column: the lowest fill rate of the tier being solved
+    h.addVars(n + 1, np.zeros(n + 1), np.array([inf] * n + [1.0]))
     by_ask, by_item, by_unit = defaultdict(list), defaultdict(list), defaultdict(list)
     for col, (index, item) in enumerate(columns):
         by_ask[index].append(col)
         by_item[item].append(col)
         by_unit[asks[index].unit].append(col)
 
-    def row(lower, upper, cols, values):
-        h.addRow(lower, upper, len(cols), np.array(cols, dtype=np.int32), np.array(values, dtype=np.float64))
+    def add_rows(rows):  # [(lower, upper, cols, values)] in one call: HiGHS takes them as CSR arrays
+        starts = np.cumsum([0] + [len(r[2]) for r in rows[:-1]]).astype(np.int32)
+        indices = np.array([c for r in rows for c in r[2]], dtype=np.int32)
+        values = np.array([v for r in rows for v in r[3]], dtype=np.float64)
+        h.addRows(len(rows), np.array([r[0] for r in rows]), np.array([r[1] for r in rows]), len(indices),
+                  starts, indices, values)
 
-    for item, cols in by_item.items():
-        row(-inf, float(stock[item]), cols, [1.0] * len(cols))
-    for unit, cols in by_unit.items():
-        if unit in transport:
-            row(-inf, float(transport[unit]), cols, [1.0] * len(cols))
-    for index, ask in enumerate(asks):
-        cols = by_ask.get(index, [])
-        row(-inf, float(ask.need), cols, [1.0] * len(cols))
-        # given ≥ z_tier × need  ⇔  given − need·z ≥ 0
-        row(0.0, inf, [*cols, z[ask.tier]], [*([1.0] * len(cols)), -float(ask.need)])
+    add_rows([(-inf, float(stock[item]), cols, [1.0] * len(cols)) for item, cols in by_item.items()]
+             + [(-inf, float(transport[unit]), cols, [1.0] * len(cols)) for unit, cols in by_unit.items()
+                if unit in transport])
+    first_need_row = h.getNumRow()  # then one row per ask: what it gets, between its tier's promise and its need
+    add_rows([(0.0, float(ask.need), by_ask.get(index, []), [1.0] * len(by_ask.get(index, [])))
+              for index, ask in enumerate(asks)])
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    everything = np.arange(n + 1, dtype=np.int32)
+    cost = np.zeros(n + 1)
+    cost[z] = 1.0
+    h.changeColsCost(n + 1, everything, cost)
     lp_rates, solves = {}, 0
     for tier in tiers:
-        cost[:] = 0
-        cost[z[tier]] = 1.0
-        h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+        # the rate rows of this tier alone (scaled by the need: what it gets / its need ≥ z), dropped once solved
+        members = [i for i, a in enumerate(asks) if a.tier == tier]
+        first = h.getNumRow()
+        add_rows([(0.0, inf, [*by_ask.get(i, []), z], [*([1.0 / asks[i].need] * len(by_ask.get(i, []))), -1.0])
+                  for i in members])
         h.run()
         solves += 1
-        best = h.getInfo().objective_function_value
+        best = max(0.0, h.getInfo().objective_function_value)
         lp_rates[tier] = best
-        h.changeColBounds(z[tier], max(0.0, best - tolerance), 1.0)  # keep this tier's rate, go on to the next
-    cost[:] = 0
-    cost[:n] = [1.0 if item == asks[index].item else 1.0 - 1e-4 for index, item in columns]  # own item first
-    h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
-    h.run()
-    solves += 1
+        h.deleteRows(len(members), np.arange(first, first + len(members), dtype=np.int32))
+        kept = max(0.0, best - tolerance)  # keep this tier's rate, go on to the next
+        rows = np.array([first_need_row + i for i in members], dtype=np.int32)
+        needs = np.array([float(asks[i].need) for i in members])
+        h.changeRowsBounds(len(members), rows, kept * needs, needs)
     values = h.getSolution().col_value
     lp_total = float(sum(values[:n]))
     given = {col: int(math.floor(values[col] + 1e-6)) for col in range(n)}
-    _hand_out_rest(asks, columns, given, by_ask, stock, transport)
+    share = [sum(values[c] for c in by_ask.get(i, [])) for i in range(len(asks))]  # each ask's LP share
+    _hand_out_rest(asks, columns, given, by_ask, stock, transport, share)
     plan_given: dict[tuple[str, str, str], int] = {}
     for col, (index, item) in enumerate(columns):
         if given[col]:
@@ -240,24 +245,42 @@ def plan(asks: Sequence[ItemAsk], stock: dict[str, int], stand_ins: dict[str, Se
     return Plan(plan_given, lp_rates, rates, lp_total, sum(given.values()), solves)
 
 
-def _hand_out_rest(asks, columns, given, by_ask, stock, transport) -> None:
-    """Rounding down leaves some units over: hand them out tier by tier, lowest fill rate first, as much as the
-    stock, the need and the transport cap still allow."""
+def _hand_out_rest(asks, columns, given, by_ask, stock, transport, share) -> None:
+    """What the LP left unused (rounding down, and stock beyond every tier's promised rate) is handed out tier by
+    tier, always to the request with the lowest fill rate, in steps that lift it past the next lowest, as far as
+    the stock, its need and its unit's transport cap allow: the LP's rates stay the floor of every tier, and nothing
+    is left on the shelf that a request could still take."""
+    import heapq
+
     used_item, carried = defaultdict(int), defaultdict(int)
     for col, (index, item) in enumerate(columns):
         used_item[item] += given[col]
         carried[asks[index].unit] += given[col]
     got = {i: sum(given[c] for c in by_ask.get(i, [])) for i in range(len(asks))}
-    order = sorted(range(len(asks)), key=lambda i: (asks[i].tier, got[i] / asks[i].need, asks[i].unit))
-    for index in order:
+    heap = [(a.tier, got[i] / a.need, a.unit, i) for i, a in enumerate(asks) if got[i] < a.need]
+    heapq.heapify(heap)
+    while heap:
+        tier, _rate, unit, index = heapq.heappop(heap)
         ask = asks[index]
+        cap_left = transport.get(unit, math.inf) - carried[unit]
+        if cap_left <= 0:
+            continue
+        step = ask.need - got[index]
+        if heap and heap[0][0] == tier:  # just past the next lowest of the tier, then it is the other's turn; beyond
+            # its LP share by a twentieth of its need at least, so a tier of equals rises in twenty rounds
+            least = 1 if got[index] < share[index] - 1e-6 else math.ceil(ask.need / 20)
+            step = min(step, max(least, math.ceil(heap[0][1] * ask.need) - got[index] + 1))
+        step = min(step, cap_left)
         for col in by_ask.get(index, []):
             item = columns[col][1]
-            room = min(ask.need - got[index], stock[item] - used_item[item],
-                       transport.get(ask.unit, math.inf) - carried[ask.unit])
-            if room >= 1:
-                room = int(room)
-                given[col] += room
-                got[index] += room
-                used_item[item] += room
-                carried[ask.unit] += room
+            take = min(step, stock[item] - used_item[item])
+            if take > 0:
+                given[col] += take
+                got[index] += take
+                used_item[item] += take
+                carried[unit] += take
+                step -= take
+            if not step:
+                break
+        if step == 0 and got[index] < ask.need:  # it took all it was offered: it may take more later
+            heapq.heappush(heap, (tier, got[index] / ask.need, unit, index))
