@@ -31,6 +31,7 @@ from fangkong.idempotency import services as idempotency
 from fangkong.people.services import Choice, Export
 
 from . import allocation as rule
+from . import catalogue
 from .models import (
     AllocationLine,
     AllocationRun,
@@ -50,6 +51,12 @@ from .models import (
 )
 
 # --- reading ------------------------------------------------------------------------------------------------------
+
+
+def load_catalogue() -> None:
+    """The catalogue of data/catalogue.json, as the migration loads it; safe to run again."""
+    catalogue.load(Item, Post, StandIn)
+
 
 
 def items() -> QuerySet[Item]:

@@ -5,6 +5,12 @@ from fangkong.conftest import make_user
 from fangkong.supplies import services
 
 
+@pytest.fixture(autouse=True)
+def catalogue(db):
+    """The migration's catalogue, again: a test that flushed the database (live server, two connections) took it."""
+    services.load_catalogue()
+
+
 @pytest.fixture
 def officer(tree):
     """The city's logistics officer."""

@@ -13,6 +13,7 @@ MASK, GLOVES = "medical-protective-mask", "gloves"
 def seed_supplies(actor, node, prefix: str = "IN") -> SimpleNamespace:
     """Two stores under `node`: the first holds masks and gloves; the second asked for both (approved), one
     allocation of masks made, one request waiting for approval, one shipment on its way, one order expected."""
+    services.load_catalogue()  # a test that flushed the database took the migration's catalogue with it
     source = services.add_store(actor, code=f"{prefix}-STORE-1", name="内物资库", kind="site",
                                 jurisdiction_code=node.code)
     unit = services.add_store(actor, code=f"{prefix}-STORE-2", name="内物资库二", kind="hospital",
