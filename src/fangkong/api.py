@@ -120,6 +120,7 @@ from fangkong.people.api import router as people_router  # noqa: E402
 from fangkong.quarantine.api import router as quarantine_router  # noqa: E402
 from fangkong.reporting.api import router as reporting_router  # noqa: E402
 from fangkong.screening.api import router as screening_router  # noqa: E402
+from fangkong.supplies.api import router as supplies_router  # noqa: E402
 from fangkong.tasks.api import router as tasks_router  # noqa: E402
 from fangkong.testing.api import router as testing_router  # noqa: E402
 from fangkong.vaccination.api import router as vaccination_router  # noqa: E402
@@ -143,3 +144,4 @@ api.add_router("/", tasks_router)
 api.add_router("/", passes_router)
 api.add_router("/", vaccination_router)
 api.add_router("/", goods_router)
+api.add_router("/", supplies_router)

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "fangkong.testing",
     "fangkong.web",
     "fangkong.pathways",
+    "fangkong.supplies",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +237,10 @@ RECTIFY_DAYS = {"critical": env_int("FANGKONG_RECTIFY_DAYS_CRITICAL", 1),
 # one waits (accounts/throttle.py), and the days a referred unit has to reply by default.
 PUBLIC_REPORT_LIMIT = env_int("FANGKONG_PUBLIC_REPORT_LIMIT", 5)
 PUBLIC_REPORT_REPLY_DAYS = env_int("FANGKONG_PUBLIC_REPORT_REPLY_DAYS", 3)
+# Supplies: the priority tiers of requests (1 first, up to this many), and the days of issues that give a
+# store's consumption rate (days of stock left = on hand / the mean daily issue over them).
+SUPPLY_TIERS = env_int("FANGKONG_SUPPLY_TIERS", 5)
+SUPPLY_CONSUMPTION_DAYS = env_int("FANGKONG_SUPPLY_CONSUMPTION_DAYS", 7)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

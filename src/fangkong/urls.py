@@ -16,6 +16,7 @@ from fangkong.people import views as people_views
 from fangkong.quarantine import views as quarantine_views
 from fangkong.reporting import views as reporting_views
 from fangkong.screening import views as screening_views
+from fangkong.supplies import views as supplies_views
 from fangkong.tasks import views as task_views
 from fangkong.testing import views as testing_views
 from fangkong.vaccination import views as vaccination_views
@@ -88,6 +89,24 @@ urlpatterns = [
     path("imports/<int:job_id>/choice/", import_views.choose, name="import-choice"),
     path("imports/<int:job_id>/refusals.<str:fmt>", import_views.refusals, name="import-refusals"),
     path("imports/<int:job_id>/refused-rows.xlsx", import_views.refused_rows, name="import-refused-rows"),
+    path("supplies/", supplies_views.stock, name="supplies"),
+    path("supplies/stores/", supplies_views.add_store, name="supplies-store-add"),
+    path("supplies/stores/<int:store_id>/stock/", supplies_views.record_stock, name="supplies-stock-record"),
+    path("supplies/requests/", supplies_views.requests, name="supplies-requests"),
+    path("supplies/requests/new/", supplies_views.add_request, name="supplies-request-add"),
+    path("supplies/requests/<int:supply_request_id>/decision/", supplies_views.decide_request,
+         name="supplies-request-decide"),
+    path("supplies/allocate/", supplies_views.allocate, name="supplies-allocate"),
+    path("supplies/allocations/", supplies_views.make_allocation, name="supplies-allocation-make"),
+    path("supplies/allocations/<int:allocation_id>/", supplies_views.allocation, name="supplies-allocation"),
+    path("supplies/allocations/<int:allocation_id>/dispatch/", supplies_views.dispatch_allocation,
+         name="supplies-allocation-dispatch"),
+    path("supplies/shipments/", supplies_views.shipments, name="supplies-shipments"),
+    path("supplies/shipments/new/", supplies_views.dispatch, name="supplies-shipment-dispatch"),
+    path("supplies/shipments/<int:shipment_id>/receive/", supplies_views.receive, name="supplies-shipment-receive"),
+    path("supplies/orders/", supplies_views.orders, name="supplies-orders"),
+    path("supplies/orders/new/", supplies_views.add_order, name="supplies-order-add"),
+    path("supplies/orders/<int:procurement_id>/deliver/", supplies_views.deliver, name="supplies-order-deliver"),
     path("exports/", web_views.exports, name="exports"),
     path("exports/<str:name>.<str:fmt>", web_views.export, name="register-export"),
     path("testing/", testing_views.lab, name="testing-lab"),

@@ -16,11 +16,10 @@ from .models import Role
 
 COMMAND, GRID, CHECKPOINT = Role.COMMAND, Role.GRID, Role.CHECKPOINT
 EPIDEMIOLOGIST, LAB, HOSPITAL = Role.EPIDEMIOLOGIST, Role.LAB, Role.HOSPITAL
-# Not in any row: PUBLIC (read-only by definition), LOGISTICS (supplies have no write yet). LAB receives tubes
-# and reports results; a diagnosis is the hospital's or the epidemiologist's, with the result in hand.
 LOGISTICS = Role.LOGISTICS
-# Not in any row: PUBLIC (read-only by definition). LAB writes only the goods samples and worker tests (test results
-# of people have no write yet; a diagnosis is the hospital's or the epidemiologist's, with the result in hand).
+# Not in any row: PUBLIC (read-only by definition). LAB receives tubes, reports results and tests goods and workers;
+# a diagnosis is the hospital's or the epidemiologist's, with the result in hand. LOGISTICS has the passes', the
+# goods' and the supplies' writes.
 
 WRITE: dict[str, frozenset[str]] = {
     # people: the grid keeps its register; checkpoint staff register travellers bound for one of our grids;
@@ -117,6 +116,19 @@ WRITE: dict[str, frozenset[str]] = {
     "goods.sample": frozenset({COMMAND, LOGISTICS, LAB}),
     "goods.dispose": frozenset({COMMAND, LOGISTICS}),
     "goods.worker": frozenset({COMMAND, LAB}),
+    # supplies: stores are set up by the command centre and its logistics officers...
+    "store.add": frozenset({COMMAND, LOGISTICS}),
+    # ...whose ledgers are kept by the logistics officers and by the hospital or site staff who hold the store.
+    "stock.record": frozenset({COMMAND, LOGISTICS, HOSPITAL}),
+    # a unit (hospital, site, county) asks for supplies; the logistics officers ask for their stores too.
+    "supply.request": frozenset({COMMAND, LOGISTICS, HOSPITAL}),
+    # requests are approved, and allocated by the rule, by the command centre and its logistics officers.
+    "supply.approve": frozenset({COMMAND, LOGISTICS}),
+    "supply.allocate": frozenset({COMMAND, LOGISTICS}),
+    # logistics ships and orders; whoever holds the receiving store counts what arrived.
+    "shipment.dispatch": frozenset({COMMAND, LOGISTICS}),
+    "shipment.receive": frozenset({COMMAND, LOGISTICS, HOSPITAL}),
+    "procurement.order": frozenset({COMMAND, LOGISTICS}),
 }
 
 

@@ -16,6 +16,7 @@ from fangkong.people.services import PERSONS_EXPORT
 from fangkong.quarantine.services import ALERTS_EXPORT, ORDERS_EXPORT
 from fangkong.reporting.services import REPORTS_EXPORT
 from fangkong.screening.services import ARRIVALS_EXPORT, ASSIST_EXPORT, RISK_AREAS_EXPORT
+from fangkong.supplies.services import EXPORTS as SUPPLIES_EXPORTS
 from fangkong.tasks.services import PUBLIC_REPORTS_EXPORT, TASKS_EXPORT
 from fangkong.testing.services import MISSED_EXPORT
 from fangkong.vaccination.services import DOSES_EXPORT
@@ -42,6 +43,7 @@ EXPORTS = {e.name: e for e in (
     DOSES_EXPORT,
     BATCHES_EXPORT,
     WORKERS_EXPORT,
+    *SUPPLIES_EXPORTS,
 )}
 
 

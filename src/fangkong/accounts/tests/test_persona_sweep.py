@@ -51,6 +51,7 @@ from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.reporting import services as reporting
 from fangkong.screening import services as screening
+from fangkong.supplies.tests.seed import seed_supplies
 from fangkong.tasks.tests import factories as task_records
 from fangkong.testing import services as testing
 from fangkong.vaccination import services as vaccination
@@ -59,6 +60,7 @@ from fangkong.warning import services as warning
 MISSING_ID, MISSING_CODE = "987654", "999999999999999"  # a grid code's shape, as the seeded code has
 # What only the inside grid's records show: its people's and places' names, and the grid's code.
 MARKERS = ("林内甲", "林内乙", "内站检查站", "内隔离点", "420102001001001")
+MARKERS = (*MARKERS, "IN-STORE-")  # the inside grid's supply stores' codes
 
 
 def resident_id(birth: str, sequence: str) -> str:
@@ -168,6 +170,10 @@ def seeded(django_db_setup, django_db_blocker):
             "pass_id": issued.pk, "site_id": store.pk, "batch_id": batch.pk, "sample_id": sample.pk,
             "worker_id": worker.pk,
         }
+        supplies = seed_supplies(seeder, grid)
+        records.update(store_id=supplies.source.pk, supply_request_id=supplies.waiting.pk,
+                       allocation_id=supplies.run.pk, shipment_id=supplies.shipment.pk,
+                       procurement_id=supplies.order.pk)
         clients = {(None, "anonymous"): Client()}
         for key, user in users.items():
             clients[key] = Client()
@@ -320,6 +326,26 @@ API_WRITES = {
         "tested_on": _today(s), "result": "negative"}),
     "POST /api/v1/doses": Write("dose.record", lambda s: {
         "person_id": s.records["person_id"], "product": "bibp", "dose": 1, "given_on": "2022-01-05", "site": "接种点"}),
+    "POST /api/v1/supplies/stores": Write("store.add", lambda s: {
+        "code": "NEW-STORE", "name": "新库", "kind": "site", "jurisdiction_code": s.records["code"]}),
+    "POST /api/v1/supplies/stores/{store_id}/stock": Write("stock.record", lambda s: {
+        "kind": "receive", "item": "gloves", "quantity": 5}),
+    "POST /api/v1/supplies/requests": Write("supply.request", lambda s: {
+        "store_id": s.records["store_id"], "item": "gloves", "need": 5, "need_by": _today(s),
+        "posts": ["fever-clinic"]}),
+    "POST /api/v1/supplies/requests/{supply_request_id}/decision": Write("supply.approve", lambda s: {
+        "action": "approve"}),
+    "POST /api/v1/supplies/allocations": Write("supply.allocate", lambda s: {
+        "from_store": s.records["store_id"], "item": "gloves"}),
+    "POST /api/v1/supplies/allocations/{allocation_id}/dispatch": Write("shipment.dispatch"),
+    "POST /api/v1/supplies/shipments": Write("shipment.dispatch", lambda s: {
+        "from_store": s.records["store_id"], "to_store": s.records["store_id"] + 1, "item": "gloves",
+        "quantity": 1}),
+    "POST /api/v1/supplies/shipments/{shipment_id}/receive": Write("shipment.receive", lambda s: {"received": 5}),
+    "POST /api/v1/supplies/orders": Write("procurement.order", lambda s: {
+        "store_id": s.records["store_id"], "item": "gloves", "quantity": 9, "supplier": "某公司",
+        "expected_on": _today(s)}),
+    "POST /api/v1/supplies/orders/{procurement_id}/deliver": Write("shipment.receive", lambda s: {"received": 100}),
 }
 
 PAGE_WRITES = {
@@ -371,6 +397,11 @@ PAGE_WRITES = {
     "goods-worker-test": Write("goods.worker", lambda s: {"tested_on": _today(s), "result": "negative"}),
     "dose-record": Write("dose.record", lambda s: {"product": "bibp", "dose": "1", "given_on": "2022-01-05",
                                                    "site": "接种点"}),
+    "supplies-stock-record": Write("stock.record", lambda s: {"kind": "receive", "item": "gloves", "quantity": "5"}),
+    "supplies-request-decide": Write("supply.approve", lambda s: {"action": "approve"}),
+    "supplies-allocation-dispatch": Write("shipment.dispatch"),
+    "supplies-shipment-receive": Write("shipment.receive", lambda s: {"received": "5"}),
+    "supplies-order-deliver": Write("shipment.receive", lambda s: {"received": "100"}),
 }
 
 

@@ -25,6 +25,7 @@ from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.screening import services as screening
+from fangkong.supplies.tests.seed import seed_supplies
 from fangkong.testing import services as testing
 from fangkong.vaccination import services as vaccination
 from fangkong.warning import services as warning
@@ -123,7 +124,7 @@ def seed() -> SimpleNamespace:
         checkpoint=post, passing=passing,
         handover=handover, rule=rule, task=playbook.tasks.first(), checking=checking, checked=checked,
         file=file, eldest=eldest, dose=dose, issued=issued, store=store, lots=lots, pending=pending, market=market,
-        worker=worker)
+        worker=worker, supplies=seed_supplies(commander, grid))
 
 
 @pytest.fixture(scope="module")

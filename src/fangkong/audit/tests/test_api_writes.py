@@ -137,6 +137,27 @@ EXAMPLES = {
     "fangkong_vaccination_api_record_dose": lambda w: ({}, {
         "person_id": w.people["病例甲"].pk, "product": "bibp", "dose": 2, "given_on": "2022-02-10",
         "site": "接种点"}, 1),
+    "fangkong_supplies_api_add_store": lambda w: ({}, {"code": "S-NEW", "name": "新库", "kind": "county",
+                                                       "jurisdiction_code": w.grid.code}, 1),
+    "fangkong_supplies_api_record_stock": lambda w: ({"store_id": _supplies(w).source.pk}, {
+        "kind": "issue", "item": "gloves", "quantity": 3}, 1),
+    "fangkong_supplies_api_submit_request": lambda w: ({}, {
+        "store_id": _supplies(w).unit.pk, "item": "gloves", "need": 5, "need_by": _supplies(w).day.isoformat(),
+        "posts": ["sampling"]}, 1),
+    "fangkong_supplies_api_decide_request": lambda w: ({"supply_request_id": _supplies(w).waiting.pk},
+                                                       {"action": "reject"}, 1),
+    # the run, and each approved request it moves (one: gloves)
+    "fangkong_supplies_api_allocate": lambda w: ({}, {"from_store": _supplies(w).source.pk, "item": "gloves"}, 2),
+    # per line: the shipment, the source's ledger event, the request's move
+    "fangkong_supplies_api_dispatch_allocation": lambda w: ({"allocation_id": _supplies(w).run.pk}, {}, 3),
+    "fangkong_supplies_api_dispatch": lambda w: ({}, {"from_store": _supplies(w).source.pk,
+                                                      "to_store": _supplies(w).unit.pk, "item": "gloves",
+                                                      "quantity": 2}, 2),
+    "fangkong_supplies_api_receive": lambda w: ({"shipment_id": _supplies(w).shipment.pk}, {"received": 4}, 2),
+    "fangkong_supplies_api_place_order": lambda w: ({}, {"store_id": _supplies(w).source.pk, "item": "oxygen",
+                                                         "quantity": 20, "supplier": "某气体公司",
+                                                         "expected_on": _supplies(w).day.isoformat()}, 1),
+    "fangkong_supplies_api_deliver": lambda w: ({"procurement_id": _supplies(w).order.pk}, {"received": 100}, 2),
 }
 
 
@@ -154,6 +175,10 @@ def _report(w):
     rectification = _rectification(w)
     inspections.add_photos(w.commander, rectification.finding_id, [inspection_records.png()], role="evidence")
     return {"rectification_id": rectification.pk}, {"report": "已整改"}, 1
+
+
+def _supplies(w):
+    return w.supplies
 
 
 def _acknowledged(w):

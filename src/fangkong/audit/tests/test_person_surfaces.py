@@ -62,6 +62,11 @@ API_WITHOUT_PERSONS = {
     # a pass names its vehicle and driver, not a person of the register; coverage is counts only
     "fangkong_passes_api_list_passes", "fangkong_vaccination_api_coverage",
     "fangkong_goods_api_list_batches", "fangkong_goods_api_trace",  # goods and stores, no one
+    # supplies: stores, stock, requests, allocations, shipments and orders name units, never people
+    "fangkong_supplies_api_list_items", "fangkong_supplies_api_list_stores", "fangkong_supplies_api_stock",
+    "fangkong_supplies_api_list_requests", "fangkong_supplies_api_allocation_detail",
+    "fangkong_supplies_api_preview_allocation",
+    "fangkong_supplies_api_list_shipments", "fangkong_supplies_api_list_orders",
 }
 
 
@@ -144,6 +149,8 @@ PAGES_WITHOUT_PERSONS = {
     "tasks", "task", "supervisions", "public-report-form", "published-reports", "public-reports",
     # passes name a vehicle and its driver, not a person of the register; coverage is counts only
     "passes", "pass", "pass-qr", "pass-check-page", "vaccination-home", "vaccination", "goods", "goods-batch",
+    "supplies", "supplies-requests", "supplies-allocate", "supplies-allocation", "supplies-shipments",
+    "supplies-orders",  # units and goods, no person
 }
 WRITE_PAGES = {  # POST only
     "case-transition", "case-open", "symptoms-report", "ledger-resolve", "reading-add", "order-place", "order-end",
@@ -158,6 +165,9 @@ WRITE_PAGES = {  # POST only
     "public-report-reply",
     "pass-issue", "pass-revoke", "pass-check", "dose-record", "goods-receive", "goods-sample",
     "goods-result", "goods-disinfect", "goods-release", "goods-dispose", "goods-move", "goods-worker-test",
+    "supplies-store-add", "supplies-stock-record", "supplies-request-add", "supplies-request-decide",
+    "supplies-allocation-make", "supplies-allocation-dispatch", "supplies-shipment-dispatch",
+    "supplies-shipment-receive", "supplies-order-add", "supplies-order-deliver",
 }
 
 
