@@ -119,6 +119,7 @@ from fangkong.reporting.api import router as reporting_router  # noqa: E402
 from fangkong.screening.api import router as screening_router  # noqa: E402
 from fangkong.warning.api import router as warning_router  # noqa: E402
 from fangkong.web.api import router as exports_router  # noqa: E402
+from fangkong.workforce.api import router as workforce_router  # noqa: E402
 
 api.add_router("/jurisdictions", jurisdictions_router)
 api.add_router("/jurisdictions", dashboard_router)
@@ -131,3 +132,4 @@ api.add_router("/", reporting_router)
 api.add_router("/", checkpoints_router)
 api.add_router("/", imports_router)
 api.add_router("/", exports_router)
+api.add_router("/", workforce_router)

@@ -15,6 +15,7 @@ from fangkong.reporting import views as reporting_views
 from fangkong.screening import views as screening_views
 from fangkong.warning import views as warning_views
 from fangkong.web import views as web_views
+from fangkong.workforce import views as workforce_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
@@ -80,6 +81,12 @@ urlpatterns = [
     path("imports/<int:job_id>/refused-rows.xlsx", import_views.refused_rows, name="import-refused-rows"),
     path("exports/", web_views.exports, name="exports"),
     path("exports/<str:name>.<str:fmt>", web_views.export, name="register-export"),
+    path("workforce/", workforce_views.workforce, name="workforce"),
+    path("rosters/<int:roster_id>/", workforce_views.roster, name="roster"),
+    path("rosters/<int:roster_id>/mine/", workforce_views.own_roster, name="own-roster"),
+    path("rosters/<int:roster_id>/roster.xlsx", workforce_views.roster_workbook, name="roster-xlsx"),
+    path("rosters/<int:roster_id>/shift/", workforce_views.set_shift, name="roster-set-shift"),
+    path("rosters/<int:roster_id>/solve/", workforce_views.solve, name="roster-solve"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

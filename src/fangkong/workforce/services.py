@@ -581,8 +581,8 @@ def set_shift(actor, roster_id: int, staff_id: int, *, day: dt.date, shift_code:
         roster.explanation = explain(built, after, "edited")
         roster.save(update_fields=["penalty", "explanation"])
         audit.record_change(actor, Action.ROSTER_CHANGE, roster, person=person.person,
-                            before={"staff": staff_id, "day": day, "shift": before.get((str(staff_id), index), "")},
-                            after={"staff": staff_id, "day": day, "shift": code})
+                            before={"shift": before.get((str(staff_id), index), "")}, after={"shift": code},
+                            staff=person.pk, day=day)
     return roster
 
 
