@@ -602,11 +602,16 @@ class Row:
     off_days: dict[int, str]  # the days the person may not be rostered, by rule
 
 
-def grid(actor, roster_id: int, *, reference: dt.date | None = None) -> tuple[Roster, list[dt.date], list[Row]]:
-    """The roster as people × days with each person's fatigue figures, every person shown audited."""
+def grid(actor, roster_id: int, *, reference: dt.date | None = None, export: bool = False
+         ) -> tuple[Roster, list[dt.date], list[Row]]:
+    """The roster as people × days with each person's fatigue figures, every person shown (or exported) audited."""
     roster = _roster_for(actor, roster_id)
     days, rows = _rows(roster, reference=reference)
-    audit.seen(actor, [r.staff for r in rows], surface="roster")
+    if export:
+        audit.record_many(actor, Action.EXPORT_PERSON, [
+            (r.staff.person_id, {"surface": "roster-xlsx", "record": "staff", "id": r.staff.pk}) for r in rows])
+    else:
+        audit.seen(actor, [r.staff for r in rows], surface="roster")
     return roster, days, rows
 
 
@@ -638,7 +643,8 @@ def own_roster(user) -> tuple[Staff, list[Roster]] | None:
     staff = Staff.objects.filter(user=user).first() if user.is_authenticated else None
     if staff is None:
         return None
-    rosters = Roster.objects.filter(assignments__staff=staff).distinct().select_related("post").order_by("-starts_on")
+    rosters = Roster.objects.filter(post__deployments__staff=staff).distinct().select_related("post").order_by(
+        "-starts_on")
     return staff, list(rosters)
 
 
@@ -648,7 +654,9 @@ def own_grid(user, roster_id: int) -> tuple[Roster, list[dt.date], list[Row]]:
     roster = next((r for r in mine[1] if r.pk == roster_id), None) if mine else None
     if roster is None:
         raise NotFound()
-    return roster, *_rows(roster, only=mine[0])
+    days, rows = _rows(roster, only=mine[0])
+    audit.seen(user, [r.staff for r in rows], surface="own-roster")
+    return roster, days, rows
 
 
 # Fill colours of the shifts in the workbook, by the shift's order in the day (the page's CSS has the same ones).
@@ -657,7 +665,7 @@ SHIFT_COLOURS = ("#cfe8ff", "#ffe2b3", "#d9c7f2", "#c8ecd0", "#f6c6c6", "#e9e3c8
 
 def workbook(actor, roster_id: int) -> tuple[str, bytes]:
     """The roster as an .xlsx: people × days, each shift in its colour, the fatigue figures, the penalty."""
-    roster, days, rows = grid(actor, roster_id)
+    roster, days, rows = grid(actor, roster_id, export=True)
     shifts = list(roster.post.shift_types.all())
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +11,8 @@ from fangkong.web.forms import submit
 
 from . import services
 from .models import PostKind
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -50,7 +52,7 @@ def own_roster(request, roster_id):
 @login_required
 def roster_workbook(request, roster_id):
     name, content = services.workbook(request.user, roster_id)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = StreamingHttpResponse([content], content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -46,10 +46,13 @@ from fangkong.quarantine import services as quarantine
 from fangkong.reporting import services as reporting
 from fangkong.screening import services as screening
 from fangkong.warning import services as warning
+from fangkong.workforce import services as workforce
+from fangkong.workforce.tests.fixtures import MONDAY
+from fangkong.workforce.tests.fixtures import ward as roster_ward
 
 MISSING_ID, MISSING_CODE = "987654", "999999999999999"  # a grid code's shape, as the seeded code has
 # What only the inside grid's records show: its people's and places' names, and the grid's code.
-MARKERS = ("林内甲", "林内乙", "内站检查站", "内隔离点", "420102001001001")
+MARKERS = ("林内甲", "林内乙", "内站检查站", "内隔离点", "420102001001001", "林内护士")
 
 
 def resident_id(birth: str, sequence: str) -> str:
@@ -120,11 +123,18 @@ def seeded(django_db_setup, django_db_blocker):
         bulletin = bulletins.draft(seeder, grid.code, timezone.localdate())
         owner = users[(Role.GRID, "inside")]
         job, _ = imports.upload(owner, ARRIVALS.name, "t.xlsx", ARRIVALS.template())
+        ward, nurses, roster = roster_ward(seeder, grid.code, nurses=("林内护士",))
+        reserve = workforce.add_staff(seeder, workforce.StaffInput(name="后备", kind="medical", employer="协和医院",
+                                                                   jurisdiction_code=grid.code))
+        nurses[0].user = users[(Role.HOSPITAL, "inside")]
+        nurses[0].save()
+        workforce.set_shift(seeder, roster.pk, nurses[0].pk, day=MONDAY, shift_code="D")
         records = {
             "code": grid.code, "person_id": clean.pk, "case_id": case.pk, "entry_id": entry.pk,
             "order_id": order.pk, "alert_id": order.alerts.get().pk, "arrival_id": arrival.pk,
             "request_id": request.pk, "checkpoint_id": post.pk, "handover_id": crossing.handover.pk,
             "task_id": playbook.tasks.first().pk, "rule_id": rule.pk, "bulletin_id": bulletin.pk, "job_id": job.pk,
+            "roster_id": roster.pk, "post_id": ward.pk, "staff_id": nurses[0].pk, "reserve_id": reserve.pk,
         }
         clients = {(None, "anonymous"): Client()}
         for key, user in users.items():
@@ -205,6 +215,14 @@ API_WRITES = {
     "POST /api/v1/imports/{key}": Write("arrival.register", scoped=False, multipart=True),
     "POST /api/v1/imports/{job_id}/step": Write(None, changes=False),  # a refused file: nothing to step
     "POST /api/v1/imports/{job_id}/choice": Write(None, lambda s: {"import_valid": False}, changes=False),
+    "POST /api/v1/workforce/staff": Write("workforce.staff", lambda s: {
+        "name": "新护士", "kind": "medical", "employer": "协和医院", "jurisdiction_code": s.records["code"]}),
+    "POST /api/v1/workforce/deployments": Write("workforce.deploy", lambda s: {
+        "staff_id": s.records["reserve_id"], "post_id": s.records["post_id"], "starts_on": MONDAY.isoformat(),
+        "ends_on": (MONDAY + dt.timedelta(days=6)).isoformat()}),
+    "POST /api/v1/rosters/{roster_id}/shifts": Write("roster.plan", lambda s: {
+        "staff_id": s.records["staff_id"], "day": (MONDAY + dt.timedelta(days=1)).isoformat(), "shift": "N"}),
+    "POST /api/v1/rosters/{roster_id}/solve": Write("roster.plan"),
 }
 
 PAGE_WRITES = {
@@ -226,6 +244,9 @@ PAGE_WRITES = {
     "handover-confirm": Write("handover.confirm"),
     "import-step": Write(None, changes=False),
     "import-choice": Write(None, changes=False),
+    "roster-set-shift": Write("roster.plan", lambda s: {
+        "staff_id": s.records["staff_id"], "day": (MONDAY + dt.timedelta(days=1)).isoformat(), "shift": "N"}),
+    "roster-solve": Write("roster.plan"),
 }
 
 

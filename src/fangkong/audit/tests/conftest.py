@@ -23,6 +23,7 @@ from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.screening import services as screening
 from fangkong.warning import services as warning
+from fangkong.workforce.tests.fixtures import ward
 
 CLIENT_IP = "203.0.113.7"
 
@@ -76,12 +77,15 @@ def seed() -> SimpleNamespace:
     checking, _ = imports.upload(commander, "arrivals", "a.xlsx", file)
     checked, _ = imports.upload(commander, "arrivals", "b.xlsx", file)
     checked = imports.run_to_end(checked)
+    _ward, rostered, roster = ward(commander, grid.code, nurses=("护士癸", "护士子"))
+    rostered[0].user = commander  # the commander is on the roster too: their own roster shows one of the two
+    rostered[0].save()
     return SimpleNamespace(
         tree=tree, grid=grid, commander=commander, token=create_token("commander"), people=people, ids=ids,
         case=case, symptom=symptom, orders=orders, alert=alert, assist=assist, stranger=stranger, arrival=arrival,
         checkpoint=post, passing=passing,
         handover=handover, rule=rule, task=playbook.tasks.first(), checking=checking, checked=checked,
-        file=file)
+        file=file, roster=roster, rostered=rostered)
 
 
 @pytest.fixture(scope="module")

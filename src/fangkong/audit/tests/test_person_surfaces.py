@@ -38,6 +38,8 @@ API_SURFACES = {
     "fangkong_screening_api_list_assist_requests": (lambda w: {}, lambda body: list(AssistRequest.objects.filter(
         pk__in=[i["id"] for i in items(body)]).values_list("person_id", flat=True))),
     "fangkong_checkpoints_api_list_handovers": (lambda w: {}, person_ids),
+    "fangkong_workforce_api_roster": (lambda w: {"roster_id": w.roster.pk},
+                                      lambda body: [s["person_id"] for s in body["staff"]]),
 }
 API_EXPORT = "fangkong_web_api_export"  # a streamed register: its rows are audited as an export
 API_WITHOUT_PERSONS = {
@@ -46,7 +48,7 @@ API_WITHOUT_PERSONS = {
     "fangkong_warning_api_list_tasks", "fangkong_warning_api_situation", "fangkong_screening_api_list_risk_areas",
     "fangkong_screening_api_risk_area_history", "fangkong_reporting_api_completeness",
     "fangkong_imports_api_list_imports", "fangkong_imports_api_status", "fangkong_imports_api_refusals",
-    "fangkong_web_api_list_exports",
+    "fangkong_web_api_list_exports", "fangkong_workforce_api_readiness",
 }
 
 
@@ -104,22 +106,26 @@ PAGE_SURFACES = {
                      lambda w: named(*w.grid.persons.order_by("household__code", "id"))),
     "person-search": (lambda w: "/persons/?q=观察", lambda w: named(*(o.person for o in w.orders))),
     "person": (lambda w: f"/persons/{w.case.person_id}/", lambda w: named(w.case.person)),
+    "roster": (lambda w: f"/rosters/{w.roster.pk}/", lambda w: [(None, s.name) for s in w.rostered]),
+    "own-roster": (lambda w: f"/rosters/{w.roster.pk}/mine/", lambda w: [(None, w.rostered[0].name)]),
 }
 PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
-                "register-export": lambda w: "/exports/cases.csv"}
+                "register-export": lambda w: "/exports/cases.csv",
+                "roster-xlsx": lambda w: f"/rosters/{w.roster.pk}/roster.xlsx"}
 PAGES_WITHOUT_PERSONS = {
     "home", "favicon", "login", "logout", "jurisdiction-tree", "jurisdiction-map", "dashboard-home", "dashboard",
     "forecast", "warning", "bulletins", "bulletin", "bulletin-pdf", "risk-areas", "reports", "reports-of", "exports",
     "imports", "import", "import-template", "import-refusals",
     # the refused rows of a file, as it had them: not yet persons of the register; audited as an import event
     "import-refused-rows", "assist-export",  # answers only: reference, name, status, no register person
+    "workforce",  # echelon counts and rosters by post: no one named
 }
 WRITE_PAGES = {  # POST only
     "case-transition", "case-open", "symptoms-report", "ledger-resolve", "reading-add", "order-place", "order-end",
     "alert-step", "warning-rule-add", "warning-rule-toggle", "warning-level", "warning-drill", "warning-task-done",
     "bulletin-draft", "bulletin-publish", "risk-area-declare", "assist-answer", "arrival-register",
     "arrival-follow-up", "report-submit", "checkpoint-entry", "handover-confirm", "import-upload", "import-step",
-    "import-choice",
+    "import-choice", "roster-set-shift", "roster-solve",
 }
 
 
