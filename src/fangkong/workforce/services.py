@@ -221,9 +221,9 @@ def add_shift_type(actor, post_id: int, *, code: str, name: str, starts_at: dt.t
     rules, problems = rules_for(post.kind), Problems()
     code = code.strip().upper()
     if not code or not code.isalnum():
-        problems.add("code", _("a shift code is letters or digits, such as D or N"))
+        problems.add("shift_code", _("a shift code is letters or digits, such as D or N"))
     elif post.shift_types.filter(code=code).exists():
-        problems.add("code", _("this post has a shift %(code)s already") % {"code": code})
+        problems.add("shift_code", _("this post has a shift %(code)s already") % {"code": code})
     if not 0 < minutes <= DAY:
         problems.add("minutes", _("a shift lasts more than 0 and at most 1,440 minutes"))
     elif rules.max_shift_minutes and minutes > rules.max_shift_minutes:
