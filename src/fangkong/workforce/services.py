@@ -420,8 +420,7 @@ def build_problem(roster: Roster) -> Built:
     rules = rules_for(roster.post.kind)
     shift_types = list(roster.post.shift_types.all())
     shifts = [rp.Shift(s.code, s.minutes, s.starts_at.hour * 60 + s.starts_at.minute) for s in shift_types]
-    forbidden = {(a.id, b.id): "min_rest" for a in shifts for b in shifts
-                 if DAY + b.start - (a.start + a.minutes) < rules.min_rest_minutes}
+    forbidden = rp.too_little_rest(shifts, rules.min_rest_minutes)
     people = list(_rostered_staff(roster))
     horizon, days = roster.days, [roster.starts_on + dt.timedelta(days=i) for i in range(roster.days)]
     staff, days_off = [], {}

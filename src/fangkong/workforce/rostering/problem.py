@@ -110,4 +110,11 @@ class Problem:
         return staff.max_shifts.get(shift_id, self.horizon)
 
 
+def too_little_rest(shifts: list[Shift], min_rest_minutes: int) -> dict[tuple[str, str], str]:
+    """The successions (a shift, the next day's shift) that leave less than the minimum rest between them."""
+    day = 24 * 60
+    return {(a.id, b.id): "min_rest" for a in shifts for b in shifts
+            if day + b.start - (a.start + a.minutes) < min_rest_minutes}
+
+
 Roster = dict[tuple[str, int], str]  # (employee, day) -> shift id; a day off is absent

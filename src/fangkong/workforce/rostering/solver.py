@@ -152,11 +152,19 @@ def _solver(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
 
 
 def solve(problem: Problem, seconds: float = 60.0, workers: int = 2, seed: int = 0,
-          on_progress: Callable[[float, int, int], None] | None = None) -> Result:
-    """The best roster found within `seconds`; on_progress(seconds, penalty, bound) at each better one."""
+          on_progress: Callable[[float, int, int], None] | None = None, hint: Roster | None = None,
+          first: bool = False) -> Result:
+    """The best roster found within `seconds`; on_progress(seconds, penalty, bound) at each better one. `hint`: a
+    roster to start from; `first`: stop at the first roster that keeps the rules."""
     started = time.monotonic()
     built = _Model(problem)
+    if hint is not None:
+        for (e, d, s), var in built.x.items():
+            built.model.AddHint(var, hint.get((e, d)) == s)
     solver = _solver(seconds, workers, seed)
+    if first:  # any roster that keeps the rules, fast: level 2's cuts pay only when improving
+        solver.parameters.stop_after_first_solution = True
+        solver.parameters.linearization_level = 0
     progress = _Progress(started, on_progress)
     status = solver.Solve(built.model, progress)
     elapsed = time.monotonic() - started
@@ -180,3 +188,25 @@ def conflict(problem: Problem, workers: int = 2, seed: int = 0) -> list[tuple[st
     keys = list(built.guards)
     index = {lit.Index(): i for i, lit in enumerate(literals)}
     return [keys[index[i]] for i in solver.SufficientAssumptionsForInfeasibility()]
+
+
+def solve_units(problems: list[Problem], seconds: float = 60.0, workers: int = 2, seed: int = 0
+                ) -> list[Result]:
+    """Independent units (the wards of a hospital, the posts of a city) sharing one time limit: first a roster
+    that keeps the rules for every unit, then the time left spent improving each from it, every unit taking an
+    equal share of what remains (time a unit does not need passes to the next)."""
+    deadline = time.monotonic() + seconds
+    results = []
+    for i, problem in enumerate(problems):
+        share = max(0.1, (deadline - time.monotonic()) / (2 * (len(problems) - i)))
+        results.append(solve(problem, share, 1, seed, first=True))
+    for i, problem in enumerate(problems):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        if results[i].status in ("optimal", "infeasible"):
+            continue
+        better = solve(problem, left / (len(problems) - i), workers, seed, hint=results[i].roster or None)
+        if better.penalty is not None and (results[i].penalty is None or better.penalty <= results[i].penalty):
+            results[i] = better
+    return results

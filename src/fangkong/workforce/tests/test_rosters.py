@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.http import Http404
+from django.utils import translation
 
 from fangkong.accounts.models import Role
 from fangkong.audit.models import Action, AuditEvent
@@ -15,6 +16,13 @@ from fangkong.workforce.models import Assignment, RosterStatus
 from fangkong.workforce.rostering.evaluate import breaches
 
 from .fixtures import MONDAY, ward
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals are read in English here (the product speaks Chinese first: the browser test reads that)."""
+    with translation.override("en"):
+        yield
 
 
 def solved(actor, roster):
