@@ -126,6 +126,7 @@ from fangkong.testing.api import router as testing_router  # noqa: E402
 from fangkong.vaccination.api import router as vaccination_router  # noqa: E402
 from fangkong.warning.api import router as warning_router  # noqa: E402
 from fangkong.web.api import router as exports_router  # noqa: E402
+from fangkong.workforce.api import router as workforce_router  # noqa: E402
 
 api.add_router("/jurisdictions", jurisdictions_router)
 api.add_router("/jurisdictions", dashboard_router)
@@ -145,3 +146,4 @@ api.add_router("/", passes_router)
 api.add_router("/", vaccination_router)
 api.add_router("/", goods_router)
 api.add_router("/", supplies_router)
+api.add_router("/", workforce_router)

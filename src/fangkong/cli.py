@@ -1,4 +1,4 @@
-"""The `fangkong` command: Django's management commands with the project's settings preset, and `analytics`."""
+"""The `fangkong` command: Django's management commands with the project's settings preset, `analytics` and `roster`."""
 
 import os
 import sys
@@ -9,6 +9,10 @@ def main() -> None:
         from fangkong.analytics.cli import main as analytics
 
         sys.exit(analytics(sys.argv[2:]))
+    if sys.argv[1:2] == ["roster"]:  # the benchmark's instances are files too: no settings, no database
+        from fangkong.workforce.rostering.cli import main as roster
+
+        sys.exit(roster(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
     from django.core.management import execute_from_command_line
 

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "fangkong.vaccination",
     "fangkong.idempotency",
     "fangkong.testing",
+    "fangkong.workforce",
     "fangkong.web",
     "fangkong.pathways",
     "fangkong.supplies",
@@ -241,6 +242,28 @@ PUBLIC_REPORT_REPLY_DAYS = env_int("FANGKONG_PUBLIC_REPORT_REPLY_DAYS", 3)
 # store's consumption rate (days of stock left = on hand / the mean daily issue over them).
 SUPPLY_TIERS = env_int("FANGKONG_SUPPLY_TIERS", 5)
 SUPPLY_CONSUMPTION_DAYS = env_int("FANGKONG_SUPPLY_CONSUMPTION_DAYS", 7)
+# The hard rest rules of each kind of post, before a command centre edits them (workforce.RestRules): minutes in
+# protective equipment per shift (a provincial hospital's handbook: at most 4 h per entry into the isolation area),
+# the rest between two shifts (14 h after a red-zone shift), days in a row, minutes in any 7 days, days in a row at
+# one post (Hubei: no more than a month in a makeshift or designated hospital, shorter in severe care), and the days
+# of health monitoring after a red-zone rotation, when the person is not rostered (二十条: 5 days at home).
+_RED = {"red_zone": True, "min_rest_minutes": 14 * 60, "max_consecutive_days": 5, "min_days_off": 2,
+        "max_minutes_per_week": 40 * 60, "monitoring_days": 5}
+_FIELD = {"red_zone": False, "max_shift_minutes": None, "min_rest_minutes": 12 * 60, "max_consecutive_days": 6,
+          "min_days_off": 1, "max_minutes_per_week": 48 * 60, "max_days_at_post": None, "monitoring_days": 0}
+WORKFORCE_REST_RULES = {
+    "red_zone_ward": {**_RED, "max_shift_minutes": 4 * 60, "max_days_at_post": 30},
+    "icu": {**_RED, "max_shift_minutes": 4 * 60, "max_days_at_post": 21},
+    "makeshift": {**_RED, "max_shift_minutes": 6 * 60, "max_days_at_post": 30},
+    "sampling": {**_FIELD, "max_shift_minutes": 6 * 60},
+    "epidemiology": _FIELD,
+    "checkpoint": _FIELD,
+    "grid": _FIELD,
+}
+# Roster penalties: a person short of the preferred cover, one over it, and an unmet request's default weight.
+ROSTER_UNDER_WEIGHT = env_int("FANGKONG_ROSTER_UNDER_WEIGHT", 100)
+ROSTER_OVER_WEIGHT = env_int("FANGKONG_ROSTER_OVER_WEIGHT", 1)
+ROSTER_SOLVER_WORKERS = env_int("FANGKONG_ROSTER_SOLVER_WORKERS", 2)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -22,6 +22,7 @@ from fangkong.testing import views as testing_views
 from fangkong.vaccination import views as vaccination_views
 from fangkong.warning import views as warning_views
 from fangkong.web import views as web_views
+from fangkong.workforce import views as workforce_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
@@ -174,6 +175,12 @@ urlpatterns = [
     path("goods/batches/<int:batch_id>/moves/", goods_views.move, name="goods-move"),
     path("goods/workers/", goods_views.workers, name="goods-workers"),
     path("goods/workers/<int:worker_id>/tests/", goods_views.worker_test, name="goods-worker-test"),
+    path("workforce/", workforce_views.workforce, name="workforce"),
+    path("rosters/<int:roster_id>/", workforce_views.roster, name="roster"),
+    path("rosters/<int:roster_id>/mine/", workforce_views.own_roster, name="own-roster"),
+    path("rosters/<int:roster_id>/roster.xlsx", workforce_views.roster_workbook, name="roster-xlsx"),
+    path("rosters/<int:roster_id>/shift/", workforce_views.set_shift, name="roster-set-shift"),
+    path("rosters/<int:roster_id>/solve/", workforce_views.solve, name="roster-solve"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

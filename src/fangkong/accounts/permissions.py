@@ -129,6 +129,12 @@ WRITE: dict[str, frozenset[str]] = {
     "shipment.dispatch": frozenset({COMMAND, LOGISTICS}),
     "shipment.receive": frozenset({COMMAND, LOGISTICS, HOSPITAL}),
     "procurement.order": frozenset({COMMAND, LOGISTICS}),
+    # workforce: hospitals keep their medical staff's records, training and echelons, the command centre its
+    # cadres and everyone's; both deploy staff to posts and book their rest rooms, and both plan rosters (posts,
+    # shifts, requests, solving, hand edits) under the rest rules.
+    "workforce.staff": frozenset({COMMAND, HOSPITAL}),
+    "workforce.deploy": frozenset({COMMAND, HOSPITAL}),
+    "roster.plan": frozenset({COMMAND, HOSPITAL}),
 }
 
 

@@ -56,11 +56,15 @@ from fangkong.tasks.tests import factories as task_records
 from fangkong.testing import services as testing
 from fangkong.vaccination import services as vaccination
 from fangkong.warning import services as warning
+from fangkong.workforce import services as workforce
+from fangkong.workforce.tests.fixtures import MONDAY
+from fangkong.workforce.tests.fixtures import ward as roster_ward
 
 MISSING_ID, MISSING_CODE = "987654", "999999999999999"  # a grid code's shape, as the seeded code has
 # What only the inside grid's records show: its people's and places' names, and the grid's code.
 MARKERS = ("林内甲", "林内乙", "内站检查站", "内隔离点", "420102001001001")
 MARKERS = (*MARKERS, "IN-STORE-")  # the inside grid's supply stores' codes
+MARKERS = ("林内甲", "林内乙", "内站检查站", "内隔离点", "420102001001001", "林内护士")
 
 
 def resident_id(birth: str, sequence: str) -> str:
@@ -158,6 +162,12 @@ def seeded(django_db_setup, django_db_blocker):
             quantity="10", unit="kg", received_on=timezone.localdate()))
         sample = goods.take_sample(seeder, batch.pk, kind="goods", taken_on=timezone.localdate())
         worker = goods.register_worker(seeder, store.pk, person_id=watched.pk, post="装卸")
+        ward, nurses, roster = roster_ward(seeder, grid.code, nurses=("林内护士",))
+        reserve = workforce.add_staff(seeder, workforce.StaffInput(name="后备", kind="medical", employer="协和医院",
+                                                                   jurisdiction_code=grid.code))
+        nurses[0].user = users[(Role.HOSPITAL, "inside")]
+        nurses[0].save()
+        workforce.set_shift(seeder, roster.pk, nurses[0].pk, day=MONDAY, shift_code="D")
         records = {
             "code": grid.code, "person_id": clean.pk, "case_id": case.pk, "entry_id": entry.pk,
             "order_id": order.pk, "alert_id": order.alerts.get().pk, "arrival_id": arrival.pk,
@@ -169,6 +179,7 @@ def seeded(django_db_setup, django_db_blocker):
             "photo_id": finding.photos.get().pk, "todo_id": todo.pk, "public_report_id": report.pk,
             "pass_id": issued.pk, "site_id": store.pk, "batch_id": batch.pk, "sample_id": sample.pk,
             "worker_id": worker.pk,
+            "roster_id": roster.pk, "post_id": ward.pk, "staff_id": nurses[0].pk, "reserve_id": reserve.pk,
         }
         supplies = seed_supplies(seeder, grid)
         records.update(store_id=supplies.source.pk, supply_request_id=supplies.waiting.pk,
@@ -346,6 +357,14 @@ API_WRITES = {
         "store_id": s.records["store_id"], "item": "gloves", "quantity": 9, "supplier": "某公司",
         "expected_on": _today(s)}),
     "POST /api/v1/supplies/orders/{procurement_id}/deliver": Write("shipment.receive", lambda s: {"received": 100}),
+    "POST /api/v1/workforce/staff": Write("workforce.staff", lambda s: {
+        "name": "新护士", "kind": "medical", "employer": "协和医院", "jurisdiction_code": s.records["code"]}),
+    "POST /api/v1/workforce/deployments": Write("workforce.deploy", lambda s: {
+        "staff_id": s.records["reserve_id"], "post_id": s.records["post_id"], "starts_on": MONDAY.isoformat(),
+        "ends_on": (MONDAY + dt.timedelta(days=6)).isoformat()}),
+    "POST /api/v1/rosters/{roster_id}/shifts": Write("roster.plan", lambda s: {
+        "staff_id": s.records["staff_id"], "day": (MONDAY + dt.timedelta(days=1)).isoformat(), "shift": "N"}),
+    "POST /api/v1/rosters/{roster_id}/solve": Write("roster.plan"),
 }
 
 PAGE_WRITES = {
@@ -402,6 +421,9 @@ PAGE_WRITES = {
     "supplies-allocation-dispatch": Write("shipment.dispatch"),
     "supplies-shipment-receive": Write("shipment.receive", lambda s: {"received": "5"}),
     "supplies-order-deliver": Write("shipment.receive", lambda s: {"received": "100"}),
+    "roster-set-shift": Write("roster.plan", lambda s: {
+        "staff_id": s.records["staff_id"], "day": (MONDAY + dt.timedelta(days=1)).isoformat(), "shift": "N"}),
+    "roster-solve": Write("roster.plan"),
 }
 
 

@@ -29,6 +29,7 @@ from fangkong.supplies.tests.seed import seed_supplies
 from fangkong.testing import services as testing
 from fangkong.vaccination import services as vaccination
 from fangkong.warning import services as warning
+from fangkong.workforce.tests.fixtures import ward
 
 CLIENT_IP = "203.0.113.7"
 
@@ -117,6 +118,9 @@ def seed() -> SimpleNamespace:
     pending = goods.take_sample(commander, lots["held"].pk, kind="goods", taken_on=today)
     market = goods.add_site(commander, name="市场", kind="market", jurisdiction_code=grid.code)
     worker = goods.register_worker(commander, store.pk, person_id=people["卡口庚"].pk, post="装卸")
+    _ward, rostered, roster = ward(commander, grid.code, nurses=("护士癸", "护士子"))
+    rostered[0].user = commander  # the commander is on the roster too: their own roster shows one of the two
+    rostered[0].save()
     return SimpleNamespace(
         due=due, campaign=campaign, point=point, round=campaign.round_set.get(number=1),
         tree=tree, grid=grid, commander=commander, token=create_token("commander"), people=people, ids=ids,
@@ -124,7 +128,7 @@ def seed() -> SimpleNamespace:
         checkpoint=post, passing=passing,
         handover=handover, rule=rule, task=playbook.tasks.first(), checking=checking, checked=checked,
         file=file, eldest=eldest, dose=dose, issued=issued, store=store, lots=lots, pending=pending, market=market,
-        worker=worker, supplies=seed_supplies(commander, grid))
+        worker=worker, supplies=seed_supplies(commander, grid), roster=roster, rostered=rostered)
 
 
 @pytest.fixture(scope="module")

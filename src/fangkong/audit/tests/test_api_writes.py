@@ -158,6 +158,15 @@ EXAMPLES = {
                                                          "quantity": 20, "supplier": "某气体公司",
                                                          "expected_on": _supplies(w).day.isoformat()}, 1),
     "fangkong_supplies_api_deliver": lambda w: ({"procurement_id": _supplies(w).order.pk}, {"received": 100}, 2),
+    "fangkong_workforce_api_add_staff": lambda w: ({}, {"name": "新医生", "kind": "medical", "employer": "协和医院",
+                                                        "jurisdiction_code": w.grid.code}, 1),
+    "fangkong_workforce_api_deploy": lambda w: ({}, {
+        "staff_id": w.rostered[1].pk, "post_id": w.roster.post_id,
+        "starts_on": (w.roster.starts_on + dt.timedelta(days=14)).isoformat(),
+        "ends_on": (w.roster.starts_on + dt.timedelta(days=20)).isoformat()}, 1),
+    "fangkong_workforce_api_set_shift": lambda w: ({"roster_id": w.roster.pk}, {
+        "staff_id": w.rostered[0].pk, "day": w.roster.starts_on.isoformat(), "shift": "D"}, 1),
+    "fangkong_workforce_api_solve": lambda w: ({"roster_id": w.roster.pk}, {}, 1),
 }
 
 

@@ -43,6 +43,8 @@ API_SURFACES = {
     "fangkong_vaccination_api_list_doses": (lambda w: {}, person_ids),
     "fangkong_vaccination_api_unvaccinated": (lambda w: {"code": w.grid.code}, person_ids),
     "fangkong_goods_api_overdue_workers": (lambda w: {}, person_ids),
+    "fangkong_workforce_api_roster": (lambda w: {"roster_id": w.roster.pk},
+                                      lambda body: [s["person_id"] for s in body["staff"]]),
 }
 API_EXPORT = "fangkong_web_api_export"  # a streamed register: its rows are audited as an export
 API_WITHOUT_PERSONS = {
@@ -67,6 +69,7 @@ API_WITHOUT_PERSONS = {
     "fangkong_supplies_api_list_requests", "fangkong_supplies_api_allocation_detail",
     "fangkong_supplies_api_preview_allocation",
     "fangkong_supplies_api_list_shipments", "fangkong_supplies_api_list_orders",
+    "fangkong_workforce_api_readiness",
 }
 
 
@@ -133,10 +136,15 @@ PAGE_SURFACES = {
     "doses": (lambda w: f"/persons/{w.case.person_id}/doses/", lambda w: named(w.case.person)),
     "vaccination-unvaccinated": (lambda w: f"/vaccination/{w.grid.code}/unvaccinated/", lambda w: named(w.eldest)),
     "goods-workers": (lambda w: "/goods/workers/", lambda w: named(w.worker.person)),
+    "roster": (lambda w: f"/rosters/{w.roster.pk}/", lambda w: [(None, s.name) for s in w.rostered]),
+    "own-roster": (lambda w: f"/rosters/{w.roster.pk}/mine/", lambda w: [(None, w.rostered[0].name)]),
 }
 PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
                 "register-export": lambda w: "/exports/cases.csv",
                 "testing-missed": lambda w: f"/testing/rounds/{w.round.pk}/missed.csv"}
+PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
+                "register-export": lambda w: "/exports/cases.csv",
+                "roster-xlsx": lambda w: f"/rosters/{w.roster.pk}/roster.xlsx"}
 PAGES_WITHOUT_PERSONS = {
     "home", "favicon", "login", "logout", "jurisdiction-tree", "jurisdiction-map", "dashboard-home", "dashboard",
     "forecast", "warning", "bulletins", "bulletin", "bulletin-pdf", "risk-areas", "reports", "reports-of", "exports",
@@ -151,6 +159,7 @@ PAGES_WITHOUT_PERSONS = {
     "passes", "pass", "pass-qr", "pass-check-page", "vaccination-home", "vaccination", "goods", "goods-batch",
     "supplies", "supplies-requests", "supplies-allocate", "supplies-allocation", "supplies-shipments",
     "supplies-orders",  # units and goods, no person
+    "workforce",  # echelon counts and rosters by post: no one named
 }
 WRITE_PAGES = {  # POST only
     "case-transition", "case-open", "symptoms-report", "ledger-resolve", "reading-add", "order-place", "order-end",
@@ -168,6 +177,7 @@ WRITE_PAGES = {  # POST only
     "supplies-store-add", "supplies-stock-record", "supplies-request-add", "supplies-request-decide",
     "supplies-allocation-make", "supplies-allocation-dispatch", "supplies-shipment-dispatch",
     "supplies-shipment-receive", "supplies-order-add", "supplies-order-deliver",
+    "roster-set-shift", "roster-solve",
 }
 
 
