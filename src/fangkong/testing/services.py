@@ -23,13 +23,13 @@ from fangkong.analytics import pooling
 from fangkong.analytics.pooling import PoolAdvice
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
+from fangkong.batches import Outcome as BatchOutcome
 from fangkong.choices import Words
 from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.idempotency import services as idempotency
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import IdType, Person
 from fangkong.people.services import Export, Masked, identity_hash
-from fangkong.screening.services import Outcome as BatchOutcome
 
 from .models import (
     Campaign,

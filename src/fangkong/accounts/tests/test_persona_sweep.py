@@ -259,6 +259,7 @@ PAGE_WRITES = {
     "case-details": Write("case.move", lambda s: {"severity": "severe", "onset_date": _today(s)}),
     "order-extend": Write("order.change", lambda s: {"days": "3"}),
     "order-transfer": Write("case.move", lambda s: {"hospital": "金银潭医院"}),
+    "case-test": Write("case.move", changes=False),  # the seeded case is at home: a discharge test is refused
 }
 
 

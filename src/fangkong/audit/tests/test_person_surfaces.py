@@ -129,7 +129,7 @@ WRITE_PAGES = {  # POST only
     "arrival-follow-up", "report-submit", "checkpoint-entry", "handover-confirm", "import-upload", "import-step",
     "import-choice", "testing-receive", "testing-result", "testing-take", "testing-declare", "testing-point-add",
     "testing-tube-open", "testing-tube-add", "testing-tube-seal",
-    "case-details", "order-extend", "order-transfer",
+    "case-details", "order-extend", "order-transfer", "case-test",
 }
 
 
