@@ -91,7 +91,10 @@ def results_of(person, *, single_only: bool = False) -> list[Result]:
 def rules() -> TestingRules:
     """The testing rules in force; a fresh deployment gets the defaults."""
     found = TestingRules.objects.filter(active=True).order_by("-id").first()
-    return found or TestingRules.objects.get_or_create(name="默认（第九版）")[0]
+    if found is None:
+        found = TestingRules.objects.get_or_create(name="默认（第九版）")[0]
+        found.refresh_from_db()  # a new row as stored: the cut-off a time, not its "23:59" default string
+    return found
 
 
 def _zone():

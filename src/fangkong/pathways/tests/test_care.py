@@ -208,3 +208,12 @@ def test_a_discharge_test_is_asked_for_an_admitted_patient_only(person, epidemio
     assert "in hospital" in refusal(lambda: care.ask_discharge_test(epidemiologist, case.pk))
     care.move(epidemiologist, case.pk, "admit", hospital=HOSPITAL)
     assert care.ask_discharge_test(epidemiologist, case.pk).purpose == "clinical"
+
+
+def test_the_first_case_of_a_fresh_deployment_gets_its_test(person, epidemiologist):
+    """No testing rules stored yet: the defaults are made on the spot and the same-day deadline read from them."""
+    from fangkong.testing.models import TestingRules
+
+    TestingRules.objects.all().delete()  # as after a flush (the browser tests' database)
+    care.open_case(epidemiologist, person.pk)
+    assert person.tests_due.get().due_at.date() >= timezone.localdate() - dt.timedelta(days=1)
