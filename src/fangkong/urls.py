@@ -43,6 +43,7 @@ urlpatterns = [
     path("cases/<int:case_id>/", case_views.case_detail, name="case"),
     path("cases/<int:case_id>/transition/", case_views.case_transition, name="case-transition"),
     path("cases/<int:case_id>/details/", case_views.case_details, name="case-details"),
+    path("cases/<int:case_id>/test/", case_views.ask_test, name="case-test"),
     path("persons/<int:person_id>/case/", case_views.open_case, name="case-open"),
     path("persons/<int:person_id>/symptoms/", case_views.report_symptoms, name="symptoms-report"),
     path("ledger/", case_views.ledger, name="ledger"),

@@ -86,7 +86,7 @@ def list_cases(request, classification: Classification | None = None, open_only:
 
 @router.post("/cases", response={201: CaseOut})
 def open_case(request, payload: CaseIn):
-    case = services.open_case(request.auth, payload.person_id, onset_date=payload.onset_date,
+    case = care.open_case(request.auth, payload.person_id, onset_date=payload.onset_date,
                               detected_at=payload.detected_at, reported_at=payload.reported_at,
                               sampled_on=payload.sampled_on, severity=payload.severity, high_risk=payload.high_risk)
     return Status(201, _case(case))
@@ -170,4 +170,4 @@ def report_symptoms(request, payload: SymptomIn, idempotency_key: Text(80) = Hea
 
 @router.post("/symptom-reports/{int:entry_id}/resolve", response=SymptomOut)
 def resolve_symptom_report(request, entry_id: Id, payload: ResolveIn):
-    return _symptom(services.resolve_symptom_report(request.auth, entry_id, payload.resolution, payload.note))
+    return _symptom(care.resolve_symptom_report(request.auth, entry_id, payload.resolution, payload.note))

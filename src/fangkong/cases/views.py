@@ -8,6 +8,8 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.permissions import may
 from fangkong.audit import services as audit
 from fangkong.pathways import care
+from fangkong.testing import services as testing
+from fangkong.testing.models import Outcome
 from fangkong.web.forms import YES_NO, posted_day, posted_moment, submit
 from fangkong.web.registers import register_page
 
@@ -35,6 +37,7 @@ def case_detail(request, case_id):
         "events": case.events.select_related("actor"), "may_move": may(request.user, "case.move"),
         "severities": Severity.choices, "yes_no": YES_NO, "tier": services.admission_tier(case),
         "order": case.orders.filter(status="active").first(),
+        "results": [(r, Outcome(r.outcome).label) for r in testing.results_of(case.person, single_only=True)],
     })
 
 
@@ -65,8 +68,16 @@ def case_details(request, case_id):
 
 @login_required
 @require_POST
+def ask_test(request, case_id):
+    return submit(request, lambda: care.ask_discharge_test(request.user, case_id),
+                  _("Test asked for: it is on the to-do of tests due"), "case", case_id)
+
+
+@login_required
+@require_POST
 def open_case(request, person_id):
-    return submit(request, lambda: services.open_case(request.user, person_id, **_details(request)), _("Case opened"),
+    return submit(request, lambda: care.open_case(request.user, person_id, **_details(request)),
+                  _("Case opened; its same-day test is due"),
                   "person", person_id, done=lambda case: redirect("case", case_id=case.pk))
 
 
@@ -92,7 +103,7 @@ def report_symptoms(request, person_id):
 @login_required
 @require_POST
 def resolve_entry(request, entry_id):
-    return submit(request, lambda: services.resolve_symptom_report(
+    return submit(request, lambda: care.resolve_symptom_report(
         request.user, entry_id, request.POST.get("resolution", ""), request.POST.get("note", "")),
         _("Entry resolved"), "ledger")
 

@@ -178,7 +178,7 @@ class Register:
     columns: tuple[Column, ...]
     convert: Callable  # (Cells, options) -> the service's input
     repeat_key: Callable  # (Cells) -> what makes two rows the same entry
-    submit: Callable  # (actor, inputs, write) -> [screening.Outcome]
+    submit: Callable  # (actor, inputs, write) -> [batches.Outcome]
     writes: str  # the write (accounts/permissions.py) that an upload into it needs: the service's own
 
     @cached_property

@@ -8,13 +8,14 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from fangkong.batches import Outcome
 from fangkong.quarantine import services as quarantine
 from fangkong.quarantine.models import Reason
 from fangkong.screening import services as screening
 
 
 def register_arrivals(actor, entries: Sequence[screening.ArrivalInput], *, keys: Sequence[str | None] | None = None,
-                      write: bool = True) -> list[screening.Outcome]:
+                      write: bool = True) -> list[Outcome]:
     """Check and store a batch of arrivals (`write=False`: only say what would be stored); those whose follow-up
     is observation are placed under home observation, or keep the order they are already under."""
     with transaction.atomic():

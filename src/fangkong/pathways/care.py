@@ -11,7 +11,7 @@ transaction, and writes the journey's audit row (`Action.PATHWAY_STEP`). Pages, 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,11 +25,13 @@ from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.cases import disease as diseases
 from fangkong.cases import services as cases
-from fangkong.cases.models import Case, SymptomReport
+from fangkong.cases.models import Case, Placement, Resolution, SymptomReport
 from fangkong.cases.transitions import INFECTED, allowed
 from fangkong.errors import InputRefused, Problems
 from fangkong.quarantine import services as quarantine
 from fangkong.quarantine.models import Order, OrderStatus
+from fangkong.testing import services as testing
+from fangkong.testing.models import Outcome, Purpose
 
 # --- the negative tests a discharge needs --------------------------------------------------------
 
@@ -44,26 +46,11 @@ class TestOutcome:
     negative: bool
 
 
-# Where the results come from: a function of (person id, since) giving that person's outcomes from `since` on.
-# The testing app's results plug in here (`use_results`); until it is installed nobody has a result, so a
-# confirmed or asymptomatic case cannot leave hospital: the rule fails closed.
-ResultSource = Callable[[int, dt.datetime], Iterable[TestOutcome]]
-
-
-def _no_results(person_id: int, since: dt.datetime) -> list[TestOutcome]:
-    return []
-
-
-_results: list[ResultSource] = [_no_results]
-
-
-def use_results(source: ResultSource) -> None:
-    """Read the outcomes the discharge rule counts from `source` (the testing app's results)."""
-    _results[0] = source
-
-
-def results_of(person_id: int, since: dt.datetime) -> list[TestOutcome]:
-    return sorted(_results[0](person_id, since), key=lambda outcome: outcome.taken_at)
+def results_of(person, since: dt.datetime) -> list[TestOutcome]:
+    """The person's own results (single tubes: a pooled negative speaks for the pool) sampled from `since` on,
+    as the discharge rule counts them; an invalid result counts neither way."""
+    return [TestOutcome(r.sampled_at, r.negative) for r in testing.results_of(person, single_only=True)
+            if r.sampled_at >= since and r.outcome != Outcome.INVALID]
 
 
 def discharge_problems(outcomes: list[TestOutcome], *, needed: int, gap_hours: int) -> str | None:
@@ -88,7 +75,7 @@ def _check_discharge(case: Case, problems: Problems) -> None:
     if case.classification not in INFECTED:
         return  # a suspected case leaves hospital on its own result: the exclusion
     since = case.treated_at or case.isolated_at or case.detected_at
-    why = discharge_problems(results_of(case.person_id, since), needed=case.disease.discharge_negative_tests,
+    why = discharge_problems(results_of(case.person, since), needed=case.disease.discharge_negative_tests,
                              gap_hours=case.disease.discharge_test_gap_hours)
     if why:
         problems.add("action", why)
@@ -148,6 +135,34 @@ def move(actor, case_id: int, action: str, *, at: dt.datetime | None = None, hos
                                         "order_status": order_before.status if order_before else None},
                                 after={"order": order.pk, "order_status": order.status})
     return case
+
+
+def open_case(actor, person_id: int, **details) -> Case:
+    """Open a suspected case (the case form, the API) and ask for its same-day test (疑似病例核酸检测当日清零): due
+    by the day's cut-off, sampled by the person's grid, on its to-do until a tube is taken."""
+    with transaction.atomic():
+        case = cases.open_case(actor, person_id, **details)
+        testing.ask_test(actor, person_id, purpose=Purpose.CLEARANCE, note=f"case {case.pk}")
+    return case
+
+
+def resolve_symptom_report(actor, report_id: int, resolution: str, note: str = "") -> SymptomReport:
+    """The epidemiologist's decision on a ledger entry; one that opens a case asks for its same-day test too."""
+    with transaction.atomic():
+        entry = cases.resolve_symptom_report(actor, report_id, resolution, note)
+        case = cases.open_case_of(actor, entry.person_id) if resolution == Resolution.CASE_OPENED else None
+        if case is not None:
+            testing.ask_test(actor, entry.person_id, purpose=Purpose.CLEARANCE, note=f"case {case.pk}")
+    return entry
+
+
+def ask_discharge_test(actor, case_id: int) -> object:
+    """A test of an admitted case towards its discharge (the hospital samples; the lab reports)."""
+    require(actor, "case.move")
+    case = cases.get_case_for(actor, case_id)
+    if case.placement != Placement.ADMITTED:
+        raise InputRefused(("action", _("discharge tests are for a patient in hospital")))
+    return testing.ask_test(actor, case.person_id, purpose=Purpose.CLINICAL, note=f"discharge, case {case.pk}")
 
 
 def transfer_from_order(actor, order_id: int, *, hospital: str = "") -> Order:

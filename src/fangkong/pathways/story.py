@@ -22,6 +22,8 @@ from fangkong.checkpoints import services as checkpoints
 from fangkong.quarantine import services as quarantine
 from fangkong.quarantine.models import Reading
 from fangkong.screening import services as screening
+from fangkong.testing import services as testing
+from fangkong.testing.models import Outcome
 
 LIMIT = 200  # lines per source: a person's story, not an export
 
@@ -71,15 +73,18 @@ def story(actor, person) -> list[Line]:
     for s in cases.ledger_for(actor).filter(person=person)[:LIMIT]:
         lines.append(Line(s.reported_at, "ledger", str(_("Symptom ledger: %(s)s") % {"s": s.symptoms}),
                           s.get_resolution_display() or str(_("open")), reverse("ledger")))
+    testing_url = reverse("testing-due")
     visible_cases = cases.cases_for(actor).filter(person=person)
     for e in CaseEvent.objects.filter(case__in=visible_cases).order_by("at", "id")[:LIMIT]:
         lines.append(Line(e.at, "case", str(_("Case: %(step)s") % {"step": e.step}), e.after,
                           reverse("case", args=[e.case_id])))
-    for source in EXTRA_SOURCES:
-        lines.extend(source(actor, person))
+    for sample in testing.samples_for(actor).filter(members__person=person)[:LIMIT]:
+        tube = f"{sample.code} · {sample.get_purpose_display()}"
+        lines.append(Line(sample.sampled_at, "sample", str(_("Sampled: tube %(c)s") % {"c": tube}),
+                          str(_("pool of %(n)s") % {"n": sample.pool_size}) if sample.pooled else "", testing_url))
+        if sample.resulted_at:
+            outcome = str(_("Result: %(o)s") % {"o": sample.get_outcome_display()})
+            ct = f" · Ct {sample.ct}" if sample.ct is not None else ""
+            lines.append(Line(sample.resulted_at, "result", outcome, f"{sample.code}{ct}", testing_url,
+                              sample.outcome == Outcome.POSITIVE))
     return sorted(lines, key=lambda line: line.at)
-
-
-# Lines from apps this module does not know yet (the testing app's samples and results): functions of
-# (actor, person) giving Lines.
-EXTRA_SOURCES: list = []

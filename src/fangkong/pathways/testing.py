@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from fangkong.batches import Outcome as BatchOutcome
 from fangkong.cases import services as cases
 from fangkong.quarantine import services as quarantine
 from fangkong.quarantine.models import Reason
-from fangkong.screening.services import Outcome as BatchOutcome
 from fangkong.testing import services as testing
 from fangkong.testing.models import Outcome, Purpose, Sample, SampleMember
 

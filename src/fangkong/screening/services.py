@@ -22,6 +22,7 @@ from fangkong.accounts.permissions import require
 from fangkong.accounts.scoping import get_visible
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
+from fangkong.batches import Outcome
 from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.idempotency import services as idempotency
 from fangkong.jurisdictions.codes import county_codes, latest_name
@@ -172,16 +173,6 @@ class ArrivalInput:
 
 def arrivals_for(actor) -> QuerySet[Arrival]:
     return Arrival.objects.visible_to(actor).select_related("person", "grid")
-
-
-@dataclass
-class Outcome:
-    """What became of one entry of a batch: stored, a repeat of an earlier one, or refused."""
-
-    record: object | None = None
-    created: bool = False
-    repeated: bool = False
-    refused: InputRefused | None = None
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,13 @@ from fangkong.analytics import pooling
 from fangkong.analytics.pooling import PoolAdvice
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
+from fangkong.batches import Outcome as BatchOutcome
 from fangkong.choices import Words
 from fangkong.errors import Conflict, InputRefused, Problems
 from fangkong.idempotency import services as idempotency
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import IdType, Person
 from fangkong.people.services import Export, Masked, identity_hash
-from fangkong.screening.services import Outcome as BatchOutcome
 
 from .models import (
     Campaign,
@@ -91,7 +91,10 @@ def results_of(person, *, single_only: bool = False) -> list[Result]:
 def rules() -> TestingRules:
     """The testing rules in force; a fresh deployment gets the defaults."""
     found = TestingRules.objects.filter(active=True).order_by("-id").first()
-    return found or TestingRules.objects.get_or_create(name="默认（第九版）")[0]
+    if found is None:
+        found = TestingRules.objects.get_or_create(name="默认（第九版）")[0]
+        found.refresh_from_db()  # a new row as stored: the cut-off a time, not its "23:59" default string
+    return found
 
 
 def _zone():

@@ -424,6 +424,7 @@ PAGE_WRITES = {
     "roster-set-shift": Write("roster.plan", lambda s: {
         "staff_id": s.records["staff_id"], "day": (MONDAY + dt.timedelta(days=1)).isoformat(), "shift": "N"}),
     "roster-solve": Write("roster.plan"),
+    "case-test": Write("case.move", changes=False),  # the seeded case is at home: a discharge test is refused
 }
 
 

@@ -29,7 +29,8 @@ def person_body(w, name):
 
 # operation id -> (path parameters, request, rows expected); `request` is a JSON body, or ("multipart", data).
 EXAMPLES = {
-    "fangkong_cases_api_open_case": lambda w: ({}, {"person_id": w.people["症状乙"].pk}, 1),
+    # the case, and the same-day test it asks for
+    "fangkong_cases_api_open_case": lambda w: ({}, {"person_id": w.people["症状乙"].pk}, 2),
     "fangkong_cases_api_apply_transition": lambda w: ({"case_id": w.case.pk}, {"action": "confirm"}, 1),
     "fangkong_cases_api_change_severity": lambda w: ({"case_id": w.case.pk}, {"severity": "severe"}, 1),
     "fangkong_cases_api_report_symptoms": lambda w: (

@@ -178,6 +178,7 @@ WRITE_PAGES = {  # POST only
     "supplies-allocation-make", "supplies-allocation-dispatch", "supplies-shipment-dispatch",
     "supplies-shipment-receive", "supplies-order-add", "supplies-order-deliver",
     "roster-set-shift", "roster-solve",
+    "case-test",
 }
 
 

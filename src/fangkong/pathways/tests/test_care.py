@@ -15,16 +15,15 @@ from fangkong.pathways import care
 from fangkong.quarantine import services as quarantine
 from fangkong.quarantine.models import Alert, Order, OrderStatus, ReadingSlot, SlotStatus
 
+from .lab import lab_result
+
 HOSPITAL = "武汉市金银潭医院"
 
 
 @pytest.fixture
-def results():
-    """The results the discharge rule reads, as a lab would report them for this test's person."""
-    outcomes: list[care.TestOutcome] = []
-    care.use_results(lambda person_id, since: [o for o in outcomes if o.taken_at >= since])
-    yield outcomes
-    care.use_results(care._no_results)
+def results(person, commander):
+    """Report a result of the person: results(outcome, hours_ago) — through the lab's own steps."""
+    return lambda outcome, hours_ago: lab_result(commander, person, outcome, hours_ago=hours_ago)
 
 
 @pytest.fixture
@@ -35,9 +34,10 @@ def watched(person, grid_worker):
 
 
 def refusal(call) -> str:
-    with translation.override("en"), pytest.raises(InputRefused) as caught:
-        call()
-    return " ".join(str(p.message) for p in caught.value.problems)
+    with translation.override("en"):
+        with pytest.raises(InputRefused) as caught:
+            call()
+        return " ".join(str(p.message) for p in caught.value.problems)
 
 
 def test_a_fever_reading_raises_an_alert_and_a_ledger_entry_and_says_so(watched, person, grid_worker):
@@ -86,18 +86,16 @@ def test_the_journey_from_a_fever_to_release(watched, person, grid_worker, epide
 
     # discharge: refused without the negatives, with one, with two too close together, after a positive
     assert "2 consecutive negative tests" in refusal(lambda: care.move(epidemiologist, case.pk, "discharge"))
-    now = timezone.now()
-    results.append(care.TestOutcome(now - dt.timedelta(hours=40), negative=True))
-    results.append(care.TestOutcome(now - dt.timedelta(hours=30), negative=True))  # 10 h after the first
+    results("negative", 44)
+    results("negative", 34)  # 10 h after the first
     assert "there are 1" in refusal(lambda: care.move(epidemiologist, case.pk, "discharge"))
-    results.append(care.TestOutcome(now - dt.timedelta(hours=12), negative=False))
-    results.append(care.TestOutcome(now - dt.timedelta(hours=2), negative=True))
+    results("positive", 30)
+    results("invalid", 5)  # counts neither way
+    results("negative", 4)
     assert "there are 1" in refusal(lambda: care.move(epidemiologist, case.pk, "discharge"))
     case.refresh_from_db()
     assert case.placement == "admitted"
-    results.clear()
-    results.extend([care.TestOutcome(now - dt.timedelta(hours=26), negative=True),
-                    care.TestOutcome(now - dt.timedelta(hours=1), negative=True)])
+    results("negative", 29)  # after the positive, 25 h before the last negative: two that count
     case = care.move(epidemiologist, case.pk, "discharge")
     assert case.placement == "discharged"
 
@@ -141,17 +139,18 @@ def test_the_settings_decide_how_many_negatives_and_how_far_apart(person, epidem
     case = cases.open_case(epidemiologist, person.pk)
     care.move(epidemiologist, case.pk, "confirm")
     care.move(epidemiologist, case.pk, "admit", hospital=HOSPITAL, at=timezone.now() - dt.timedelta(days=2))
-    now = timezone.now()
-    results.extend([care.TestOutcome(now - dt.timedelta(hours=h), negative=True) for h in (30, 17)])
+    results("negative", 30)
+    results("negative", 17)
     assert "3 consecutive negative tests at least 12 h apart" in refusal(
         lambda: care.move(epidemiologist, case.pk, "discharge"))
-    results.append(care.TestOutcome(now - dt.timedelta(hours=4), negative=True))
+    results("negative", 4)
     assert care.move(epidemiologist, case.pk, "discharge").placement == "discharged"
 
 
 def test_results_from_before_admission_do_not_count(person, epidemiologist, results):
     case = cases.open_case(epidemiologist, person.pk)
-    results.extend([care.TestOutcome(timezone.now() - dt.timedelta(days=d), negative=True) for d in (3, 2)])
+    results("negative", 72)
+    results("negative", 48)
     for step in ("confirm", "admit"):
         care.move(epidemiologist, case.pk, step, hospital=HOSPITAL)
     assert "there are 0" in refusal(lambda: care.move(epidemiologist, case.pk, "discharge"))
@@ -188,3 +187,33 @@ def test_the_api_transition_goes_through_the_pathway(watched, person, epidemiolo
 def test_a_grid_worker_may_not_move_a_case(person, epidemiologist, grid_worker):
     case = cases.open_case(epidemiologist, person.pk)
     assert "may not" in refusal(lambda: care.move(grid_worker, case.pk, "confirm"))
+
+
+def test_a_suspected_case_gets_its_same_day_test_and_a_positive_confirms_it(person, epidemiologist, commander):
+    from fangkong.testing import services as testing
+    from fangkong.testing.models import TestDue, TestingRules
+
+    rules = testing.rules()
+    TestingRules.objects.filter(pk=rules.pk).update(positive_makes_confirmed=True)
+    case = care.open_case(epidemiologist, person.pk)
+    due = TestDue.objects.get(person=person)
+    assert (due.purpose, timezone.localtime(due.due_at).date()) == ("clearance", timezone.localdate())
+    lab_result(commander, person, "positive")
+    case.refresh_from_db()
+    assert case.classification == "confirmed" and case.diagnosed_at is not None
+
+
+def test_a_discharge_test_is_asked_for_an_admitted_patient_only(person, epidemiologist):
+    case = cases.open_case(epidemiologist, person.pk)
+    assert "in hospital" in refusal(lambda: care.ask_discharge_test(epidemiologist, case.pk))
+    care.move(epidemiologist, case.pk, "admit", hospital=HOSPITAL)
+    assert care.ask_discharge_test(epidemiologist, case.pk).purpose == "clinical"
+
+
+def test_the_first_case_of_a_fresh_deployment_gets_its_test(person, epidemiologist):
+    """No testing rules stored yet: the defaults are made on the spot and the same-day deadline read from them."""
+    from fangkong.testing.models import TestingRules
+
+    TestingRules.objects.all().delete()  # as after a flush (the browser tests' database)
+    care.open_case(epidemiologist, person.pk)
+    assert person.tests_due.get().due_at.date() >= timezone.localdate() - dt.timedelta(days=1)

@@ -97,3 +97,15 @@ def test_a_refused_extension_names_the_field(person, grid_worker, client):
     order = quarantine.place_order(grid_worker, person.pk, kind="home", reason="close_contact")
     page = login_client(client, grid_worker).post(f"/orders/{order.pk}/extend/", {"days": "ninety"})
     assert page.status_code == 200 and "whole number of days" in page.content.decode()
+
+
+def test_pages_hide_the_forms_a_role_may_not_use(tree, grid_worker, epidemiologist, client):
+    from fangkong.conftest import make_user
+
+    nurse = make_user("nurse", "hospital", tree["county_a"])
+    for user, shown, hidden in ((grid_worker, ['data-testid="arrival-form"'], []),
+                                (nurse, [], ['data-testid="arrival-form"']),
+                                (epidemiologist, [], ['data-testid="arrival-form"'])):
+        html = login_client(client, user).get("/arrivals/").content.decode()
+        assert all(s in html for s in shown) and not any(h in html for h in hidden), user.role
+        client.logout()

@@ -13,6 +13,8 @@ from fangkong.pathways import checkpoints as checkpoint_journey
 from fangkong.people.services import PersonInput
 from fangkong.quarantine import services as quarantine
 
+from .lab import lab_result
+
 
 @pytest.fixture
 def lived(person, grid_worker, epidemiologist, commander, tree):
@@ -25,6 +27,7 @@ def lived(person, grid_worker, epidemiologist, commander, tree):
     care.record_reading(grid_worker, person.pk, temperature="38.4")
     entry = person.symptom_reports.get()
     cases.resolve_symptom_report(epidemiologist, entry.pk, "case_opened")
+    lab_result(commander, person, "positive")
     care.move(epidemiologist, person.cases.get().pk, "transfer")
     return order
 
@@ -32,7 +35,8 @@ def lived(person, grid_worker, epidemiologist, commander, tree):
 def test_the_story_holds_every_kind_of_record_in_time_order(lived, person, epidemiologist):
     lines = story.story(epidemiologist, person)
     kinds = {line.kind for line in lines}
-    assert {"registration", "checkpoint", "handover", "order", "reading", "alert", "ledger", "case"} <= kinds
+    assert {"registration", "checkpoint", "handover", "order", "reading", "alert", "ledger", "case", "sample",
+            "result"} <= kinds
     moments = [line.at for line in lines]
     assert moments == sorted(moments)
     assert all(line.url for line in lines)

@@ -1,7 +1,8 @@
 """In a real headless Chromium, the closed loop as its users walk it: a fever reading on a phone → the symptom
-ledger → a suspected case → confirmed → transferred from the order page (the readings stop) → admitted to the tier
-the severity calls for → two negative tests → discharged → home health monitoring → released; and every refusal on
-the way (a discharge without the negatives, a release before the monitoring ends), each with its reason."""
+ledger → a suspected case, its same-day test positive → confirmed → transferred from the order page (the readings
+stop) → admitted to the tier the severity calls for → two negative tests → discharged → home health monitoring →
+released; and every refusal on the way (a discharge without the negatives, a release before the monitoring ends),
+each with its reason."""
 
 import datetime as dt
 
@@ -9,22 +10,14 @@ import pytest
 from django.utils import timezone
 
 from fangkong.conftest import PASSWORD
-from fangkong.pathways import care
+from fangkong.pathways.tests.lab import lab_result
 from fangkong.quarantine import services as quarantine
 from fangkong.quarantine.models import Order, ReadingSlot
+from fangkong.testing.models import TestDue
 
 from .conftest import log_in
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def lab_results():
-    """The results the discharge rule reads, as the lab reports them during the walk."""
-    outcomes: list[care.TestOutcome] = []
-    care.use_results(lambda person_id, since: [o for o in outcomes if o.taken_at >= since])
-    yield outcomes
-    care.use_results(care._no_results)
 
 
 def apply(page, action, hospital=""):
@@ -36,7 +29,7 @@ def apply(page, action, hospital=""):
     page.wait_for_load_state("networkidle")
 
 
-def test_the_loop_from_a_fever_to_release(live_server, browser, person, grid_worker, epidemiologist, lab_results):
+def test_the_loop_from_a_fever_to_release(live_server, browser, person, grid_worker, epidemiologist, commander):
     order = quarantine.place_order(grid_worker, person.pk, kind="home", reason="close_contact",
                                    starts_at=timezone.now() - dt.timedelta(days=1))
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
@@ -72,6 +65,11 @@ def test_the_loop_from_a_fever_to_release(live_server, browser, person, grid_wor
     desk.wait_for_load_state("networkidle")
     timeline = desk.get_by_test_id("earlies").inner_text()
     assert onset in timeline and "+2 天" in timeline and "+-" not in timeline
+    # the same-day test the case asked for comes back positive (the lab's own pages have their own walk)
+    assert TestDue.objects.get(person=person).purpose == "clearance"
+    lab_result(commander, person, "positive", hours_ago=60)
+    desk.reload()
+    assert "阳性" in desk.get_by_test_id("results").inner_text()
     apply(desk, "confirm")
     assert "确诊" in desk.get_by_test_id("case-state").inner_text()
 
@@ -93,10 +91,12 @@ def test_the_loop_from_a_fever_to_release(live_server, browser, person, grid_wor
     apply(desk, "discharge")  # no negative test yet
     refusal = desk.get_by_test_id("transition-form").locator(".problem").inner_text()
     assert "连续 2 次阴性检测" in refusal and "目前有 0 次" in refusal
-    now = timezone.now()
-    lab_results.extend([care.TestOutcome(now - dt.timedelta(hours=25), negative=True),
-                        care.TestOutcome(now - dt.timedelta(minutes=30), negative=True)])
-    person.cases.filter(pk=case.pk).update(treated_at=now - dt.timedelta(days=3))  # admitted three days ago
+    desk.get_by_test_id("test-form").get_by_role("button").click()  # the hospital asks for the tests
+    desk.wait_for_load_state("networkidle")
+    assert TestDue.objects.filter(person=person, purpose="clinical").exists()
+    person.cases.filter(pk=case.pk).update(treated_at=timezone.now() - dt.timedelta(days=3))  # admitted 3 days ago
+    lab_result(commander, person, "negative", hours_ago=26)
+    lab_result(commander, person, "negative", hours_ago=1)
     desk.goto(f"{live_server.url}/cases/{case.pk}/")
     apply(desk, "discharge")
     assert "出院" in desk.get_by_test_id("case-state").inner_text()
