@@ -831,8 +831,8 @@ def pool_advice(campaign: Campaign) -> PoolAdvice | None:
     """The pool size the last rounds' prevalence calls for (Dorfman): the share of pools found positive
     turned back into the share of people, 1 - (1 - q)^(1/k); None before any result."""
     resulted = Sample.objects.filter(round__campaign=campaign, resulted_at__isnull=False).exclude(outcome="invalid")
-    figures = resulted.aggregate(tubes=Count("id"), positive=Count("id", filter=Q(outcome=Outcome.POSITIVE)),
-                                 people=Count("members"))
+    figures = resulted.aggregate(tubes=Count("id", distinct=True), people=Count("members"),
+                                 positive=Count("id", distinct=True, filter=Q(outcome=Outcome.POSITIVE)))
     if not figures["tubes"]:
         return None
     size = figures["people"] / figures["tubes"]
