@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -499,28 +499,114 @@ def seal_tube(actor, code: str, *, point_id: int | None = None) -> Sample:
 # --- the lab ------------------------------------------------------------------------------------
 
 def receive_tubes(actor, codes: Sequence[str]) -> list[BatchOutcome]:
-    """The lab scans tubes in: each known, non-empty tube is received once (a second scan is a repeat);
-    unknown codes are refused by name."""
+    """The lab scans tubes in (one, or a rack of thousands): each known, non-empty tube is received once (a second
+    scan is a repeat); unknown codes and empty tubes are refused by name, the others received together."""
     require(actor, "sample.receive")
     lab_path, now = _path(actor) or "", timezone.now()
-    outcomes = []
+    cleaned = [(raw or "").strip().upper() for raw in codes]
     with transaction.atomic():
-        for raw in codes:
-            try:
-                sample = _tube(actor, raw, lock=True)
-                if sample.received_at is not None:
-                    outcomes.append(BatchOutcome(record=sample, repeated=True))
-                    continue
-                if not sample.members.exists():
-                    raise InputRefused(("tube", _("tube %(c)s is empty") % {"c": sample.code}))
-                before = sample.status
-                sample.status, sample.received_at, sample.lab_path = SampleStatus.RECEIVED, now, lab_path
-                sample.save(update_fields=["status", "received_at", "lab_path"])
-                audit.record_change(actor, Action.SAMPLE_CHANGE, sample, before={"status": before},
-                                    after={"status": sample.status, "received_at": now})
+        known = {s.code: s for s in samples_for(actor).select_for_update().filter(code__in=set(cleaned))}
+        filled = set(SampleMember.objects.filter(sample__in=[s.pk for s in known.values()])
+                     .values_list("sample_id", flat=True).distinct())
+        outcomes, received = [], {}
+        for code in cleaned:
+            sample = known.get(code)
+            if sample is None:
+                outcomes.append(BatchOutcome(refused=InputRefused(("tube", _("unknown tube code %(c)s")
+                                                                   % {"c": code or "—"}))))
+            elif sample.received_at is not None or code in received:
+                outcomes.append(BatchOutcome(record=sample, repeated=True))
+            elif sample.pk not in filled:
+                outcomes.append(BatchOutcome(refused=InputRefused(("tube", _("tube %(c)s is empty") % {"c": code}))))
+            else:
+                received[code] = sample
                 outcomes.append(BatchOutcome(record=sample, created=True))
-            except InputRefused as refused:
-                outcomes.append(BatchOutcome(refused=refused))
+        before = {s.pk: s.status for s in received.values()}
+        for sample in received.values():
+            sample.status, sample.received_at, sample.lab_path = SampleStatus.RECEIVED, now, lab_path
+        bulk.update(list(received.values()), ["status", "received_at", "lab_path"])
+        audit.record_many(actor, Action.SAMPLE_CHANGE, [(None, audit.changes(
+            s, {"status": before[s.pk]}, {"status": s.status, "received_at": now})) for s in received.values()])
+    return outcomes
+
+
+@dataclass(frozen=True)
+class TubeEntry:
+    """One closed tube as a point's phone sends it with others: its code and the people scanned into it (by the
+    register's person id, which the health code carries)."""
+
+    code: str
+    person_ids: Sequence[int]
+
+
+def ingest_tubes(actor, point_id: int, entries: Sequence[TubeEntry]) -> list[BatchOutcome]:
+    """A batch of closed tubes from one point (a phone catching up after a dead spot, thousands at once): every
+    tube is checked first (code, pool size, people known and not yet in another tube of the round); those that
+    pass are stored sealed, in bulk; a tube sent again with the same people is a repeat, counted once."""
+    require(actor, "sample.take")
+    point = get_point_for(actor, point_id)
+    round_ = current_round(point.campaign)
+    if round_ is None:
+        raise InputRefused(("round", _("no round of this campaign is being sampled now")))
+    size = int(point.campaign.rules.get(point.group, 1))
+    codes = [(e.code or "").strip().upper() for e in entries]
+    wanted = {pid for e in entries for pid in e.person_ids}
+    paths = dict(access.persons_for(actor).filter(pk__in=wanted).values_list("pk", "jurisdiction_path"))
+    earlier = {s.code: s for s in Sample.objects.filter(code__in=set(codes))}
+    earlier_members = {}
+    for sample_id, person_id in SampleMember.objects.filter(sample__in=[s.pk for s in earlier.values()]) \
+            .values_list("sample_id", "person_id"):
+        earlier_members.setdefault(sample_id, set()).add(person_id)
+    in_round = dict(SampleMember.objects.filter(round=round_, person__in=wanted).values_list("person_id",
+                                                                                            "sample__code"))
+    outcomes, accepted, taken = [], [], {}
+    for entry, code in zip(entries, codes):
+        problems, people = Problems(), list(dict.fromkeys(entry.person_ids))
+        if not CODE.fullmatch(code):
+            problems.add("tube", _("a tube code is 4 to 40 letters, digits or dashes, as its label prints it"))
+        sample = earlier.get(code)
+        if sample is not None:
+            if sample.point_id == point.pk and earlier_members.get(sample.pk, set()) == set(people):
+                outcomes.append(BatchOutcome(record=sample, repeated=True))
+                continue
+            problems.add("tube", _("tube code %(c)s is already used") % {"c": code})
+        if code in taken:
+            problems.add("tube", _("tube code %(c)s is already used") % {"c": code})
+        if not people:
+            problems.add("tube", _("tube %(c)s is empty") % {"c": code})
+        elif size and len(people) > size:
+            problems.add("tube", _("tube %(c)s is full: it holds %(n)d people") % {"c": code, "n": size})
+        for pid in people:
+            if pid not in paths:
+                problems.add("person", _("no one with this ID is registered here: register them first"))
+                break
+            other = in_round.get(pid) or taken.get(pid)
+            if other:
+                problems.add("person", _("already sampled in this round, in tube %(c)s") % {"c": other})
+                break
+        if problems.found:
+            outcomes.append(BatchOutcome(refused=InputRefused(*problems.found)))
+            continue
+        taken.update(dict.fromkeys(people, code))
+        taken[code] = code
+        accepted.append((len(outcomes), code, people))
+        outcomes.append(BatchOutcome())
+    if accepted:
+        now = timezone.now()
+        with transaction.atomic():
+            samples = [Sample(code=code, purpose=Purpose.CAMPAIGN, pool_size=size, round=round_, point=point,
+                              status=SampleStatus.SEALED, sampled_at=now, owner_path=point.owner_path,
+                              created_by=actor) for _index, code, _people in accepted]
+            bulk.insert(samples)
+            stamp = connection.ops.adapt_datetimefield_value(now)
+            bulk.write_rows(SampleMember, ["sample_id", "person_id", "round_id", "jurisdiction_path", "added_at"], (
+                (sample.pk, pid, round_.pk, paths[pid], stamp)
+                for sample, (_index, _code, people) in zip(samples, accepted) for pid in people))
+            audit.record_many(actor, Action.SAMPLE_CHANGE, [(None, audit.changes(
+                sample, {}, {"code": sample.code, "status": sample.status, "people": len(people)}))
+                for sample, (_index, _code, people) in zip(samples, accepted)])
+        for sample, (index, _code, _people) in zip(samples, accepted):
+            outcomes[index].record, outcomes[index].created = sample, True
     return outcomes
 
 
@@ -748,8 +834,8 @@ def pool_advice(campaign: Campaign) -> PoolAdvice | None:
     """The pool size the last rounds' prevalence calls for (Dorfman): the share of pools found positive
     turned back into the share of people, 1 - (1 - q)^(1/k); None before any result."""
     resulted = Sample.objects.filter(round__campaign=campaign, resulted_at__isnull=False).exclude(outcome="invalid")
-    figures = resulted.aggregate(tubes=Count("id"), positive=Count("id", filter=Q(outcome=Outcome.POSITIVE)),
-                                 people=Count("members"))
+    figures = resulted.aggregate(tubes=Count("id", distinct=True), people=Count("members"),
+                                 positive=Count("id", distinct=True, filter=Q(outcome=Outcome.POSITIVE)))
     if not figures["tubes"]:
         return None
     size = figures["people"] / figures["tubes"]

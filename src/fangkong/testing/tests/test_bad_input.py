@@ -111,3 +111,24 @@ def test_results_for_tubes_never_received_and_impossible_ct_are_refused_and_noth
     assert "already has a result" in refused(pathway.enter_results, staff["lab"],
                                              [ResultInput("TUBE-X", "positive", "30")])["tube"]
     assert pathway.enter_results(staff["lab"], [ResultInput("TUBE-X", "阴性")])[0].repeated
+
+
+def test_a_batch_of_tubes_from_a_phone_is_checked_first_and_counted_once(staff, point):  # noqa: F811
+    from fangkong.testing.services import TubeEntry, ingest_tubes
+
+    ids = [p.pk for p in people(12)]
+    services.open_tube(staff["sampler"], point.pk, "LIVE-1")
+    services.add_to_tube(staff["sampler"], "LIVE-1", Person.objects.get(pk=ids[11]).id_number)
+    batch = [TubeEntry("BATCH-1", ids[0:5]), TubeEntry("BATCH-2", ids[5:11]),  # six in a 5-in-1 tube
+             TubeEntry("BATCH-3", [ids[4], ids[10]]),  # ids[4] is in BATCH-1 already
+             TubeEntry("BATCH-4", [ids[11]]),  # sampled in this round at the point, in LIVE-1
+             TubeEntry("BATCH-5", [987654321]), TubeEntry("LIVE-1", [ids[10]]), TubeEntry("BATCH-6", ids[6:10])]
+    outcomes = ingest_tubes(staff["sampler"], point.pk, batch)
+    problems = [{p.field: str(p.message) for p in o.refused.problems} if o.refused else {} for o in outcomes]
+    assert outcomes[0].created and outcomes[6].created
+    assert "holds 5 people" in problems[1]["tube"]
+    assert "in tube BATCH-1" in problems[2]["person"] and "in tube LIVE-1" in problems[3]["person"]
+    assert "registered" in problems[4]["person"] and "already used" in problems[5]["tube"]
+    assert SampleMember.objects.filter(sample__code__startswith="BATCH").count() == 9
+    again = ingest_tubes(staff["sampler"], point.pk, [TubeEntry("BATCH-1", ids[0:5])])  # the phone resends
+    assert again[0].repeated and SampleMember.objects.filter(sample__code="BATCH-1").count() == 5

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from fangkong.accounts.models import Role
+from fangkong.analytics import pooling
 from fangkong.audit.models import Action, AuditEvent
 from fangkong.cases.models import Case, Classification
 from fangkong.conftest import make_user
@@ -70,6 +71,8 @@ def test_a_positive_pool_isolates_its_ten_who_are_retested_nine_released_one_con
     deadline = timezone.now() + dt.timedelta(hours=rules.retest_hours)
     assert all(abs((d.due_at - deadline).total_seconds()) < 60 for d in retests)
     assert AuditEvent.objects.filter(action=Action.QUARANTINE_CHANGE, person__in=pool).count() == 10
+    # one pool of three positive: the prevalence behind it, 1 - (2/3)^(1/10), and Dorfman's best size for it
+    assert services.pool_advice(campaign) == pooling.best_pool_size(1 - (2 / 3) ** 0.1, max_pool=rules.max_pool)
 
     # each re-test is its own single tube, taken by the sampler, received and reported by the lab
     single_codes = {}

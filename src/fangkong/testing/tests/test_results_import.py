@@ -2,7 +2,6 @@
 the valid rows act like entered results (a positive pool isolates its people)."""
 
 import pytest
-from django.utils import translation
 
 from fangkong.imports import services as imports
 from fangkong.imports.models import ImportStatus
@@ -15,12 +14,6 @@ from fangkong.testing.models import Sample
 from .test_campaign import city, staff  # noqa: F401  (fixtures)
 
 HEADER = ["样本编号", "检测结果", "CT值", "报告时间"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

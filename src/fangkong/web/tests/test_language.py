@@ -21,6 +21,7 @@ from fangkong.warning import services as warning
 LATIN_ALLOWED = {  # units, codes and names that are the same in both languages (single letters are not words)
     "API", "CSV", "Excel", "ID", "PDF", "R_t", "SIR", "CHIME", "Penn", "Medicine", "EARS", "PIPL", "English",
     "YYYY", "MM", "DD", "xlsx", "IV", "III", "II", "C1", "C2", "C3", "CUSUM",
+    "Ct",  # the cycle threshold of a PCR result: Ct值 in Chinese labs
 }
 HAN_ALLOWED = {"中文", "防控"}  # the language switch and the seal of the brand
 SKIPPED = re.compile(r"\.(xlsx|csv|pdf|json)$|^/(api|admin|i18n|logout|static)/|/step/$|/refusals|/template/")
