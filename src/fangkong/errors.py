@@ -33,10 +33,10 @@ class FieldProblem:
     def text(self) -> str:
         return self.text_on(None)
 
-    def text_on(self, form: str | None) -> str:
-        """The problem for a person to read: the field's name (as the form `form` calls it) in their language, then
-        what is wrong with it."""
-        return _("%(field)s: %(problem)s") % {"field": fields.label(self.field, form), "problem": self.message}
+    def text_on(self, form: str | None, label=None) -> str:
+        """The problem for a person to read: the field's name (as the form `form` calls it, or `label` when the page
+        names it) in their language, then what is wrong with it."""
+        return _("%(field)s: %(problem)s") % {"field": label or fields.label(self.field, form), "problem": self.message}
 
 
 class InputRefused(Exception):

@@ -5,6 +5,8 @@ so a problem always reads "身份证号：…" and never "id_number: …". The c
 apart from the same English words used elsewhere (a "Level" of the tree is not a response "Level").
 """
 
+import re
+
 from django.utils.translation import pgettext_lazy
 
 LABELS = {
@@ -34,6 +36,7 @@ LABELS = {
     "day": pgettext_lazy("field", "Day"),
     "days": pgettext_lazy("field", "Number of days"),
     "deadline": pgettext_lazy("field", "Deadline"),
+    "description": pgettext_lazy("field", "What is wrong"),
     "destination": pgettext_lazy("field", "Destination outside the jurisdiction"),
     "detected_at": pgettext_lazy("field", "Discovered at"),
     "detail": pgettext_lazy("field", "Detail"),
@@ -43,6 +46,7 @@ LABELS = {
     "employer": pgettext_lazy("field", "Employer unit"),
     "ends_on": pgettext_lazy("field", "To"),
     "file": pgettext_lazy("field", "File"),
+    "finding": pgettext_lazy("field", "Finding"),
     "geojson": pgettext_lazy("field", "Boundary file (GeoJSON)"),
     "grid_code": pgettext_lazy("field", "Destination grid"),
     "group": pgettext_lazy("field", "Group sampled"),
@@ -216,7 +220,15 @@ FORM_LABELS = {
 }
 
 
+# Ids a form makes from a record (a checklist's item_12_severity, a supervision visit's finding_2_deadline) are named
+# by their last part; the page may name the control better (the item's text).
+_MADE_FROM_A_RECORD = re.compile(r"^(item|finding)_\d+(?:_(\w+))?$")
+
+
 def label(field: str, form: str | None = None):
     """The field's name for people, on the form of that URL name; an id without a label is shown as it is, and a
     test keeps that from happening."""
+    made = _MADE_FROM_A_RECORD.match(field)
+    if made:
+        field = made.group(2) or made.group(1)
     return FORM_LABELS.get(form, {}).get(field) or LABELS.get(field, field)

@@ -89,7 +89,7 @@ def add_checklist(request, payload: ChecklistIn):
                                                                  note=payload.note)))
 
 
-class AnswerIn(Schema):
+class ChecklistAnswerIn(Schema):
     item_id: Id
     passed: Flag
     severity: Text(10) = ""
@@ -99,7 +99,7 @@ class AnswerIn(Schema):
 
 class InspectionIn(Schema):
     mode: Text(12)
-    answers: list[AnswerIn]
+    answers: list[ChecklistAnswerIn]
     checklist_id: Id | None = None
     owner_code: Text(20) = ""
     deadline: Day | None = None
@@ -181,14 +181,14 @@ def list_rectifications(request, status: Text(10) = "", overdue: bool = False):
     return MappedPage(rows.filter(status=status) if status else rows, _rectification)
 
 
-class ReportIn(Schema):
+class RectificationReportIn(Schema):
     report: Column(Rectification, "report")
 
 
 @router.post("/rectifications/{int:rectification_id}/report", response=RectificationOut,
              summary="The owner reports it done; the evidence photos go first to /findings/{id}/photos "
                      "with role=evidence")
-def report_rectified(request, rectification_id: Id, payload: ReportIn):
+def report_rectified(request, rectification_id: Id, payload: RectificationReportIn):
     return _rectification(services.report_rectified(request.auth, rectification_id, report=payload.report))
 
 
@@ -204,7 +204,7 @@ def verify(request, rectification_id: Id, payload: VerifyIn):
                                                         note=payload.note))
 
 
-class FiguresOut(Schema):
+class InspectionFiguresOut(Schema):
     code: str
     name: str
     inspections: int
@@ -219,7 +219,7 @@ def _figures(node, f) -> dict:
             "closed": f.closed, "closed_on_time": f.closed_on_time, "overdue": f.overdue}
 
 
-@router.get("/jurisdictions/{code}/inspection-figures", response=list[FiguresOut],
+@router.get("/jurisdictions/{code}/inspection-figures", response=list[InspectionFiguresOut],
             summary="Inspections, findings, rectifications closed (on time) and overdue: the node, then each child")
 def inspection_figures(request, code: Text(20)):
     node = access.get_jurisdiction_for(request.auth, code)

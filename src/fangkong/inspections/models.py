@@ -10,6 +10,7 @@ or reopens it.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.scoping import ScopedQuerySet
@@ -78,7 +79,7 @@ class Checklist(models.Model):
         constraints = [models.UniqueConstraint(fields=["kind", "version"], name="one_checklist_version")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} v{self.version}"
+        return gettext("%(kind)s, version %(n)s") % {"kind": self.get_kind_display(), "n": self.version}
 
 
 class ChecklistItem(models.Model):
@@ -96,7 +97,7 @@ class ChecklistItem(models.Model):
 
 class Mode(models.TextChoices):
     PLANNED = "planned", _("Planned")
-    UNANNOUNCED = "unannounced", _("Unannounced (四不两直)")
+    UNANNOUNCED = "unannounced", _("Unannounced")
 
 
 class InspectionStatus(models.TextChoices):

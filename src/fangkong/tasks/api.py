@@ -13,7 +13,7 @@ from .models import PublicReport, Supervision, Task
 router = Router(tags=["tasks"])
 
 
-class TaskIn(Schema):
+class AssignedTaskIn(Schema):
     title: Column(Task, "title")
     responsibility: Text(12)
     owner_code: Text(20)
@@ -22,7 +22,7 @@ class TaskIn(Schema):
     owner_username: Text(150) = ""
 
 
-class TaskOut(Schema):
+class AssignedTaskOut(Schema):
     id: int
     title: str
     responsibility: str
@@ -41,20 +41,20 @@ def _task(t: Task) -> dict:
             "supervision_id": t.supervision_id}
 
 
-def _task_input(payload: TaskIn) -> services.TaskInput:
+def _task_input(payload: AssignedTaskIn) -> services.TaskInput:
     return services.TaskInput(**payload.dict())
 
 
-@router.get("/tasks", response=list[TaskOut])
+@router.get("/tasks", response=list[AssignedTaskOut])
 @paginate(Pages, page_size=50)
 def list_tasks(request, status: Text(12) = ""):
     rows = services.tasks_for(request.auth)
     return MappedPage(rows.filter(status=status) if status else rows, _task)
 
 
-@router.post("/tasks", response={200: TaskOut, 201: TaskOut},
+@router.post("/tasks", response={200: AssignedTaskOut, 201: AssignedTaskOut},
              summary="Assign a task; send an Idempotency-Key so a resubmission counts once")
-def assign_task(request, payload: TaskIn, idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
+def assign_task(request, payload: AssignedTaskIn, idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
     return Status(201, _task(services.assign_task(request.auth, _task_input(payload),
                                                   idempotency_key=idempotency_key or None)))
 
@@ -64,7 +64,7 @@ class StepIn(Schema):
     note: Column(Task, "note") = ""
 
 
-@router.post("/tasks/{int:todo_id}/step", response=TaskOut, summary="start, done, verify or reject")
+@router.post("/tasks/{int:todo_id}/step", response=AssignedTaskOut, summary="start, done, verify or reject")
 def step_task(request, todo_id: Id, payload: StepIn):
     return _task(services.step_task(request.auth, todo_id, payload.action, note=payload.note))
 
@@ -92,7 +92,7 @@ class SupervisionIn(Schema):
     visited_on: Day
     team: Column(Supervision, "team")
     summary: Column(Supervision, "summary") = ""
-    findings: list[TaskIn] = []
+    findings: list[AssignedTaskIn] = []
 
 
 class SupervisionOut(Schema):
@@ -101,7 +101,7 @@ class SupervisionOut(Schema):
     visited_on: dt.date
     team: str
     summary: str
-    tasks: list[TaskOut]
+    tasks: list[AssignedTaskOut]
 
 
 def _supervision(v: Supervision) -> dict:

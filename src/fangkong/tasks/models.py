@@ -6,6 +6,7 @@ data: encrypted at rest (people/crypto.py) and shown masked."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.accounts.scoping import ScopedQuerySet
 from fangkong.people import crypto
@@ -14,10 +15,10 @@ from fangkong.people import crypto
 class Responsibility(models.TextChoices):
     """四方责任: whose task it is, as the owner's kind."""
 
-    TERRITORIAL = "territorial", _("Territorial (属地)")
-    DEPARTMENTAL = "departmental", _("Departmental (部门)")
-    UNIT = "unit", _("Unit (单位)")
-    PERSONAL = "personal", _("Personal (个人)")
+    TERRITORIAL = "territorial", pgettext_lazy("responsibility", "Territorial")
+    DEPARTMENTAL = "departmental", pgettext_lazy("responsibility", "Departmental")
+    UNIT = "unit", pgettext_lazy("responsibility", "Unit")
+    PERSONAL = "personal", pgettext_lazy("responsibility", "Personal")
 
 
 class TaskStatus(models.TextChoices):
@@ -81,7 +82,7 @@ class ReportKind(models.TextChoices):
     CONCEALMENT = "concealment", _("Concealment of cases")
     RUMOUR = "rumour", _("Rumour")
     PRICE_GOUGING = "price_gouging", _("Price gouging")
-    NINE_DONTS = "nine_donts", _("Breach of the nine don'ts (九不准)")
+    NINE_DONTS = "nine_donts", _("Breach of the nine don'ts")
     OTHER = "other", _("Other")
 
 

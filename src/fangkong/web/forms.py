@@ -44,8 +44,8 @@ class Submitted:
         self.action, self.values, self.problems, self.form = action, values, problems, form  # form: its URL name
         self.shown = False  # set when the page renders the form again
 
-    def problems_of(self, name: str) -> list[str]:
-        return [p.text_on(self.form) for p in self.problems if p.field == name]
+    def problems_of(self, name: str, label=None) -> list[str]:
+        return [p.text_on(self.form, label) for p in self.problems if p.field == name]
 
 
 def submitted_for(request, action: str) -> Submitted | None:

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from fangkong.inspections import services
-from fangkong.inspections.models import Setting
+from fangkong.inspections.checklists import load_first
+from fangkong.inspections.models import Checklist, ChecklistItem, Setting
 
 
 def png(name: str = "photo.png", size: tuple[int, int] = (40, 30), fmt: str = "PNG") -> SimpleUploadedFile:
@@ -18,6 +19,8 @@ def png(name: str = "photo.png", size: tuple[int, int] = (40, 30), fmt: str = "P
 
 
 def setting(actor, grid, *, name: str = "内养老院", kind: str = "nursing_home") -> Setting:
+    # A live-server test empties the database after it, data migrations' rows included: put the checklists back.
+    load_first(Checklist, ChecklistItem)
     return services.add_setting(actor, services.SettingInput(
         name=name, kind=kind, grid_code=grid.code, responsible_unit="区民政局", contact_name="王院长",
         contact_phone="13912345678", address="幸福路1号"))

@@ -38,9 +38,9 @@ class FormState:
             return self.submitted.values.get(name, "")
         return "" if initial is None else force_str(initial)
 
-    def problems(self, name: str) -> list[str]:
+    def problems(self, name: str, label=None) -> list[str]:
         self.shown.add(name)
-        return self.submitted.problems_of(name) if self.submitted is not None else []
+        return self.submitted.problems_of(name, label) if self.submitted is not None else []
 
     def unshown_problems(self) -> list[str]:
         if self.submitted is None:
@@ -113,7 +113,7 @@ def field(context, name, kind="text", initial=None, choices=None, blank=None, hi
     if unknown:
         raise template.TemplateSyntaxError(f"{{% field %}} has no attribute {', '.join(sorted(unknown))}")
     value = state.value(name, initial)
-    problems = state.problems(name)
+    problems = state.problems(name, label)
     control_id = f"f-{context['request'].path.strip('/').replace('/', '-')}-{name}-{id(state)}"
     extra = mark_safe("".join(_attribute(k, v) for k, v in attributes.items()))
     invalid = mark_safe(' aria-invalid="true"' if problems else "")

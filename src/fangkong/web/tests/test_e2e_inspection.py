@@ -58,7 +58,9 @@ def test_inspection_finding_rectification_reinspection(live_server, browser, com
     count = items.count()
     assert count == 7  # the nursing home's checklist, version 1
     first = items.nth(0)
+    assert not first.locator("select").nth(1).is_visible()  # the failure fields wait until the item fails
     first.locator("select").first.select_option("fail")
+    assert first.locator("select").nth(1).is_visible()
     first.locator("select").nth(1).select_option("major")
     first.locator("input[type=text]").fill("门口无人查验场所码")
     not_a_photo = tmp_path / "scan.png"

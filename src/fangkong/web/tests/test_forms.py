@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from fangkong import fields
+from fangkong.accounts.models import User
 from fangkong.conftest import PASSWORD, login_client
+from fangkong.inspections import services as inspections
+from fangkong.inspections.tests import factories as inspection_records
+from fangkong.jurisdictions.models import Jurisdiction
+from fangkong.tasks.tests import factories as task_records
 
 BAD_ID = "420102199003071233"  # the check digit is wrong
 TEMPLATES = Path(__file__).resolve().parents[2]
@@ -19,7 +24,8 @@ TEMPLATES = Path(__file__).resolve().parents[2]
 
 TOMORROW = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
 
-# url name -> (the form's action, the page it sits on, what is typed, the fields that must show a problem)
+# url name -> (the form's action, the page it sits on, what is typed, the fields that must show a problem); `w` is the
+# world fixture, to which a case adds the records of its own form
 CASES = {
     "arrival-register": (lambda w: reverse("arrival-register"), lambda w: reverse("arrivals"), lambda w: {
         "name": "张三3", "id_number": BAD_ID, "phone": "12", "grid_code": w["grid"], "origin_code": "999999",
@@ -111,6 +117,38 @@ CASES = {
     "goods-worker-test": (lambda w: reverse("goods-worker-test", args=[_worker(w).pk]),
                           lambda w: reverse("goods-workers"), lambda w: {
         "tested_on": TOMORROW, "result": "maybe"}, {"tested_on", "result"}),
+    "setting-add": (lambda w: reverse("setting-add"), lambda w: reverse("inspections"), lambda w: {
+        "name": "", "kind": "nursing_home", "grid_code": w["grid"], "address": "", "responsible_unit": "",
+        "contact_name": "", "contact_phone": "123"}, {"name", "responsible_unit", "contact_name", "contact_phone"}),
+    "setting-inspect": (lambda w: reverse("setting-inspect", args=[_setting(w).pk]),
+                        lambda w: reverse("setting", args=[_setting(w).pk]), lambda w: {
+        "mode": "planned", "owner_code": "", "deadline": "2020-01-01", **_answers(w)},
+        lambda w: {"deadline", f"item_{_items(w)[0]}_severity", f"item_{_items(w)[0]}_description"}),
+    "rectification-report": (lambda w: reverse("rectification-report", args=[_rectification(w).pk]),
+                             lambda w: reverse("rectification", args=[_rectification(w).pk]),
+                             lambda w: {"report": ""}, {"report", "photos"}),
+    "rectification-verify": (lambda w: reverse("rectification-verify", args=[_reported(w).pk]),
+                             lambda w: reverse("rectification", args=[_reported(w).pk]),
+                             lambda w: {"verdict": "reopen", "verification": ""}, {"verification"}),
+    "checklist-add": (lambda w: reverse("checklist-add"), lambda w: reverse("checklists"),
+                      lambda w: {"kind": "school", "items": "", "note": "第二版"}, {"items"}),
+    "task-assign": (lambda w: reverse("task-assign"), lambda w: reverse("tasks"), lambda w: {
+        "title": "", "detail": "", "responsibility": "personal", "owner_code": w["grid"], "owner_username": "nobody",
+        "deadline": "2020-01-01T08:00"}, {"title", "owner_username", "deadline"}),
+    "supervision-add": (lambda w: reverse("supervision-add"), lambda w: reverse("supervisions"), lambda w: {
+        "jurisdiction": w["grid"], "visited_on": TOMORROW, "team": "", "summary": "",
+        "finding_1_title": "补齐台账", "finding_1_responsibility": "unit", "finding_1_owner_code": w["grid"],
+        "finding_1_deadline": ""}, {"visited_on", "team", "finding_1_deadline"}),
+    "public-report-form": (lambda w: reverse("public-report-form"), lambda w: reverse("public-report-form"),
+                           lambda w: {"kind": "rumour", "jurisdiction": "", "place": "", "content": "短",
+                                      "reporter_name": "", "reporter_phone": "12"},
+                           {"jurisdiction", "place", "content", "reporter_phone"}),
+    "public-report-handle": (lambda w: reverse("public-report-handle", args=[_report(w).pk]),
+                             lambda w: reverse("public-report", args=[_report(w).pk]),
+                             lambda w: {"action": "dismiss", "triage_note": ""}, {"triage_note"}),
+    "public-report-reply": (lambda w: reverse("public-report-reply", args=[_referred(w).pk]),
+                            lambda w: reverse("public-report", args=[_referred(w).pk]),
+                            lambda w: {"reply": ""}, {"reply"}),
 }
 
 
@@ -177,6 +215,47 @@ def _worker(w):
                                                             post="装卸"))
 
 
+def _made(w, name, make):
+    """A record of the oversight registers for a case, made once per test."""
+    if name not in w:
+        w[name] = make(User.objects.get(username="commander"))
+    return w[name]
+
+
+def _setting(w):
+    return _made(w, "setting", lambda actor: inspection_records.setting(
+        actor, Jurisdiction.objects.get(code=w["grid"])))
+
+
+def _items(w):
+    return list(inspections.current_checklist(_setting(w).kind).items.values_list("pk", flat=True))
+
+
+def _answers(w):
+    first, *rest = _items(w)
+    return {f"item_{first}": "fail", f"item_{first}_severity": "", f"item_{first}_description": "",
+            **{f"item_{pk}": "pass" for pk in rest}}
+
+
+def _rectification(w):
+    return _made(w, "rectification", lambda actor: inspection_records.rectification(
+        actor, Jurisdiction.objects.get(code=w["grid"]), name="表单药店", kind="pharmacy"))
+
+
+def _reported(w):
+    return _made(w, "reported", lambda actor: inspection_records.reported(
+        actor, Jurisdiction.objects.get(code=w["grid"]), name="表单学校", kind="school"))
+
+
+def _report(w):
+    return _made(w, "report", lambda actor: task_records.public_report(actor.jurisdiction))
+
+
+def _referred(w):
+    return _made(w, "referred", lambda actor: task_records.referred(actor, actor.jurisdiction,
+                                                                    Jurisdiction.objects.get(code=w["grid"])))
+
+
 def _elements(node):
     for child in getattr(node, "children", []):
         if isinstance(child, Element):
@@ -203,6 +282,7 @@ def test_a_refused_form_comes_back_with_what_was_typed_and_each_problem_at_its_f
     action_of, page_of, typed_of, bad = CASES[name]
     login_client(client, commander)
     action, page, typed = action_of(world), page_of(world), typed_of(world)
+    bad = bad(world) if callable(bad) else bad  # the fields of a form made from records (a checklist's items)
     response = client.post(action, {**typed, "next": page}, HTTP_ACCEPT_LANGUAGE="zh-hans")
 
     assert response.status_code == 200  # the page again, not a redirect that forgets
@@ -254,7 +334,9 @@ def test_every_form_with_fields_is_in_this_test():
 
 # forms whose fields take anything: a refusal there is about the record (confirmed twice), tested below
 NOTHING_TO_REFUSE = {"handover-confirm": "a free note", "warning-task-done": "a free note",
-                     "alert-step": "a free note; resolving too early is the test above"}
+                     "alert-step": "a free note; resolving too early is the test above",
+                     "finding-publish": "a yes or no the button sends",
+                     "task-step": "the table's next steps as buttons, with a free note"}
 TESTED_ELSEWHERE = {"login": "test_the_login_keeps_the_user_name", "forecast": "test_the_forecast_keeps_its_figures"}
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from fangkong.accounts.models import Role
 from fangkong.bulletins import services as bulletins
 from fangkong.conftest import VALID_ID, make_user
+from fangkong.inspections.models import ChecklistItem
 from fangkong.pathways import arrivals as arrival_journey
 from fangkong.people.services import PersonInput
 from fangkong.screening import services as screening
@@ -82,7 +83,8 @@ def _data_values(world, tree, personas) -> list[str]:
     users = [u.username for u in personas.values()]
     notes = ["咳嗽", "BJ-1", "发热预警", "G1234"]
     codes = [node.code for node in tree.values()]
-    return sorted(set(people + places + users + notes + codes), key=len, reverse=True)
+    checklists = list(ChecklistItem.objects.values_list("text", flat=True))  # data, as the field keeps it
+    return sorted(set(people + places + users + notes + codes + checklists), key=len, reverse=True)
 
 
 @pytest.fixture
