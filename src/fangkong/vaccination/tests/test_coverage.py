@@ -18,7 +18,6 @@ from fangkong.vaccination import services
 from fangkong.vaccination.models import Dose, GridCoverage
 
 
-
 def independent_count(node, day):
     """The figures counted straight from people and doses, without the services' rows or rules."""
     people = {pid: (birth, path) for pid, birth, path in
