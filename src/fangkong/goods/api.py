@@ -10,11 +10,23 @@ from fangkong.pagination import MappedPage, Pages
 from fangkong.schema_types import Column, Day, Id, Text
 
 from . import services
-from .models import Batch, Disinfection, Worker
+from .models import Batch, Disinfection, Site, Worker
 
 router = Router(tags=["goods"])
 
 Quantity = Field(gt=0, lt=10**10, max_digits=12, decimal_places=2)
+
+
+class SiteIn(Schema):
+    name: Column(Site, "name")
+    kind: Text(12)
+    jurisdiction_code: Text(20)
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    kind: str
 
 
 class BatchIn(Schema):
@@ -110,6 +122,12 @@ def _batch(b: Batch) -> dict:
 def _worker(w: Worker) -> dict:
     return {"id": w.pk, "person_id": w.person_id, "site_id": w.site_id, "post": w.post,
             "last_tested_on": w.last_tested_on}
+
+
+@router.post("/goods/sites", response={201: SiteOut}, summary="A port, cold store, warehouse or market to watch")
+def add_site(request, payload: SiteIn):
+    site = services.add_site(request.auth, **payload.dict())
+    return Status(201, {"id": site.pk, "name": site.name, "kind": site.kind})
 
 
 @router.get("/goods/batches", response=list[BatchOut], summary="Goods batches in the caller's subtree")

@@ -117,6 +117,8 @@ EXAMPLES = {
     "fangkong_passes_api_check_pass": lambda w: ({"checkpoint_id": w.checkpoint.pk}, {
         "pass_number": w.issued.number, "plate": "鄂A12345", "health_code": "green",
         "tested_at": (timezone.now() - dt.timedelta(hours=5)).isoformat()}, 1),
+    "fangkong_goods_api_add_site": lambda w: ({}, {"name": "新冷库", "kind": "cold_store",
+                                                   "jurisdiction_code": w.grid.code}, 1),
     "fangkong_goods_api_receive_batch": lambda w: ({"site_id": w.store.pk}, {
         "number": "NEW-1", "goods": "冻虾", "origin_country": "厄瓜多尔", "port_of_entry": "上海港", "importer": "某",
         "quantity": "5", "unit": "箱", "received_on": timezone.localdate().isoformat()}, 1),

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.accounts.models import Role
 from fangkong.accounts.permissions import Forbidden
@@ -15,6 +15,13 @@ from fangkong.conftest import bearer, make_user
 from fangkong.errors import InputRefused
 from fangkong.goods import services
 from fangkong.goods.models import Batch, Sample, WorkerTest
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are read in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 TODAY = dt.date.today()
 

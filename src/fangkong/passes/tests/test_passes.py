@@ -4,7 +4,7 @@ day and driver, refused at once when revoked; every bad input refused naming its
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.accounts.models import Role
 from fangkong.accounts.permissions import Forbidden
@@ -14,6 +14,13 @@ from fangkong.conftest import bearer, make_user
 from fangkong.errors import InputRefused
 from fangkong.passes import services
 from fangkong.passes.models import Pass, PassCheck
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are read in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.accounts.models import Role
 from fangkong.accounts.permissions import Forbidden
@@ -16,6 +16,13 @@ from fangkong.imports.tests.workbooks import OTHER_IDS, workbook
 from fangkong.people.services import PersonInput, create_person
 from fangkong.vaccination import services
 from fangkong.vaccination.models import Dose, GridCoverage
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are read in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 DAY = dt.date(2022, 3, 1)
 
