@@ -118,7 +118,7 @@ class AllocationOut(Schema):
     lines: list[AllocationLineOut]
 
 
-class RuleShareOut(Schema):
+class AllocationShareOut(Schema):
     unit: str
     tier: int
     need: int
@@ -127,10 +127,10 @@ class RuleShareOut(Schema):
     why: str
 
 
-class RuleOut(Schema):
+class AllocationPreviewOut(Schema):
     available: int
     allocated: int
-    shares: list[RuleShareOut]
+    shares: list[AllocationShareOut]
 
 
 class ShipmentIn(Schema):
@@ -157,7 +157,7 @@ class ReceiveIn(Schema):
     note: Text(200) = ""
 
 
-class OrderIn(Schema):
+class ProcurementIn(Schema):
     store_id: Id
     item: Text(40)
     quantity: Count
@@ -165,7 +165,7 @@ class OrderIn(Schema):
     expected_on: Day
 
 
-class OrderOut(Schema):
+class ProcurementOut(Schema):
     id: int
     store: str
     item: str
@@ -284,7 +284,7 @@ def dispatch_allocation(request, allocation_id: Id):
     return Status(201, [_shipment(s) for s in services.dispatch_allocation(request.auth, allocation_id)])
 
 
-@router.get("/supplies/allocations/preview", response=RuleOut,
+@router.get("/supplies/allocations/preview", response=AllocationPreviewOut,
             summary="What the rule would give the approved requests for an item from a store's stock; writes nothing")
 def preview_allocation(request, from_store: Id, item: Text(40)):
     _source, _item, _pending, result = services.preview(request.auth, from_store, item)
@@ -312,7 +312,7 @@ def receive(request, shipment_id: Id, payload: ReceiveIn):
     return _shipment(services.receive_shipment(request.auth, shipment_id, payload.received, note=payload.note))
 
 
-@router.get("/supplies/orders", response=list[OrderOut],
+@router.get("/supplies/orders", response=list[ProcurementOut],
             summary="Procurement orders; open ones are expected deliveries")
 @paginate(Pages, page_size=100)
 def list_orders(request, open_only: bool = False):
@@ -320,13 +320,13 @@ def list_orders(request, open_only: bool = False):
     return MappedPage(rows.filter(status="ordered") if open_only else rows, _order)
 
 
-@router.post("/supplies/orders", response={201: OrderOut})
-def place_order(request, payload: OrderIn, idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
+@router.post("/supplies/orders", response={201: ProcurementOut})
+def place_order(request, payload: ProcurementIn, idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
     return Status(201, _order(services.place_order(
         request.auth, store_id=payload.store_id, item=payload.item, quantity=payload.quantity,
         supplier=payload.supplier, expected_on=payload.expected_on, idempotency_key=idempotency_key or None)))
 
 
-@router.post("/supplies/orders/{int:procurement_id}/deliver", response=OrderOut)
+@router.post("/supplies/orders/{int:procurement_id}/deliver", response=ProcurementOut)
 def deliver(request, procurement_id: Id, payload: DeliverIn):
     return _order(services.deliver_order(request.auth, procurement_id, payload.received))

@@ -146,3 +146,14 @@ def test_two_concurrent_issues_of_the_last_units_never_take_the_ledger_below_zer
     assert sorted(outcomes) == ["issued", "refused"]
     assert services.on_hand(store, services.Item.objects.get(code=MASK)) == 0
     assert StockEvent.objects.filter(store=store, kind="issue").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_request_for_an_unknown_unit_or_one_beyond_the_subtree_is_refused_as_missing(county_officer, stores):
+    from fangkong.accounts.scoping import NotFound
+
+    for store_id in (987654, stores["a"].pk):  # no such store; district A's, asked by district B
+        with pytest.raises(NotFound):
+            services.submit_request(county_officer, store_id, services.RequestInput(
+                item=MASK, need=5, need_by=timezone.localdate(), posts=("fever-clinic",)))
+    assert not SupplyRequest.objects.exists()
