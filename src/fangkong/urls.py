@@ -82,6 +82,7 @@ urlpatterns = [
     path("exports/", web_views.exports, name="exports"),
     path("exports/<str:name>.<str:fmt>", web_views.export, name="register-export"),
     path("workforce/", workforce_views.workforce, name="workforce"),
+    path("rosters/new/", workforce_views.create_roster, name="roster-create"),
     path("rosters/<int:roster_id>/", workforce_views.roster, name="roster"),
     path("rosters/<int:roster_id>/mine/", workforce_views.own_roster, name="own-roster"),
     path("rosters/<int:roster_id>/roster.xlsx", workforce_views.roster_workbook, name="roster-xlsx"),

@@ -125,7 +125,7 @@ WRITE_PAGES = {  # POST only
     "alert-step", "warning-rule-add", "warning-rule-toggle", "warning-level", "warning-drill", "warning-task-done",
     "bulletin-draft", "bulletin-publish", "risk-area-declare", "assist-answer", "arrival-register",
     "arrival-follow-up", "report-submit", "checkpoint-entry", "handover-confirm", "import-upload", "import-step",
-    "import-choice", "roster-set-shift", "roster-solve",
+    "import-choice", "roster-set-shift", "roster-solve", "roster-create",
 }
 
 
