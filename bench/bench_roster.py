@@ -48,7 +48,7 @@ def benchmark(args) -> None:
     for number, (best, vns, gurobi) in PUBLISHED.items():
         problem = instance.read(DATA / f"Instance{number}.txt")
         started = time.process_time()
-        result = solve(problem, seconds=args.seconds, workers=args.workers)
+        result = solve(problem, seconds=args.seconds, workers=args.workers)  # on past the best known: the bound
         reached = next((t for t, p, _ in result.progress if p <= best), None)
         check = evaluate(problem, result.roster)
         print(f"| {number} | {best} | {result.penalty} | {result.bound} | "
