@@ -33,7 +33,7 @@ def create_roster(request):
     days = post.get("days", "")
     return submit(request, lambda: services.create_roster(
         request.user, int(post["post_id"]) if post.get("post_id", "").isdigit() else 0,
-        starts_on=_day(post.get("starts_on", "")) or dt.date.min, days=int(days) if days.isdigit() else 0),
+        starts_on=_day(post.get("starts_on", "")), days=int(days) if days.isdigit() else 0),
         _("Roster opened"), "workforce", done=lambda roster: redirect("roster", roster.pk))
 
 
@@ -83,7 +83,7 @@ def set_shift(request, roster_id):
     post = request.POST
     return submit(request, lambda: services.set_shift(
         request.user, roster_id, int(post.get("staff_id") or 0) if (post.get("staff_id") or "").isdigit() else 0,
-        day=_day(post.get("day", "")) or dt.date.min, shift_code=post.get("shift", "")),
+        day=_day(post.get("day", "")), shift_code=post.get("shift", "")),
         _("Roster changed"), "roster", roster_id)
 
 
