@@ -177,6 +177,7 @@ urlpatterns = [
     path("goods/workers/", goods_views.workers, name="goods-workers"),
     path("goods/workers/<int:worker_id>/tests/", goods_views.worker_test, name="goods-worker-test"),
     path("workforce/", workforce_views.workforce, name="workforce"),
+    path("rosters/new/", workforce_views.create_roster, name="roster-create"),
     path("rosters/<int:roster_id>/", workforce_views.roster, name="roster"),
     path("rosters/<int:roster_id>/mine/", workforce_views.own_roster, name="own-roster"),
     path("rosters/<int:roster_id>/roster.xlsx", workforce_views.roster_workbook, name="roster-xlsx"),

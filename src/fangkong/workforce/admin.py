@@ -12,3 +12,7 @@ class RestRulesAdmin(admin.ModelAdmin):
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "jurisdiction")
+    readonly_fields = [f.name for f in Post._meta.fields]  # posts are added through the service (scoped, audited)
+
+    def has_add_permission(self, request):
+        return False

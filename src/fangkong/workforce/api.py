@@ -5,7 +5,7 @@ from ninja import Router, Schema, Status
 from fangkong.schema_types import Column, Count, Day, Flag, Id, Text
 
 from . import services
-from .models import Staff
+from .models import Post, ShiftType, Staff
 
 router = Router(tags=["workforce"])
 
@@ -113,6 +113,49 @@ def roster(request, roster_id: Id):
     return _roster(request.auth, roster_id)
 
 
+class PostIn(Schema):
+    name: Column(Post, "name")
+    kind: Text(14)
+    jurisdiction_code: Text(15)
+
+
+class PostOut(Schema):
+    id: int
+    name: str
+    kind: str
+
+
+@router.post("/workforce/posts", response={201: PostOut}, summary="Add a post staff are deployed to and rostered at")
+def add_post(request, payload: PostIn):
+    post = services.add_post(request.auth, name=payload.name, kind=payload.kind,
+                             jurisdiction_code=payload.jurisdiction_code)
+    return Status(201, {"id": post.pk, "name": post.name, "kind": post.kind})
+
+
+class ShiftTypeIn(Schema):
+    code: Text(4)
+    name: Column(ShiftType, "name") = ""
+    starts_at: dt.time
+    minutes: Count
+    minimum: Count = 0
+    preferred: Count = 0
+
+
+class ShiftTypeOut(Schema):
+    id: int
+    code: str
+    minutes: int
+
+
+@router.post("/workforce/posts/{int:post_id}/shifts", response={201: ShiftTypeOut},
+             summary="Add a shift to a post; refused when longer than its kind allows in protective equipment")
+def add_shift_type(request, post_id: Id, payload: ShiftTypeIn):
+    shift = services.add_shift_type(request.auth, post_id, code=payload.code, name=payload.name,
+                                    starts_at=payload.starts_at, minutes=payload.minutes, minimum=payload.minimum,
+                                    preferred=payload.preferred)
+    return Status(201, {"id": shift.pk, "code": shift.code, "minutes": shift.minutes})
+
+
 class RosterStateOut(Schema):
     id: int
     status: str
@@ -145,3 +188,17 @@ class SolveIn(Schema):
              summary="Queue the roster for the solver (`fangkong sweep_rosters` solves it, progress on the roster)")
 def solve(request, roster_id: Id, payload: SolveIn):
     return _state(services.queue_solve(request.auth, roster_id, seconds=payload.seconds))
+
+
+class RosterIn(Schema):
+    post_id: Id
+    starts_on: Day
+    days: Count = 28
+    seconds: Count = 60
+
+
+@router.post("/rosters", response={201: RosterStateOut}, summary="Open a roster of a post for a horizon of days")
+def create_roster(request, payload: RosterIn):
+    roster = services.create_roster(request.auth, payload.post_id, starts_on=payload.starts_on, days=payload.days,
+                                    seconds=payload.seconds)
+    return Status(201, _state(roster))

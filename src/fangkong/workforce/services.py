@@ -332,10 +332,12 @@ def accommodate(actor, staff_id: int, post_id: int, *, hotel: str, room: str, st
 
 # --- rosters ----------------------------------------------------------------------------------------------------------
 
-def create_roster(actor, post_id: int, *, starts_on: dt.date, days: int = 28, seconds: int = 60) -> Roster:
+def create_roster(actor, post_id: int, *, starts_on: dt.date | None, days: int = 28, seconds: int = 60) -> Roster:
     require(actor, "roster.plan")
     post = get_visible(posts_for(actor), post_id)
     problems = Problems()
+    if starts_on is None:
+        problems.add("starts_on", _("give the roster's first day"))
     if not 1 <= days <= MAX_ROSTER_DAYS:
         problems.add("days", _("a roster covers 1 to %(n)d days") % {"n": MAX_ROSTER_DAYS})
     if not 1 <= seconds <= MAX_SOLVE_SECONDS:
@@ -354,7 +356,10 @@ def _roster_for(actor, roster_id: int) -> Roster:
     return get_visible(rosters_for(actor), roster_id)
 
 
-def _day_index(roster: Roster, day: dt.date, problems: Problems) -> int | None:
+def _day_index(roster: Roster, day: dt.date | None, problems: Problems) -> int | None:
+    if day is None:
+        problems.add("day", _("give the day"))
+        return None
     index = (day - roster.starts_on).days
     if not 0 <= index < roster.days:
         problems.add("day", _("%(d)s is outside the roster (%(a)s to %(b)s)") % {
@@ -543,7 +548,7 @@ def explain(built: Built, roster: rp.Roster, status: str) -> dict:
     }
 
 
-def set_shift(actor, roster_id: int, staff_id: int, *, day: dt.date, shift_code: str = "") -> Roster:
+def set_shift(actor, roster_id: int, staff_id: int, *, day: dt.date | None, shift_code: str = "") -> Roster:
     """A hand edit: the person works `shift_code` that day (nothing: the day off). Refused, naming the rule and
     the person, when the roster would then break a hard rule it did not break before."""
     require(actor, "roster.plan")

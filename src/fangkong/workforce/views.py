@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +21,20 @@ def workforce(request):
     readiness = services.readiness(request.user)
     return render(request, "workforce/workforce.html", {
         "readiness": [(PostKind(kind).label, levels) for kind, levels in readiness.items()],
-        "rosters": services.rosters_for(request.user)[:50], "own": services.own_roster(request.user)})
+        "rosters": services.rosters_for(request.user)[:50], "own": services.own_roster(request.user),
+        "may_plan": may(request.user, "roster.plan"),
+        "post_choices": [(p.pk, p.name) for p in services.posts_for(request.user)[:500]]})
+
+
+@login_required
+@require_POST
+def create_roster(request):
+    post = request.POST
+    days = post.get("days", "")
+    return submit(request, lambda: services.create_roster(
+        request.user, int(post["post_id"]) if post.get("post_id", "").isdigit() else 0,
+        starts_on=_day(post.get("starts_on", "")), days=int(days) if days.isdigit() else 0),
+        _("Roster opened"), "workforce", done=lambda roster: redirect("roster", roster.pk))
 
 
 def _grid_page(request, roster, days, rows, own: bool):
@@ -70,7 +83,7 @@ def set_shift(request, roster_id):
     post = request.POST
     return submit(request, lambda: services.set_shift(
         request.user, roster_id, int(post.get("staff_id") or 0) if (post.get("staff_id") or "").isdigit() else 0,
-        day=_day(post.get("day", "")) or dt.date.min, shift_code=post.get("shift", "")),
+        day=_day(post.get("day", "")), shift_code=post.get("shift", "")),
         _("Roster changed"), "roster", roster_id)
 
 

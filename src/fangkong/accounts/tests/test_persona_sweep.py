@@ -367,6 +367,12 @@ API_WRITES = {
     "POST /api/v1/rosters/{roster_id}/shifts": Write("roster.plan", lambda s: {
         "staff_id": s.records["staff_id"], "day": (MONDAY + dt.timedelta(days=1)).isoformat(), "shift": "N"}),
     "POST /api/v1/rosters/{roster_id}/solve": Write("roster.plan"),
+    "POST /api/v1/workforce/posts": Write("roster.plan", lambda s: {
+        "name": "新病区", "kind": "icu", "jurisdiction_code": s.records["code"]}),
+    "POST /api/v1/workforce/posts/{post_id}/shifts": Write("roster.plan", lambda s: {
+        "code": "E", "name": "中班", "starts_at": "14:00", "minutes": 240, "minimum": 1, "preferred": 1}),
+    "POST /api/v1/rosters": Write("roster.plan", lambda s: {
+        "post_id": s.records["post_id"], "starts_on": (MONDAY + dt.timedelta(days=14)).isoformat(), "days": 7}),
 }
 
 PAGE_WRITES = {

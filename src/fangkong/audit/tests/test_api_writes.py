@@ -170,6 +170,12 @@ EXAMPLES = {
     "fangkong_workforce_api_set_shift": lambda w: ({"roster_id": w.roster.pk}, {
         "staff_id": w.rostered[0].pk, "day": w.roster.starts_on.isoformat(), "shift": "D"}, 1),
     "fangkong_workforce_api_solve": lambda w: ({"roster_id": w.roster.pk}, {}, 1),
+    "fangkong_workforce_api_add_post": lambda w: ({}, {"name": "新病区", "kind": "icu",
+                                                       "jurisdiction_code": w.grid.code}, 1),
+    "fangkong_workforce_api_add_shift_type": lambda w: ({"post_id": w.roster.post_id}, {
+        "code": "E", "starts_at": "14:00", "minutes": 240}, 1),
+    "fangkong_workforce_api_create_roster": lambda w: ({}, {
+        "post_id": w.roster.post_id, "starts_on": w.roster.starts_on.isoformat(), "days": 7}, 1),
 }
 
 

@@ -179,6 +179,7 @@ WRITE_PAGES = {  # POST only
     "supplies-shipment-receive", "supplies-order-add", "supplies-order-deliver",
     "roster-set-shift", "roster-solve",
     "case-test",
+    "roster-create",
 }
 
 

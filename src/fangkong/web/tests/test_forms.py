@@ -17,6 +17,7 @@ from fangkong.inspections import services as inspections
 from fangkong.inspections.tests import factories as inspection_records
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.tasks.tests import factories as task_records
+from fangkong.workforce.tests.fixtures import ward
 
 BAD_ID = "420102199003071233"  # the check digit is wrong
 TEMPLATES = Path(__file__).resolve().parents[2]
@@ -26,7 +27,22 @@ TOMORROW = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
 
 # url name -> (the form's action, the page it sits on, what is typed, the fields that must show a problem); `w` is the
 # world fixture, to which a case adds the records of its own form
+def _ward(w):
+    """A red-zone ward with its roster (workforce), made the first time a case asks for it."""
+    if "ward" not in w:
+        w["ward"] = ward(User.objects.get(username="commander"), w["grid"], nurses=("王护士",))
+    return w["ward"]
+
+
+# url name -> (the form's action, the page it sits on, what is typed, the fields that must show a problem)
 CASES = {
+    "roster-set-shift": (lambda w: reverse("roster-set-shift", args=[_ward(w)[2].pk]),
+                         lambda w: reverse("roster", args=[_ward(w)[2].pk]),
+                         lambda w: {"staff_id": str(_ward(w)[1][0].pk), "day": "2030-01-01", "shift": "X"},
+                         {"day", "shift"}),
+    "roster-create": (lambda w: reverse("roster-create"), lambda w: reverse("workforce"),
+                      lambda w: {"post_id": str(_ward(w)[0].pk), "starts_on": "", "days": "200"},
+                      {"starts_on", "days"}),
     "arrival-register": (lambda w: reverse("arrival-register"), lambda w: reverse("arrivals"), lambda w: {
         "name": "张三3", "id_number": BAD_ID, "phone": "12", "grid_code": w["grid"], "origin_code": "999999",
         "origin_name": "", "arrived_at": "", "mode": "flight", "vehicle": "鄂A12345", "category": "worker"},

@@ -27,7 +27,8 @@ def read_roster(path: Path) -> dict:
 @pytest.mark.parametrize("number", [1, 2])
 def test_the_solver_reaches_the_best_known_penalty(number):
     problem = instance.read(DATA / f"Instance{number}.txt")
-    result = solve(problem, seconds=60, workers=2)
+    # stops at the best known (found in 3 s on a quiet machine), or lower, which would mean a rule misread
+    result = solve(problem, seconds=300, workers=2, target=BEST_KNOWN[number])
     assert result.penalty == BEST_KNOWN[number]
     check = evaluate(problem, result.roster)
     assert check.penalty == BEST_KNOWN[number] and check.breaches == []

@@ -202,3 +202,16 @@ def test_fatigue_figures_and_the_workbook(commander, planned):
     sheet = xlsx_rows(data)
     line = next(r for r in sheet if r and r[0] == staff[0].name)
     assert line[1:4] == ["N", "N", "N"] and name.endswith(".xlsx")
+
+
+def test_a_roster_is_opened_from_the_workforce_page(commander, planned, client):
+    post, staff, roster = planned
+    client.force_login(commander)
+    page = client.get("/workforce/")
+    assert post.name in page.content.decode() and 'data-testid="roster-create"' in page.content.decode()
+    refused = client.post("/rosters/new/", {"post_id": post.pk, "starts_on": MONDAY.isoformat(), "days": "200",
+                                            "next": "/workforce/"})
+    assert refused.status_code == 200 and "排班期为1至92天" in refused.content.decode()  # the page speaks Chinese
+    opened = client.post("/rosters/new/", {"post_id": post.pk, "starts_on": MONDAY.isoformat(), "days": "7"})
+    created = services.rosters_for(commander).exclude(pk=roster.pk).get()
+    assert opened.status_code == 302 and opened.url == f"/rosters/{created.pk}/" and created.days == 7

@@ -8,7 +8,7 @@ import pytest
 
 from fangkong.workforce.rostering.evaluate import breaches, evaluate
 from fangkong.workforce.rostering.problem import Cover, Problem, Shift, Staff
-from fangkong.workforce.rostering.solver import solve
+from fangkong.workforce.rostering.solver import solve, solve_units
 
 SHIFT = 480
 UNDER = 10
@@ -108,3 +108,11 @@ def test_an_infeasible_roster_names_the_rules_that_clash():
     result = solve(clash, seconds=10, workers=1)
     assert result.status == "infeasible"
     assert sorted(result.conflict) == [("cover_minimum", (1, "D")), ("health_monitoring", "A")]
+
+
+def test_units_sharing_a_time_limit_are_each_solved_as_alone():
+    units = [CASES["max_consecutive_shifts"][0], CASES["days_off"][0], CASES["max_weekends"][0]]
+    together = solve_units(units, seconds=20, workers=1)
+    assert [r.penalty for r in together] == [CASES[k][1] for k in ("max_consecutive_shifts", "days_off",
+                                                                   "max_weekends")]
+    assert all(r.status == "optimal" and not breaches(u, r.roster) for u, r in zip(units, together))
