@@ -205,6 +205,8 @@ IMPORT_MAX_MB = env_int("FANGKONG_IMPORT_MAX_MB", 50)
 # unpacks to 92 MB (8.6 MB zipped); 300 leaves room for the longer registers and Excel's own markup.
 IMPORT_MAX_UNZIPPED_MB = env_int("FANGKONG_IMPORT_MAX_UNZIPPED_MB", 300)
 IMPORT_KEEP_HOURS = env_int("FANGKONG_IMPORT_KEEP_HOURS", 72)
+# Seconds between two refreshes of each hall-screen panel; a panel not refreshed for three of them says it is stale.
+SCREEN_REFRESH_SECONDS = env_int("FANGKONG_SCREEN_REFRESH_SECONDS", 30)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
