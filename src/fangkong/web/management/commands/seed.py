@@ -37,8 +37,10 @@ class Command(BaseCommand):
 
     def _real_boundaries(self):
         """The city and its districts get their real shapes; the invented townships, communities and grids keep
-        none, so the maps draw them as a treemap, never as made-up areas."""
-        text = REAL_BOUNDARIES.read_text(encoding="utf-8")
-        codes = [f["properties"]["code"] for f in json.loads(text)["features"]]
-        Jurisdiction.objects.exclude(code__in=codes).update(boundary=None)
-        jurisdictions.load_boundaries(text)
+        none, so the maps draw them as a treemap, never as made-up areas. A small city has fewer districts."""
+        collection = json.loads(REAL_BOUNDARIES.read_text(encoding="utf-8"))
+        seeded = set(Jurisdiction.objects.filter(code__in=[f["properties"]["code"] for f in collection["features"]])
+                     .values_list("code", flat=True))
+        collection["features"] = [f for f in collection["features"] if f["properties"]["code"] in seeded]
+        Jurisdiction.objects.exclude(code__in=seeded).update(boundary=None)
+        jurisdictions.load_boundaries(json.dumps(collection))
