@@ -44,8 +44,9 @@ def test_the_wall_fits_without_scrolling_and_shows_every_panel(live_server, brow
     page.goto(f"{live_server.url}/dashboard/420100/?screen=1")
     page.wait_for_selector(".wall-map canvas")
     page.wait_for_selector(".wall-curve .rt canvas")
-    sizes = page.evaluate("""() => ({sh: document.documentElement.scrollHeight, sw: document.documentElement.scrollWidth,
-                                     ih: innerHeight, iw: innerWidth, font: parseFloat(getComputedStyle(document.body).fontSize)})""")
+    sizes = page.evaluate("""() => ({
+        sh: document.documentElement.scrollHeight, sw: document.documentElement.scrollWidth,
+        ih: innerHeight, iw: innerWidth, font: parseFloat(getComputedStyle(document.body).fontSize)})""")
     assert sizes["sh"] <= sizes["ih"] and sizes["sw"] <= sizes["iw"], sizes
     assert sizes["font"] == pytest.approx(width / 120)  # 16 px on 1080p, 32 px on a 4K wall
     for name in screen.PANELS:
