@@ -18,6 +18,7 @@ from fangkong.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
+    path("today/", web_views.day_work, name="today"),
     path("favicon.ico", web_views.favicon, name="favicon"),
     path("login/", accounts_views.login_view, name="login"),
     path("logout/", accounts_views.logout_view, name="logout"),

@@ -7,6 +7,7 @@ from django.utils.encoding import force_str
 
 from fangkong import actors
 from fangkong.accounts import access
+from fangkong.dashboard import today
 
 from .exports import register_response
 from .registers import EXPORTS, Withheld, withheld, withheld_message
@@ -19,7 +20,15 @@ def favicon(request):
 
 @login_required
 def home(request):
+    """A field user's phone opens on the day's work; the desk roles on their jurisdiction."""
+    if request.user.role in today.FIELD_ROLES:
+        return redirect("today")
     return redirect("jurisdiction", code=access.root_for(request.user).code)
+
+
+@login_required
+def day_work(request):
+    return render(request, "today.html", {"items": today.day_work(request.user), "now": timezone.now()})
 
 
 @login_required

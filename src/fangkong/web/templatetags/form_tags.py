@@ -103,6 +103,18 @@ def _attribute(name, value):
     return format_html(' {}="{}"', name, value)
 
 
+# The phone keyboard each field wants when its template does not say: digits and a decimal point for a
+# temperature or any number, digits for the codes of places. A resident ID keeps the full keyboard: it may end in X.
+DECIMAL_FIELDS = frozenset({"temperature"})
+DIGIT_FIELDS = frozenset({"code", "grid_code", "origin_code", "address_code", "jurisdiction_code", "household_code"})
+
+
+def _input_mode(name: str, kind: str) -> str | None:
+    if kind == "number" or name in DECIMAL_FIELDS:
+        return "decimal"
+    return "numeric" if name in DIGIT_FIELDS else None
+
+
 @register.simple_tag(takes_context=True)
 def field(context, name, kind="text", initial=None, choices=None, blank=None, hide_label=False,
           **attributes):
@@ -111,6 +123,8 @@ def field(context, name, kind="text", initial=None, choices=None, blank=None, hi
     unknown = set(attributes) - CONTROL_ATTRIBUTES
     if unknown:
         raise template.TemplateSyntaxError(f"{{% field %}} has no attribute {', '.join(sorted(unknown))}")
+    if "inputmode" not in attributes and _input_mode(name, kind):
+        attributes["inputmode"] = _input_mode(name, kind)
     value = state.value(name, initial)
     problems = state.problems(name)
     control_id = f"f-{context['request'].path.strip('/').replace('/', '-')}-{name}-{id(state)}"
