@@ -19,6 +19,8 @@ from fangkong.web import views as web_views
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("today/", web_views.day_work, name="today"),
+    path("sw.js", web_views.service_worker, name="service-worker"),
+    path("offline/", web_views.offline, name="offline"),
     path("favicon.ico", web_views.favicon, name="favicon"),
     path("login/", accounts_views.login_view, name="login"),
     path("logout/", accounts_views.logout_view, name="logout"),

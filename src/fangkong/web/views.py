@@ -1,5 +1,8 @@
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -16,6 +19,20 @@ from .registers import EXPORTS, Withheld, withheld, withheld_message
 def favicon(request):
     """Browsers and bookmark tools ask for /favicon.ico whatever the page links: send them to the static icon."""
     return redirect(static("fangkong/favicon.ico"), permanent=True)
+
+
+def service_worker(request):
+    """The service worker, from the site's root so it may answer for every page (a static file's scope would be
+    /static/ only); browsers re-check it on every visit."""
+    script = Path(finders.find("fangkong/sw.js")).read_text(encoding="utf-8")
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def offline(request):
+    """What the service worker shows for a page opened with no signal: no person on it, so it may be kept."""
+    return render(request, "offline.html")
 
 
 @login_required

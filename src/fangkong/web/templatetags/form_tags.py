@@ -27,6 +27,11 @@ CONTROL_ATTRIBUTES = {"placeholder", "required", "autofocus", "step", "min", "ma
                       "autocomplete", "accept", "pattern"}
 
 
+# The forms whose submissions a phone keeps while it has no signal and sends later (static/fangkong/offline.js),
+# by the URL name they post to: each names the kind of work, for the list of what is still waiting.
+OFFLINE_FORMS = {"reading-add": "reading", "arrival-register": "arrival", "report-submit": "report"}
+
+
 class FormState:
     """What the fields of one form read while it renders: the refused submission (if any) and the fields shown."""
 
@@ -70,10 +75,10 @@ class FormNode(template.Node):
             hidden = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
                                  '<input type="hidden" name="next" value="{}">', get_token(request), page_path(request))
         return format_html(
-            '<form method="{}" action="{}"{}{}{}{}>{}{}{}</form>', attributes.get("method", "post"),
+            '<form method="{}" action="{}"{}{}{}{}{}>{}{}{}</form>', attributes.get("method", "post"),
             action, _attribute("class", attributes.get("class")), _attribute("data-testid", attributes.get("testid")),
             _attribute("enctype", attributes.get("enctype")), _attribute("novalidate", attributes.get("novalidate")),
-            hidden, problems, mark_safe(body))
+            _attribute("data-offline", OFFLINE_FORMS.get(url_name)), hidden, problems, mark_safe(body))
 
 
 @register.tag("form")
