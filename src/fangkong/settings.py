@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "fangkong.checkpoints",
     "fangkong.imports",
     "fangkong.idempotency",
+    "fangkong.selfreport",
     "fangkong.web",
 ]
 
@@ -207,6 +208,8 @@ IMPORT_MAX_UNZIPPED_MB = env_int("FANGKONG_IMPORT_MAX_UNZIPPED_MB", 300)
 IMPORT_KEEP_HOURS = env_int("FANGKONG_IMPORT_KEEP_HOURS", 72)
 # Seconds between two refreshes of each hall-screen panel; a panel not refreshed for three of them says it is stale.
 SCREEN_REFRESH_SECONDS = env_int("FANGKONG_SCREEN_REFRESH_SECONDS", 30)
+# A self-report link refuses itself after this many wrong answers to "the last 4 characters of your ID".
+SELF_REPORT_MAX_ATTEMPTS = env_int("FANGKONG_SELF_REPORT_MAX_ATTEMPTS", 5)
 # The hour of the day (local time, 0-24) by which a unit's daily zero report is due; 24 is the day's end.
 ZERO_REPORT_DUE_HOUR = env_int("FANGKONG_ZERO_REPORT_DUE_HOUR", 24)
 if not 0 <= ZERO_REPORT_DUE_HOUR <= 24:

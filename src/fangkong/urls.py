@@ -13,6 +13,7 @@ from fangkong.people import views as people_views
 from fangkong.quarantine import views as quarantine_views
 from fangkong.reporting import views as reporting_views
 from fangkong.screening import views as screening_views
+from fangkong.selfreport import views as selfreport_views
 from fangkong.warning import views as warning_views
 from fangkong.web import views as web_views
 
@@ -33,7 +34,7 @@ urlpatterns = [
     path("persons/<int:person_id>/", people_views.detail, name="person"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard-home"),
     path("dashboard/<str:code>/", dashboard_views.dashboard, name="dashboard"),
-    path("dashboard/<str:code>/panel/<str:name>/", dashboard_views.screen_panel, name="screen-panel"),
+    path("dashboard/<str:code>/panel/<str:panel>/", dashboard_views.screen_panel, name="screen-panel"),
     path("dashboard/<str:code>/records/<str:figure>/", dashboard_views.figure_records, name="figure-records"),
     path("forecast/", dashboard_views.forecast, name="forecast"),
     path("cases/", case_views.case_list, name="cases"),
@@ -83,6 +84,9 @@ urlpatterns = [
     path("imports/<int:job_id>/choice/", import_views.choose, name="import-choice"),
     path("imports/<int:job_id>/refusals.<str:fmt>", import_views.refusals, name="import-refusals"),
     path("imports/<int:job_id>/refused-rows.xlsx", import_views.refused_rows, name="import-refused-rows"),
+    path("self-report/", selfreport_views.links, name="self-report-links"),
+    path("self-report/issue/", selfreport_views.issue, name="self-report-issue"),
+    path("r/<str:token>/", selfreport_views.report, name="self-report"),
     path("exports/", web_views.exports, name="exports"),
     path("exports/<str:name>.<str:fmt>", web_views.export, name="register-export"),
     path("api/v1/", api.urls),

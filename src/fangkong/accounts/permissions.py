@@ -67,6 +67,8 @@ WRITE: dict[str, frozenset[str]] = {
     "warning.task": frozenset({COMMAND}),
     # the daily bulletin is drafted and published by the command centre.
     "bulletin.publish": frozenset({COMMAND}),
+    # self-report links go out from whoever takes the home readings: the person's reading counts as theirs.
+    "selfreport.issue": frozenset({COMMAND, GRID}),
 }
 
 

@@ -98,10 +98,10 @@ def _panel_context(request, node, name: str) -> dict:
 
 
 @login_required
-def screen_panel(request, code, name):
+def screen_panel(request, code, panel):
     """One panel of the hall screen, re-read by itself every few seconds (htmx); a fragment, never a page."""
     node = access.get_jurisdiction_for(request.user, code)
-    name = screen.panel_or_404(name)
+    name = screen.panel_or_404(panel)
     context = {"node": node, "refresh_seconds": settings.SCREEN_REFRESH_SECONDS,
                **_panel_context(request, node, name)}
     return render(request, f"dashboard/screen/_{name}.html", context)

@@ -13,6 +13,7 @@ from fangkong import urls
 from fangkong.api import api
 from fangkong.audit.models import Action, AuditEvent, Reason
 from fangkong.screening.models import AssistRequest
+from fangkong.selfreport import services as selfreport
 
 from .conftest import CLIENT_IP
 
@@ -104,6 +105,9 @@ PAGE_SURFACES = {
                      lambda w: named(*w.grid.persons.order_by("household__code", "id"))),
     "person-search": (lambda w: "/persons/?q=观察", lambda w: named(*(o.person for o in w.orders))),
     "person": (lambda w: f"/persons/{w.case.person_id}/", lambda w: named(w.case.person)),
+    "figure-records": (lambda w: f"/dashboard/{w.grid.code}/records/fever_alerts/", lambda w: named(w.alert.person)),
+    "self-report-links": (lambda w: selfreport.issue(w.commander) and "/self-report/",
+                          lambda w: named(*(o.person for o in w.orders))),
 }
 PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
                 "register-export": lambda w: "/exports/cases.csv"}
@@ -113,13 +117,16 @@ PAGES_WITHOUT_PERSONS = {
     "imports", "import", "import-template", "import-refusals",
     # the refused rows of a file, as it had them: not yet persons of the register; audited as an import event
     "import-refused-rows", "assist-export",  # answers only: reference, name, status, no register person
+    "today", "screen-panel",  # counts only
+    "service-worker", "offline",  # static: no data at all
+    "self-report",  # the person's own page: a window and a form, no name (the link is the person's secret)
 }
 WRITE_PAGES = {  # POST only
     "case-transition", "case-open", "symptoms-report", "ledger-resolve", "reading-add", "order-place", "order-end",
     "alert-step", "warning-rule-add", "warning-rule-toggle", "warning-level", "warning-drill", "warning-task-done",
     "bulletin-draft", "bulletin-publish", "risk-area-declare", "assist-answer", "arrival-register",
     "arrival-follow-up", "report-submit", "checkpoint-entry", "handover-confirm", "import-upload", "import-step",
-    "import-choice",
+    "import-choice", "self-report-issue",
 }
 
 
