@@ -23,7 +23,8 @@ class SelfReportLink(models.Model):
     issued_at = models.DateTimeField()
     wrong_answers = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(_("reported at"), null=True, blank=True)
-    reading = models.ForeignKey("quarantine.Reading", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reading = models.ForeignKey("quarantine.Reading", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["slot"], name="one_self_report_link_per_window")]
