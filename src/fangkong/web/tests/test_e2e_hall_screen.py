@@ -91,3 +91,19 @@ def test_a_tile_opens_its_records(live_server, page, tree, commander, person):
     assert person.name in page.inner_text("[data-testid=records]")
     page.click(f"text={person.name}")
     page.wait_for_url(f"**/persons/{person.pk}/")
+
+
+def test_units_without_a_boundary_are_a_treemap_that_opens_them(live_server, page, tree, commander):
+    real_boundaries_of(tree)  # the districts have shapes, their townships none
+    log_in(page, live_server.url, commander.username, PASSWORD)
+    page.goto(f"{live_server.url}/dashboard/{tree['county_a'].code}/")
+    assert page.locator("#map").count() == 0  # no invented areas on a map
+    treemap = page.get_by_test_id("treemap")
+    treemap.locator("canvas").wait_for()
+    treemap.scroll_into_view_if_needed()
+    box = treemap.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the district's one township
+    page.wait_for_url(f"**/dashboard/{tree['town_a'].code}/**")
+    page.goto(f"{live_server.url}/dashboard/420100/")
+    page.locator("#map canvas").wait_for()  # the city's districts: on their real boundaries
+    page.screenshot(path=str(SHOTS / "dashboard-desk.png"), full_page=True)
