@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from fangkong.errors import InputRefused
 from fangkong.jurisdictions import codes as areas
@@ -14,6 +15,13 @@ from fangkong.jurisdictions.tests.test_tree import TREE_CSV
 from fangkong.web.management.commands.seed import REAL_BOUNDARIES
 
 SQUARE = {"type": "Polygon", "coordinates": [[[114.2, 30.6], [114.3, 30.6], [114.3, 30.7], [114.2, 30.6]]]}
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages are checked in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def collection(*features):

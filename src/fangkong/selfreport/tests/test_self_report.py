@@ -5,7 +5,7 @@ reported and who did not."""
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.accounts.models import Role
 from fangkong.accounts.permissions import Forbidden
@@ -18,6 +18,13 @@ from fangkong.selfreport import services
 from fangkong.selfreport.models import SelfReportLink
 
 TAIL = VALID_ID[-4:]
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages are checked in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
