@@ -132,7 +132,10 @@ def test_the_persons_page_takes_the_reading_without_an_account(client, link, per
     page = client.get(f"/r/{text}/")
     assert page.status_code == 200 and 'name="id_tail"' in page.content.decode()
     wrong = client.post(f"/r/{text}/", {"id_tail": "9999", "temperature": "36.6"})
-    assert "does not match" in wrong.content.decode() or "不符" in wrong.content.decode()
+    html = wrong.content.decode()
+    assert wrong.status_code == 200 and "does not match" in html  # at its field, what was typed kept
+    assert 'data-field="id_tail"' in html and 'class="field has-problem" data-field="id_tail"' in html
+    assert 'name="temperature" value="36.6"' in html
     done = client.post(f"/r/{text}/", {"id_tail": TAIL, "temperature": "36.6"})
     assert done.status_code == 302 and Reading.objects.count() == 1
     used = client.get(f"/r/{text}/")

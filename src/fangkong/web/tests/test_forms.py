@@ -141,7 +141,8 @@ def test_every_form_with_fields_is_in_this_test():
 # forms whose fields take anything: a refusal there is about the record (confirmed twice), tested below
 NOTHING_TO_REFUSE = {"handover-confirm": "a free note", "warning-task-done": "a free note",
                      "alert-step": "a free note; resolving too early is the test above"}
-TESTED_ELSEWHERE = {"login": "test_the_login_keeps_the_user_name", "forecast": "test_the_forecast_keeps_its_figures"}
+TESTED_ELSEWHERE = {"login": "test_the_login_keeps_the_user_name", "forecast": "test_the_forecast_keeps_its_figures",
+                    "self-report": "selfreport/tests: test_the_persons_page_takes_the_reading_without_an_account"}
 
 
 def test_the_login_keeps_the_user_name(client, grid_worker):
