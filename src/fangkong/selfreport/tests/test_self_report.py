@@ -133,7 +133,7 @@ def test_the_persons_page_takes_the_reading_without_an_account(client, link, per
     assert page.status_code == 200 and 'name="id_tail"' in page.content.decode()
     wrong = client.post(f"/r/{text}/", {"id_tail": "9999", "temperature": "36.6"})
     html = wrong.content.decode()
-    assert wrong.status_code == 200 and "does not match" in html  # at its field, what was typed kept
+    assert wrong.status_code == 200 and "人员不符" in html  # at its field, in Chinese, what was typed kept
     assert 'data-field="id_tail"' in html and 'class="field has-problem" data-field="id_tail"' in html
     assert 'name="temperature" value="36.6"' in html
     done = client.post(f"/r/{text}/", {"id_tail": TAIL, "temperature": "36.6"})
