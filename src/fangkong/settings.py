@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "fangkong.idempotency",
     "fangkong.testing",
     "fangkong.workforce",
+    "fangkong.selfreport",
     "fangkong.web",
     "fangkong.pathways",
     "fangkong.supplies",
@@ -264,6 +265,14 @@ WORKFORCE_REST_RULES = {
 ROSTER_UNDER_WEIGHT = env_int("FANGKONG_ROSTER_UNDER_WEIGHT", 100)
 ROSTER_OVER_WEIGHT = env_int("FANGKONG_ROSTER_OVER_WEIGHT", 1)
 ROSTER_SOLVER_WORKERS = env_int("FANGKONG_ROSTER_SOLVER_WORKERS", 2)
+# Seconds between two refreshes of each hall-screen panel; a panel not refreshed for three of them says it is stale.
+SCREEN_REFRESH_SECONDS = env_int("FANGKONG_SCREEN_REFRESH_SECONDS", 30)
+# A self-report link refuses itself after this many wrong answers to "the last 4 characters of your ID".
+SELF_REPORT_MAX_ATTEMPTS = env_int("FANGKONG_SELF_REPORT_MAX_ATTEMPTS", 5)
+# The hour of the day (local time, 0-24) by which a unit's daily zero report is due; 24 is the day's end.
+ZERO_REPORT_DUE_HOUR = env_int("FANGKONG_ZERO_REPORT_DUE_HOUR", 24)
+if not 0 <= ZERO_REPORT_DUE_HOUR <= 24:
+    raise ImproperlyConfigured(f"FANGKONG_ZERO_REPORT_DUE_HOUR={ZERO_REPORT_DUE_HOUR} is not an hour from 0 to 24")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

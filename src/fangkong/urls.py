@@ -16,6 +16,7 @@ from fangkong.people import views as people_views
 from fangkong.quarantine import views as quarantine_views
 from fangkong.reporting import views as reporting_views
 from fangkong.screening import views as screening_views
+from fangkong.selfreport import views as selfreport_views
 from fangkong.supplies import views as supplies_views
 from fangkong.tasks import views as task_views
 from fangkong.testing import views as testing_views
@@ -26,6 +27,9 @@ from fangkong.workforce import views as workforce_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
+    path("today/", web_views.day_work, name="today"),
+    path("sw.js", web_views.service_worker, name="service-worker"),
+    path("offline/", web_views.offline, name="offline"),
     path("favicon.ico", web_views.favicon, name="favicon"),
     path("login/", accounts_views.login_view, name="login"),
     path("logout/", accounts_views.logout_view, name="logout"),
@@ -38,6 +42,8 @@ urlpatterns = [
     path("persons/<int:person_id>/", people_views.detail, name="person"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard-home"),
     path("dashboard/<str:code>/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/<str:code>/panel/<str:panel>/", dashboard_views.screen_panel, name="screen-panel"),
+    path("dashboard/<str:code>/records/<str:figure>/", dashboard_views.figure_records, name="figure-records"),
     path("forecast/", dashboard_views.forecast, name="forecast"),
     path("cases/", case_views.case_list, name="cases"),
     path("cases/<int:case_id>/", case_views.case_detail, name="case"),
@@ -109,6 +115,9 @@ urlpatterns = [
     path("supplies/orders/", supplies_views.orders, name="supplies-orders"),
     path("supplies/orders/new/", supplies_views.add_order, name="supplies-order-add"),
     path("supplies/orders/<int:procurement_id>/deliver/", supplies_views.deliver, name="supplies-order-deliver"),
+    path("self-report/", selfreport_views.links, name="self-report-links"),
+    path("self-report/issue/", selfreport_views.issue, name="self-report-issue"),
+    path("r/<str:token>/", selfreport_views.report, name="self-report"),
     path("exports/", web_views.exports, name="exports"),
     path("exports/<str:name>.<str:fmt>", web_views.export, name="register-export"),
     path("testing/", testing_views.lab, name="testing-lab"),

@@ -135,6 +135,8 @@ WRITE: dict[str, frozenset[str]] = {
     "workforce.staff": frozenset({COMMAND, HOSPITAL}),
     "workforce.deploy": frozenset({COMMAND, HOSPITAL}),
     "roster.plan": frozenset({COMMAND, HOSPITAL}),
+    # self-report links go out from whoever takes the home readings: the person's reading counts as theirs.
+    "selfreport.issue": frozenset({COMMAND, GRID}),
 }
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
-from fangkong.errors import Conflict, InputRefused
+from fangkong.errors import Conflict, InputRefused, Problems
 
 from .models import LEVEL_ORDER, Household, Jurisdiction, Level
 
@@ -167,20 +167,70 @@ def load_tree(csv_text: str, geojson_text: str | None = None) -> int:
                 problems.extend((f"row {line} {p.field}", p.message) for p in refused.problems)
                 continue
             created[node.code] = node
+        stored = set(Jurisdiction.objects.filter(code__in=boundaries).values_list("code", flat=True))
+        try:
+            _refuse_unknown_codes(boundaries, stored)
+        except InputRefused as refused:
+            problems.extend((p.field, p.message) for p in refused.problems)
         if problems:
             transaction.set_rollback(True)
             raise InputRefused(*problems)
+        for code in stored - set(created):  # a node stored before, given its shape by this file
+            Jurisdiction.objects.filter(code=code).update(boundary=boundaries[code])
         audit.record(None, Action.JURISDICTIONS_LOADED, added=len(created), codes=sorted(created)[:1000],
                      boundaries=len(boundaries))
     return len(created)
 
 
+SHAPES = ("Polygon", "MultiPolygon")
+
+
 def _boundaries_by_code(geojson_text: str) -> dict[str, dict]:
+    """Each feature's geometry by the code its `code` property names; a feature without one, or with no area
+    (a point, a line), is refused naming the feature."""
     try:
         collection = json.loads(geojson_text)
-        return {f["properties"]["code"]: f["geometry"] for f in collection["features"]}
-    except (ValueError, KeyError, TypeError) as exc:
+        features = collection["features"]
+        if collection.get("type") != "FeatureCollection" or not isinstance(features, list):
+            raise TypeError("type is not FeatureCollection")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputRefused(("geojson", _("not a FeatureCollection with a code property: %(e)s") % {"e": exc})) from None
+    problems, boundaries = Problems(), {}
+    for i, feature in enumerate(features, start=1):
+        properties = (feature.get("properties") if isinstance(feature, dict) else None) or {}
+        code, geometry = str(properties.get("code") or "").strip(), feature.get("geometry") or {}
+        if not code:
+            problems.add("geojson", _("feature %(n)s: properties.code is missing") % {"n": i})
+        elif geometry.get("type") not in SHAPES:
+            problems.add("geojson", _("feature %(n)s (properties.code %(code)s): the geometry is not a Polygon or "
+                                      "MultiPolygon") % {"n": i, "code": code})
+        else:
+            boundaries[code] = geometry
+    problems.refuse_if_any()
+    return boundaries
+
+
+def _refuse_unknown_codes(boundaries: dict[str, dict], known: set[str]) -> None:
+    problems = Problems()
+    for code in boundaries:
+        if code not in known:
+            problems.add("geojson", _("properties.code %(code)s is not in the jurisdiction tree") % {"code": code})
+    problems.refuse_if_any()
+
+
+def load_boundaries(geojson_text: str) -> int:
+    """Put a deployment's own boundaries on the tree it already has, keyed by `properties.code`.
+
+    A feature naming a code that is not in the tree refuses the whole file, naming each such code: a typo
+    would otherwise leave an area silently unmapped. Returns the number of boundaries written."""
+    boundaries = _boundaries_by_code(geojson_text)
+    with transaction.atomic():
+        _refuse_unknown_codes(boundaries, set(Jurisdiction.objects.filter(code__in=boundaries)
+                                              .values_list("code", flat=True)))
+        for code, geometry in boundaries.items():
+            Jurisdiction.objects.filter(code=code).update(boundary=geometry)
+        audit.record(None, Action.JURISDICTIONS_LOADED, added=0, codes=[], boundaries=len(boundaries))
+    return len(boundaries)
 
 
 def boundary_feature_collection(nodes, values: dict[str, float] | None = None) -> dict:

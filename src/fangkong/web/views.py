@@ -1,5 +1,8 @@
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -7,6 +10,7 @@ from django.utils.encoding import force_str
 
 from fangkong import actors
 from fangkong.accounts import access
+from fangkong.dashboard import today
 
 from .exports import register_response
 from .registers import EXPORTS, Withheld, withheld, withheld_message
@@ -17,9 +21,31 @@ def favicon(request):
     return redirect(static("fangkong/favicon.ico"), permanent=True)
 
 
+def service_worker(request):
+    """The service worker, from the site's root so it may answer for every page (a static file's scope would be
+    /static/ only); browsers re-check it on every visit."""
+    script = Path(finders.find("fangkong/sw.js")).read_text(encoding="utf-8")
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def offline(request):
+    """What the service worker shows for a page opened with no signal: no person on it, so it may be kept."""
+    return render(request, "offline.html")
+
+
 @login_required
 def home(request):
+    """A field user's phone opens on the day's work; the desk roles on their jurisdiction."""
+    if request.user.role in today.FIELD_ROLES:
+        return redirect("today")
     return redirect("jurisdiction", code=access.root_for(request.user).code)
+
+
+@login_required
+def day_work(request):
+    return render(request, "today.html", {"items": today.day_work(request.user), "now": timezone.now()})
 
 
 @login_required

@@ -8,10 +8,13 @@ def test_passwords_are_hashed_with_argon2(grid_worker):
     assert identify_hasher(grid_worker.password).algorithm == "argon2"
 
 
-def test_a_user_logs_in_and_lands_on_their_jurisdiction(client, grid_worker):
+def test_a_user_logs_in_and_lands_on_their_home_page(client, grid_worker, commander):
     response = client.post("/login/", {"username": "inside", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == f"/j/{grid_worker.jurisdiction.code}/"
+    assert response.redirect_chain[-1][0] == "/today/"  # a grid worker's day of work
     assert AuditEvent.objects.filter(action=Action.LOGIN, actor=grid_worker).exists()
+    client.post("/logout/")
+    response = client.post("/login/", {"username": commander.username, "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/j/{commander.jurisdiction.code}/"  # the desk: their jurisdiction
 
 
 def test_a_wrong_password_says_so_in_chinese_by_default(client, grid_worker):

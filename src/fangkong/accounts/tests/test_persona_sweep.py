@@ -202,6 +202,8 @@ def PARAMS(seeded: Seeded) -> dict[str, tuple[str, bool]]:
         "day": (timezone.localdate().isoformat(), False), "fmt": ("csv", False), "step": ("acknowledge", False),
         "name": ("persons", False), "register": ("arrivals", False), "register_name": ("arrivals", False),
         "key": ("arrivals", False),  # /imports/{key}: a register's name to upload into, or a job's id
+        "figure": ("fever_alerts", False), "panel": ("figures", False),  # the dashboard's records, the hall screen
+        "token": ("not-a-link", False),  # a self-report link: a signed secret, not a record id
     }
 
 
@@ -578,6 +580,7 @@ def test_every_page_naming_a_record_as_every_persona(seeded, name, route):
 # Writes that no API operation and no page naming a record reaches; their services are tested on their own.
 # test.ask: a suspected case's same-day test is asked by the case pathway, scheduled tests by their schedule.
 NOT_SWEPT = {"site.add", "checkpoint.add", "warning.level", "warning.playbook", "test.ask"}
+NOT_SWEPT = {"site.add", "checkpoint.add", "warning.level", "warning.playbook", "selfreport.issue"}
 
 
 def test_the_sweep_covers_every_write_of_the_table():

@@ -13,6 +13,7 @@ from fangkong import urls
 from fangkong.api import api
 from fangkong.audit.models import Action, AuditEvent, Reason
 from fangkong.screening.models import AssistRequest
+from fangkong.selfreport import services as selfreport
 from fangkong.tasks.tests import factories as task_records
 
 from .conftest import CLIENT_IP
@@ -138,6 +139,9 @@ PAGE_SURFACES = {
     "goods-workers": (lambda w: "/goods/workers/", lambda w: named(w.worker.person)),
     "roster": (lambda w: f"/rosters/{w.roster.pk}/", lambda w: [(None, s.name) for s in w.rostered]),
     "own-roster": (lambda w: f"/rosters/{w.roster.pk}/mine/", lambda w: [(None, w.rostered[0].name)]),
+    "figure-records": (lambda w: f"/dashboard/{w.grid.code}/records/fever_alerts/", lambda w: named(w.alert.person)),
+    "self-report-links": (lambda w: selfreport.issue(w.commander) and "/self-report/",
+                          lambda w: named(*(o.person for o in w.orders))),
 }
 PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
                 "register-export": lambda w: "/exports/cases.csv",
@@ -160,6 +164,9 @@ PAGES_WITHOUT_PERSONS = {
     "supplies", "supplies-requests", "supplies-allocate", "supplies-allocation", "supplies-shipments",
     "supplies-orders",  # units and goods, no person
     "workforce",  # echelon counts and rosters by post: no one named
+    "today", "screen-panel",  # counts only
+    "service-worker", "offline",  # static: no data at all
+    "self-report",  # the person's own page: a window and a form, no name (the link is the person's secret)
 }
 WRITE_PAGES = {  # POST only
     "case-transition", "case-open", "symptoms-report", "ledger-resolve", "reading-add", "order-place", "order-end",
@@ -180,6 +187,7 @@ WRITE_PAGES = {  # POST only
     "roster-set-shift", "roster-solve",
     "case-test",
     "roster-create",
+    "self-report-issue",
 }
 
 

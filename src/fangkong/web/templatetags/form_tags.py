@@ -27,6 +27,11 @@ CONTROL_ATTRIBUTES = {"placeholder", "required", "autofocus", "step", "min", "ma
                       "autocomplete", "accept", "pattern", "multiple"}
 
 
+# The forms whose submissions a phone keeps while it has no signal and sends later (static/fangkong/offline.js),
+# by the URL name they post to: each names the kind of work, for the list of what is still waiting.
+OFFLINE_FORMS = {"reading-add": "reading", "arrival-register": "arrival", "report-submit": "report"}
+
+
 class FormState:
     """What the fields of one form read while it renders: the refused submission (if any) and the fields shown."""
 
@@ -70,10 +75,10 @@ class FormNode(template.Node):
             hidden = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
                                  '<input type="hidden" name="next" value="{}">', get_token(request), page_path(request))
         return format_html(
-            '<form method="{}" action="{}"{}{}{}{}>{}{}{}</form>', attributes.get("method", "post"),
+            '<form method="{}" action="{}"{}{}{}{}{}>{}{}{}</form>', attributes.get("method", "post"),
             action, _attribute("class", attributes.get("class")), _attribute("data-testid", attributes.get("testid")),
             _attribute("enctype", attributes.get("enctype")), _attribute("novalidate", attributes.get("novalidate")),
-            hidden, problems, mark_safe(body))
+            _attribute("data-offline", OFFLINE_FORMS.get(url_name)), hidden, problems, mark_safe(body))
 
 
 @register.tag("form")
@@ -103,6 +108,18 @@ def _attribute(name, value):
     return format_html(' {}="{}"', name, value)
 
 
+# The phone keyboard each field wants when its template does not say: digits and a decimal point for a
+# temperature or any number, digits for the codes of places. A resident ID keeps the full keyboard: it may end in X.
+DECIMAL_FIELDS = frozenset({"temperature"})
+DIGIT_FIELDS = frozenset({"code", "grid_code", "origin_code", "address_code", "jurisdiction_code", "household_code"})
+
+
+def _input_mode(name: str, kind: str) -> str | None:
+    if kind == "number" or name in DECIMAL_FIELDS:
+        return "decimal"
+    return "numeric" if name in DIGIT_FIELDS else None
+
+
 @register.simple_tag(takes_context=True)
 def field(context, name, kind="text", initial=None, choices=None, blank=None, hide_label=False, label=None,
           **attributes):
@@ -112,6 +129,8 @@ def field(context, name, kind="text", initial=None, choices=None, blank=None, hi
     unknown = set(attributes) - CONTROL_ATTRIBUTES
     if unknown:
         raise template.TemplateSyntaxError(f"{{% field %}} has no attribute {', '.join(sorted(unknown))}")
+    if "inputmode" not in attributes and _input_mode(name, kind):
+        attributes["inputmode"] = _input_mode(name, kind)
     value = state.value(name, initial)
     problems = state.problems(name, label)
     control_id = f"f-{context['request'].path.strip('/').replace('/', '-')}-{name}-{id(state)}"

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.e2e
 
 def test_a_grid_worker_finds_a_person_and_sees_a_masked_id(live_server, page, person, grid_worker, sibling_worker):
     log_in(page, live_server.url, grid_worker.username, PASSWORD)
-    assert page.locator("h1").first.inner_text().startswith("第1网格")  # lands on their grid, in Chinese
+    assert page.locator("h1").first.inner_text().startswith("今日工作")  # lands on the day's work, in Chinese
+    page.goto(f"{live_server.url}/j/{grid_worker.jurisdiction.code}/")
+    assert page.locator("h1").first.inner_text().startswith("第1网格")
     page.fill("header input[name=q]", "张三")
     page.press("header input[name=q]", "Enter")
     page.get_by_role("link", name="张三").click()

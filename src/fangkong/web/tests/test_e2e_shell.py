@@ -31,7 +31,8 @@ def header_lines(page) -> dict:
     return page.evaluate("""() => {
         const header = document.querySelector('header.topbar');
         const items = [...header.querySelectorAll(
-            '.brand, .mainnav > a, .navgroup > summary, .topsearch, .topright > *')];
+            '.brand, .mainnav > a, .navgroup > summary, .topsearch, .topright > *')]
+            .filter(e => e.getClientRects().length);  // an item not shown at this width is on no row
         const breaks = e => {  // whether a run of the element's text is laid out on more than one row
             const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
             for (let text = walker.nextNode(); text; text = walker.nextNode()) {

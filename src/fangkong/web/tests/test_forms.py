@@ -353,7 +353,8 @@ NOTHING_TO_REFUSE = {"handover-confirm": "a free note", "warning-task-done": "a 
                      "alert-step": "a free note; resolving too early is the test above",
                      "finding-publish": "a yes or no the button sends",
                      "task-step": "the table's next steps as buttons, with a free note"}
-TESTED_ELSEWHERE = {"login": "test_the_login_keeps_the_user_name", "forecast": "test_the_forecast_keeps_its_figures"}
+TESTED_ELSEWHERE = {"login": "test_the_login_keeps_the_user_name", "forecast": "test_the_forecast_keeps_its_figures",
+                    "self-report": "selfreport/tests: test_the_persons_page_takes_the_reading_without_an_account"}
 
 
 def test_the_login_keeps_the_user_name(client, grid_worker):
