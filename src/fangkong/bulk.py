@@ -118,11 +118,11 @@ def update(objects: Sequence[models.Model], fields: Sequence[str]) -> None:
 
 @contextmanager
 def indexes_set_aside(*model_classes: type[models.Model], parallel: int = 1):
-    """On PostgreSQL, drop the secondary indexes, unique and foreign-key constraints of the models' tables for
-    a bulk load and build them again after it (each index once over the loaded table, not one row at a time),
-    `parallel` at a time on connections of their own when the load is committed (outside a transaction);
-    the primary keys stay. Elsewhere nothing changes."""
-    if connection.vendor != "postgresql":
+    """On PostgreSQL, outside a transaction, drop the secondary indexes, unique and foreign-key constraints of
+    the models' tables for a bulk load and build them again after it (each index once over the loaded table,
+    not one row at a time), `parallel` at a time on connections of their own; the primary keys stay.
+    Inside a transaction (whose deferred checks forbid altering the tables) and elsewhere nothing changes."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
         yield
         return
     tables = [m._meta.db_table for m in model_classes]
@@ -146,7 +146,7 @@ def indexes_set_aside(*model_classes: type[models.Model], parallel: int = 1):
         builds = [definition for _, definition in indexes]
         builds += [f'CREATE UNIQUE INDEX "{name}" ON {table} {definition.removeprefix("UNIQUE ")}'
                    for table, name, kind, definition in constraints if kind == "u"]
-        _run_all(builds, parallel if not connection.in_atomic_block else 1)
+        _run_all(builds, parallel)
         with connection.cursor() as cursor:
             for table, name, kind, definition in constraints:
                 using = f'UNIQUE USING INDEX "{name}"' if kind == "u" else definition
