@@ -135,7 +135,7 @@ def summary(node: Jurisdiction, today: dt.date | None = None, now: dt.datetime |
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     children = list(node.children.all())
-    by_owner = _counted_from_rows(node, children, today, now, exclude=set(rollup.ROLLED_UP))
+    by_owner = _clock_figures(node, children, today, now)
     for owner, counts in _read_rollup(node, children, today).items():
         by_owner[owner].update(counts)
     return _summary_of(node, today, children, by_owner)
@@ -147,7 +147,7 @@ def summary_from_rows(node: Jurisdiction, today: dt.date | None = None, now: dt.
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     children = list(node.children.all())
-    return _summary_of(node, today, children, _counted_from_rows(node, children, today, now, exclude=set()))
+    return _summary_of(node, today, children, _counted_from_rows(node, children, today, now))
 
 
 def _summary_of(node, today, children, by_owner: dict[str, Counter]) -> Summary:
@@ -162,16 +162,13 @@ def _summary_of(node, today, children, by_owner: dict[str, Counter]) -> Summary:
     )
 
 
-def _counted_from_rows(node, children, today, now, exclude: set[str]) -> dict[str, Counter]:
+def _counted_from_rows(node, children, today, now) -> dict[str, Counter]:
     """One statement per source table: a UNION ALL of one plain conditional count per child, plus one for
     the rows the node owns itself; each branch is a range scan of a covering index, with no grouping of
     millions of rows by a long path string (which costs more than the scan at the city level)."""
     by_owner: dict[str, Counter] = defaultdict(Counter)
     for queryset, figures in _sources(today, now):
-        counts = {name: Count("owner_path", filter=condition) for name, condition in figures.items()
-                  if name not in exclude}
-        if not counts:
-            continue
+        counts = {name: Count("owner_path", filter=condition) for name, condition in figures.items()}
         branches = [queryset.filter(owner_path=node.path).annotate(owner=Value(node.path))]
         branches += [queryset.filter(owner_path__startswith=c.path).annotate(owner=Value(c.path)) for c in children]
         branches = [b.order_by().values("owner").annotate(**counts) for b in branches]
@@ -181,22 +178,41 @@ def _counted_from_rows(node, children, today, now, exclude: set[str]) -> dict[st
 
 
 def _read_rollup(node, children, today) -> dict[str, Counter]:
-    """The roll-up's counters of `node` itself and of each child's subtree, for today and the standing ones.
-
-    Grouped by the owner path cut at the children's path length: every path below a child starts with
-    the child's path, and the node's own path is shorter, so it stays a group of its own."""
+    """The roll-up's counters of `node` itself and of each child's subtree, for today and the standing ones."""
     by_owner: dict[str, Counter] = defaultdict(Counter)
-    lengths = sorted({len(c.path) for c in children}) or [len(node.path)]
-    for i, length in enumerate(lengths):
-        rows = (DailyCount.objects.filter(owner_path__startswith=node.path, day__in=[rollup.STANDING, today])
-                .annotate(owner=Left("owner_path", length)).values("owner", "figure").annotate(n=Sum("n"))
-                .order_by())
-        if len(lengths) > 1:  # children with paths of several lengths: each query reads its own children
-            owned = [Q(owner_path__startswith=c.path) for c in children if len(c.path) == length]
-            rows = rows.filter(reduce(operator.or_, owned + ([Q(owner_path=node.path)] if i == 0 else [])))
+    counters = DailyCount.objects.filter(day__in=[rollup.STANDING, today])
+    for rows in _grouped_by_child(counters, node, children, ["figure"], {"n": Sum("n")}):
         for row in rows:
             by_owner[row["owner"]][row["figure"]] += row["n"]
     return by_owner
+
+
+def _clock_figures(node, children, today, now) -> dict[str, Counter]:
+    """The figures the roll-up cannot hold, as they change with the clock (what is overdue now, today's new
+    cases), counted from the rows: small sets (work not done in time), one grouped statement per table."""
+    by_owner: dict[str, Counter] = defaultdict(Counter)
+    for queryset, figures in _sources(today, now):
+        counts = {name: Count("owner_path", filter=condition) for name, condition in figures.items()
+                  if name not in rollup.ROLLED_UP}
+        if counts:
+            for rows in _grouped_by_child(queryset, node, children, [], counts):
+                for row in rows:
+                    by_owner[row.pop("owner")].update(row)
+    return by_owner
+
+
+def _grouped_by_child(queryset, node, children, keys: list[str], aggregates: dict):
+    """`queryset`'s rows in `node`'s subtree grouped by the child they lie under (or the node itself), by the owner
+    path cut at the children's path length: every path below a child starts with the child's path, and the
+    node's own path is shorter, so it stays a group of its own. One query per length of the children's paths."""
+    lengths = sorted({len(c.path) for c in children}) or [len(node.path)]
+    for i, length in enumerate(lengths):
+        rows = (queryset.filter(owner_path__startswith=node.path).annotate(owner=Left("owner_path", length))
+                .order_by().values("owner", *keys).annotate(**aggregates))
+        if len(lengths) > 1:  # children with paths of several lengths: each query reads its own children
+            owned = [Q(owner_path__startswith=c.path) for c in children if len(c.path) == length]
+            rows = rows.filter(reduce(operator.or_, owned + ([Q(owner_path=node.path)] if i == 0 else [])))
+        yield rows
 
 
 def epidemic_curve(node: Jurisdiction, days: int = 60, today: dt.date | None = None) -> dict[str, list]:
