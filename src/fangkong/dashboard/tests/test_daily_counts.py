@@ -166,3 +166,23 @@ def test_concurrent_writers_in_one_grid_add_up():
     assert rollup.differences() == {}
     figures = summary(root).totals
     assert figures["home_observation"] == 30 and figures["fever_alerts"] == 20
+
+
+def test_the_rollup_command_checks_prunes_and_rebuilds(city):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    place_under_observation(12, random.Random(5))
+    out = StringIO()
+    call_command("rollup", stdout=out)
+    assert "equals a recount" in out.getvalue()
+    order = Order.objects.order_by("id").first()
+    Order.objects.filter(pk=order.pk).delete()  # its owner's counters drop, some to zero
+    call_command("rollup", "--prune", stdout=out)
+    assert not DailyCount.objects.filter(n=0).exists()
+    DailyCount.objects.filter(figure="readings_due").order_by("id")[:1].get().delete()
+    with pytest.raises(CommandError, match="differs from the rows in 1 counters"):
+        call_command("rollup", stdout=StringIO())
+    call_command("rollup", "--rebuild", stdout=out)
+    assert rollup.differences() == {}
