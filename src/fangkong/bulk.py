@@ -12,13 +12,24 @@ from django.core.management.color import no_style
 from django.db import connection, connections, models
 
 
-def write_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Plain rows into `model`'s table; a clash raises Django's IntegrityError, as an ORM save would."""
+def write_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence],
+               binary: bool = False) -> None:
+    """Plain rows into `model`'s table; a clash raises Django's IntegrityError, as an ORM save would.
+
+    `binary`: on PostgreSQL, COPY in the binary format, about three times cheaper for the server than
+    parsing text; every value must then be of its column's Python type (a date, not a string)."""
     quote = connection.ops.quote_name
     table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            if binary:
+                cursor.execute("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass "
+                               "AND attname = ANY(%s)", [model._meta.db_table, list(columns)])
+                types = dict(cursor.fetchall())
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN" + (" (FORMAT BINARY)" if binary else "")) \
+                    as copy:
+                if binary:
+                    copy.set_types([types[c] for c in columns])
                 for row in rows:
                     copy.write_row(row)
         else:

@@ -208,7 +208,7 @@ class Census:
         surnames, pinyin, given, given_pinyin = words.surnames, words.surname_pinyin, words.given, words.given_pinyin
         columns = zip(range(start, stop), self.surname[start:stop].tolist(), self.given1[start:stop].tolist(),
                       self.given2[start:stop].tolist(), self.male[start:stop].tolist(),
-                      self.birth[start:stop].astype(str).tolist(), self.id_body[start:stop].tolist(),
+                      self.birth[start:stop].tolist(), self.id_body[start:stop].tolist(),
                       self.check[start:stop].tolist(), self.phone_prefix[start:stop].tolist(),
                       self.phone_number[start:stop].tolist(), self.household[start:stop].tolist())
         for p, s, g1, g2, male, birth, body, check, prefix, number, household in columns:

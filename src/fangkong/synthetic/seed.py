@@ -110,7 +110,7 @@ def _write_slice(load: Load, households: range, persons: range) -> int:
     census, now = load.census, load.now
     bulk.write_rows(Household, HOUSEHOLD_COLUMNS, (
         (load.first_household + h, code, load.grid_ids[g], address)
-        for h, code, g, address in census.households_between(households.start, households.stop)))
+        for h, code, g, address in census.households_between(households.start, households.stop)), binary=True)
     people = list(census.persons_between(persons.start, persons.stop))
     cipher = crypto.FieldCipher()
     ids = [p[6] for p in people]
@@ -126,7 +126,7 @@ def _write_slice(load: Load, households: range, persons: range) -> int:
                      next(phone_ciphers) if phone else None, next(phone_hashes) if phone else "",
                      name, pinyin, initials, sex, birth, load.grid_ids[grid], load.first_household + household,
                      load.grid_paths[grid], now, now))
-    bulk.write_rows(Person, PERSON_COLUMNS, rows)
+    bulk.write_rows(Person, PERSON_COLUMNS, rows, binary=True)
     return len(rows)
 
 
