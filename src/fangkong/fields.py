@@ -84,6 +84,7 @@ LABELS = {
     "valid_from": pgettext_lazy("field", "From"),
     "valid_to": pgettext_lazy("field", "Until"),
     "vehicle": pgettext_lazy("field", "Train, flight or plate"),
+    "workers": pgettext_lazy("field", "Writing processes"),
 }
 
 
