@@ -1,15 +1,18 @@
-"""Seeding speed: the bulk writer (COPY / executemany) against one ORM save per row, in the same run.
+"""Seeding speed (P9): the bulk writer against one ORM save per row, in the same run.
 
-    python bench/bench_seed.py --population 20000 [--database sqlite|postgres] [--baseline 2000]
+    python bench/bench_seed.py --population 10000000 --database postgres [--workers N] [--baseline 2000]
 
 Creates a fresh database (a temporary SQLite file, or the PostgreSQL database `fk_bench_seed` on
-127.0.0.1), migrates it, seeds the synthetic city, then saves `--baseline` more persons one
-`Model.save()` each (the straightforward way the issue forbids) and prints both rates and their ratio.
+127.0.0.1), migrates it, seeds the synthetic city (on PostgreSQL: one writing process per core, the
+person and household indexes rebuilt after the load), prints the time of each phase, the rate and the
+peak memory of this process and of the largest writing process, then saves `--baseline` more persons
+one `Model.save()` each (the straightforward way) and prints both rates and their ratio.
 """
 
 import argparse
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -73,13 +76,33 @@ def main() -> None:
     parser.add_argument("--population", type=int, default=20_000)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--baseline", type=int, default=2_000, help="persons saved one by one for the baseline")
+    parser.add_argument("--workers", type=int, default=None, help="writing processes (default: one per core)")
     args = parser.parse_args()
     configure(args.database)
-    from fangkong.synthetic.seed import seed_city
+    from fangkong import bulk
+    from fangkong.synthetic import seed
 
+    phases = {}
+
+    def timed(name, fn):
+        def run(*a, **k):
+            started = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                phases[name] = phases.get(name, 0) + time.perf_counter() - started
+        return run
+
+    seed.Census = timed("draw the people (numpy)", seed.Census)
+    bulk._run_all = timed("rebuild the indexes", bulk._run_all)
+    seed._write_in_processes = timed("format, encrypt, COPY (processes)", seed._write_in_processes)
     started = time.perf_counter()
-    seed_city(args.population, seed=1)
+    seed.seed_city(args.population, seed=1, workers=args.workers)
     bulk_seconds = time.perf_counter() - started
+    for name, seconds in phases.items():
+        print(f"  {name:<36} {seconds:7.1f} s")
+    print(f"  peak RSS: this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
+          f"largest writing process {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
     baseline_seconds = per_row_baseline(args.baseline)
     bulk_rate = args.population / bulk_seconds
     row_rate = args.baseline / baseline_seconds

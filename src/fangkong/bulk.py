@@ -5,18 +5,31 @@ from __future__ import annotations
 import json
 import operator
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import connection, connections, models
 
 
-def write_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Plain rows into `model`'s table; a clash raises Django's IntegrityError, as an ORM save would."""
+def write_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence],
+               binary: bool = False) -> None:
+    """Plain rows into `model`'s table; a clash raises Django's IntegrityError, as an ORM save would.
+
+    `binary`: on PostgreSQL, COPY in the binary format, about three times cheaper for the server than
+    parsing text; every value must then be of its column's Python type (a date, not a string)."""
     quote = connection.ops.quote_name
     table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            if binary:
+                cursor.execute("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass "
+                               "AND attname = ANY(%s)", [model._meta.db_table, list(columns)])
+                types = dict(cursor.fetchall())
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN" + (" (FORMAT BINARY)" if binary else "")) \
+                    as copy:
+                if binary:
+                    copy.set_types([types[c] for c in columns])
                 for row in rows:
                     copy.write_row(row)
         else:
@@ -112,3 +125,56 @@ def update(objects: Sequence[models.Model], fields: Sequence[str]) -> None:
         cursor.execute(f"UPDATE {table} SET {assignments} FROM {temp} "
                        f"WHERE {table}.{quote(meta.pk.column)} = {temp}.{quote(meta.pk.column)}")
         cursor.execute(f"DROP TABLE {temp}")
+
+
+@contextmanager
+def indexes_set_aside(*model_classes: type[models.Model], parallel: int = 1):
+    """On PostgreSQL, outside a transaction, drop the secondary indexes, unique and foreign-key constraints of
+    the models' tables for a bulk load and build them again after it (each index once over the loaded table,
+    not one row at a time), `parallel` at a time on connections of their own; the primary keys stay.
+    Inside a transaction (whose deferred checks forbid altering the tables) and elsewhere nothing changes."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    tables = [m._meta.db_table for m in model_classes]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid) "
+                       "FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s) AND contype IN ('u', 'f') "
+                       "ORDER BY conname", [tables])
+        constraints = cursor.fetchall()
+        cursor.execute("SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                       "WHERE i.indrelid::regclass::text = ANY(%s) AND NOT i.indisprimary AND NOT EXISTS "
+                       "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1", [tables])
+        indexes = cursor.fetchall()
+        for table, name, _, _ in constraints:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    try:
+        yield
+    finally:
+        # Indexes (a unique constraint's first, as an index) in parallel; then the constraints, which lock the table.
+        builds = [definition for _, definition in indexes]
+        builds += [f'CREATE UNIQUE INDEX "{name}" ON {table} {definition.removeprefix("UNIQUE ")}'
+                   for table, name, kind, definition in constraints if kind == "u"]
+        _run_all(builds, parallel)
+        with connection.cursor() as cursor:
+            for table, name, kind, definition in constraints:
+                using = f'UNIQUE USING INDEX "{name}"' if kind == "u" else definition
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {using}')
+
+
+def _run_all(statements: list[str], parallel: int) -> None:
+    def run(statement: str) -> None:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+            cursor.execute(statement)
+        if parallel > 1:
+            connections["default"].close()
+
+    if parallel <= 1:
+        for statement in statements:
+            run(statement)
+        return
+    with ThreadPoolExecutor(parallel) as pool:
+        list(pool.map(run, statements))

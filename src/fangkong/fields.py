@@ -210,6 +210,7 @@ LABELS = {
     "unexplained": pgettext_lazy("field", "Difference unexplained"),
     "unit": pgettext_lazy("field", "Unit"),
     "weight": pgettext_lazy("field", "Weight"),
+    "workers": pgettext_lazy("field", "Writing processes"),
 }
 
 

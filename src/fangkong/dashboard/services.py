@@ -8,12 +8,14 @@ is owned by the level itself (a county's quarantine site, say), never a number t
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet, Value
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import Left, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +24,8 @@ from fangkong.accounts import access
 from fangkong.cases.disease import current as disease_settings
 from fangkong.cases.models import Case, Classification, Placement, Severity, SymptomReport
 from fangkong.checkpoints.models import Handover, HandoverStatus
+from fangkong.dashboard import rollup
+from fangkong.dashboard.models import DailyCount
 from fangkong.errors import InputRefused, Problems
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import Person
@@ -87,7 +91,7 @@ def tiles(actor, result: Summary, curve: dict[str, list]) -> list[Tile]:
 
 
 def _sources(today: dt.date, now: dt.datetime) -> list[tuple[QuerySet, dict[str, Q]]]:
-    """Each source table with the figures it answers, as conditional counts."""
+    """Each source table with the figures it answers, as conditional counts over the rows."""
     day_start = dt.datetime.combine(today, dt.time.min, tzinfo=timezone.get_current_timezone())
     return [
         (Case.objects.filter(closed_at=None).exclude(classification=Classification.EXCLUDED), {
@@ -125,23 +129,28 @@ class Summary:
 
 
 def summary(node: Jurisdiction, today: dt.date | None = None, now: dt.datetime | None = None) -> Summary:
-    """Figures for `node`'s subtree and per child: one statement per source table.
-
-    The statement is a UNION ALL of one plain conditional count per child, plus one for the rows
-    the node owns itself: each branch is a range scan of a covering index, with no grouping of
-    millions of rows by a long path string (which costs more than the scan at the city level).
-    """
+    """Figures for `node`'s subtree and per child: the rolled-up figures read from the per-owner daily
+    roll-up (rollup.py: a few rows per grid, kept by triggers in the writers' transactions), the figures
+    that depend on the clock counted from the rows."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     children = list(node.children.all())
-    by_owner: dict[str, Counter] = defaultdict(Counter)
-    for queryset, figures in _sources(today, now):
-        counts = {name: Count("owner_path", filter=condition) for name, condition in figures.items()}
-        branches = [queryset.filter(owner_path=node.path).annotate(owner=Value(node.path))]
-        branches += [queryset.filter(owner_path__startswith=c.path).annotate(owner=Value(c.path)) for c in children]
-        branches = [b.order_by().values("owner").annotate(**counts) for b in branches]
-        for row in branches[0].union(*branches[1:], all=True):
-            by_owner[row.pop("owner")].update(row)
+    by_owner = _clock_figures(node, children, today, now)
+    for owner, counts in _read_rollup(node, children, today).items():
+        by_owner[owner].update(counts)
+    return _summary_of(node, today, children, by_owner)
+
+
+def summary_from_rows(node: Jurisdiction, today: dt.date | None = None, now: dt.datetime | None = None) -> Summary:
+    """The same figures counted from the rows alone (the dashboard before the roll-up): the check of the
+    roll-up's reading and the benchmark's baseline."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    children = list(node.children.all())
+    return _summary_of(node, today, children, _counted_from_rows(node, children, today, now))
+
+
+def _summary_of(node, today, children, by_owner: dict[str, Counter]) -> Summary:
     direct = by_owner[node.path]
     totals = Counter()
     for counts in by_owner.values():
@@ -151,6 +160,59 @@ def summary(node: Jurisdiction, today: dt.date | None = None, now: dt.datetime |
         children=[(c, {f: by_owner[c.path][f] for f in FIGURES}) for c in children],
         direct={f: direct[f] for f in FIGURES},
     )
+
+
+def _counted_from_rows(node, children, today, now) -> dict[str, Counter]:
+    """One statement per source table: a UNION ALL of one plain conditional count per child, plus one for
+    the rows the node owns itself; each branch is a range scan of a covering index, with no grouping of
+    millions of rows by a long path string (which costs more than the scan at the city level)."""
+    by_owner: dict[str, Counter] = defaultdict(Counter)
+    for queryset, figures in _sources(today, now):
+        counts = {name: Count("owner_path", filter=condition) for name, condition in figures.items()}
+        branches = [queryset.filter(owner_path=node.path).annotate(owner=Value(node.path))]
+        branches += [queryset.filter(owner_path__startswith=c.path).annotate(owner=Value(c.path)) for c in children]
+        branches = [b.order_by().values("owner").annotate(**counts) for b in branches]
+        for row in branches[0].union(*branches[1:], all=True):
+            by_owner[row.pop("owner")].update(row)
+    return by_owner
+
+
+def _read_rollup(node, children, today) -> dict[str, Counter]:
+    """The roll-up's counters of `node` itself and of each child's subtree, for today and the standing ones."""
+    by_owner: dict[str, Counter] = defaultdict(Counter)
+    counters = DailyCount.objects.filter(day__in=[rollup.STANDING, today])
+    for rows in _grouped_by_child(counters, node, children, ["figure"], {"n": Sum("n")}):
+        for row in rows:
+            by_owner[row["owner"]][row["figure"]] += row["n"]
+    return by_owner
+
+
+def _clock_figures(node, children, today, now) -> dict[str, Counter]:
+    """The figures the roll-up cannot hold, as they change with the clock (what is overdue now, today's new
+    cases), counted from the rows: small sets (work not done in time), one grouped statement per table."""
+    by_owner: dict[str, Counter] = defaultdict(Counter)
+    for queryset, figures in _sources(today, now):
+        counts = {name: Count("owner_path", filter=condition) for name, condition in figures.items()
+                  if name not in rollup.ROLLED_UP}
+        if counts:
+            for rows in _grouped_by_child(queryset, node, children, [], counts):
+                for row in rows:
+                    by_owner[row.pop("owner")].update(row)
+    return by_owner
+
+
+def _grouped_by_child(queryset, node, children, keys: list[str], aggregates: dict):
+    """`queryset`'s rows in `node`'s subtree grouped by the child they lie under (or the node itself), by the owner
+    path cut at the children's path length: every path below a child starts with the child's path, and the
+    node's own path is shorter, so it stays a group of its own. One query per length of the children's paths."""
+    lengths = sorted({len(c.path) for c in children}) or [len(node.path)]
+    for i, length in enumerate(lengths):
+        rows = (queryset.filter(owner_path__startswith=node.path).annotate(owner=Left("owner_path", length))
+                .order_by().values("owner", *keys).annotate(**aggregates))
+        if len(lengths) > 1:  # children with paths of several lengths: each query reads its own children
+            owned = [Q(owner_path__startswith=c.path) for c in children if len(c.path) == length]
+            rows = rows.filter(reduce(operator.or_, owned + ([Q(owner_path=node.path)] if i == 0 else [])))
+        yield rows
 
 
 def epidemic_curve(node: Jurisdiction, days: int = 60, today: dt.date | None = None) -> dict[str, list]:

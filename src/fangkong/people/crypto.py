@@ -63,6 +63,28 @@ class FieldCipher:
     def lookup_hash(self, kind: str, value: str) -> str:
         return hmac.new(self._mac_key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
+    def encrypt_many(self, values: list[str]) -> list[bytes]:
+        """`encrypt` for many values, with their nonces drawn from the system in one call."""
+        nonces = os.urandom(NONCE_BYTES * len(values))
+        encrypt = self._cipher.encrypt
+        return [(nonce := nonces[i * NONCE_BYTES:(i + 1) * NONCE_BYTES]) + encrypt(nonce, value.encode(), None)
+                for i, value in enumerate(values)]
+
+    def lookup_hashes(self, kind: str, values: list[str]) -> list[str]:
+        """`lookup_hash` for many values: HMAC-SHA256 (RFC 2104) with the key's inner and outer pads hashed
+        once, which halves the cost of a value against `hmac.new` (the bulk seeder hashes 20M values)."""
+        key = self._mac_key.ljust(hashlib.sha256().block_size, b"\0")
+        inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+        result = []
+        for value in values:
+            digest = inner.copy()
+            digest.update(f"{kind}:{value}".encode())
+            mac = outer.copy()
+            mac.update(digest.digest())
+            result.append(mac.hexdigest())
+        return result
+
     def decrypt(self, token: bytes | memoryview) -> str:
         token = bytes(token)
         return self._cipher.decrypt(token[:NONCE_BYTES], token[NONCE_BYTES:], None).decode()

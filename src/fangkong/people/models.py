@@ -33,9 +33,9 @@ class Person(models.Model):
     nationality = models.CharField(_("nationality"), max_length=3, default="CHN")
     # The ID number and phone are stored encrypted; the *_hash columns answer exact lookups.
     id_number_cipher = models.BinaryField(editable=False)
-    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, editable=False)  # unique: see Meta
     phone_cipher = models.BinaryField(null=True, editable=False)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False)  # indexed: see Meta
     name = models.CharField(_("name"), max_length=50, db_index=True)
     name_pinyin = models.CharField(max_length=120, db_index=True, editable=False)
     name_initials = models.CharField(max_length=20, db_index=True, editable=False)
@@ -58,6 +58,11 @@ class Person(models.Model):
         ordering = ["id"]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
+        # Declared here rather than on the fields, where PostgreSQL would also get a varchar_pattern_ops copy of
+        # each index: a keyed hash is only ever looked up whole, and the copies were the costliest two of the
+        # table's indexes to build and to keep (random 64-character keys).
+        constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="person_id_number_hash_unique")]
+        indexes = [models.Index(fields=["phone_hash"], name="person_phone_hash")]
 
     def __str__(self) -> str:
         return f"{self.name} #{self.pk}"

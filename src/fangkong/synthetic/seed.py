@@ -1,12 +1,22 @@
-"""`fangkong seed`: write a synthetic city of N people, deterministically from a seed, in bulk."""
+"""`fangkong seed`: write a synthetic city of N people, deterministically from a seed, in bulk.
+
+The people are drawn at once with numpy (census.py). On PostgreSQL, outside a transaction, the
+households and persons are then formatted, encrypted and COPYed by several processes at once, each
+a slice of whole households on a connection of its own, with the tables' secondary indexes and
+constraints dropped for the load and built again after it; inside a transaction (a test) or on
+SQLite the same rows are written by this process, in that transaction.
+"""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from fangkong import bulk
@@ -16,28 +26,64 @@ from fangkong.people import crypto
 from fangkong.people.models import IdType, Person
 
 from . import city
-from .population import PopulationGenerator
+from .census import Census, GridPlace
 
 PERSON_COLUMNS = ["id", "id_type", "nationality", "id_number_cipher", "id_number_hash", "phone_cipher", "phone_hash",
                   "name", "name_pinyin", "name_initials", "sex", "birth_date", "grid_id", "household_id",
                   "jurisdiction_path", "created_at", "updated_at"]
 HOUSEHOLD_COLUMNS = ["id", "code", "grid_id", "address"]
 JURISDICTION_COLUMNS = ["id", "code", "name", "level", "parent_id", "path", "depth", "boundary"]
-FLUSH_PERSONS = 20_000
+SLICE_PERSONS = 50_000
 
 
-def seed_city(population: int, seed: int, progress: Callable[[int], None] = lambda n: None) -> Jurisdiction:
-    """Create the synthetic city; `progress` is called with the number of persons written so far."""
+@dataclass
+class Load:
+    """What every writing process needs: the census, where its grids are, the first ids, the time written."""
+
+    census: Census
+    grid_ids: list[int]
+    grid_paths: list[str]
+    first_household: int
+    first_person: int
+    now: object
+
+
+_LOAD: Load | None = None  # set before the writing processes fork, so they share the census's arrays
+
+
+def seed_city(population: int, seed: int, progress: Callable[[int], None] = lambda n: None,
+              workers: int | None = None) -> Jurisdiction:
+    """Create the synthetic city; `progress` is called with the number of persons written so far.
+
+    `workers`: processes writing at once on PostgreSQL outside a transaction (default: one per core)."""
     if population < 1:
         raise InputRefused(("population", "population must be at least 1"))
+    if workers is not None and workers < 1:
+        raise InputRefused(("workers", "at least one process writes"))
     if Jurisdiction.objects.filter(code=city.PROVINCE[0]).exists():
         raise InputRefused(("seed", f"a city with root {city.PROVINCE[0]} already exists; use a fresh database"))
-    rng = random.Random(seed)
-    units, grids = city.build(population, rng)
+    units, grids = city.build(population, random.Random(seed))
+    census = Census([GridPlace(g.code, g.target_persons, g.county.name, g.parent.name) for g in grids], seed)
+    parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
         unit_ids = _write_units(units)
-        _write_people(grids, unit_ids, rng, progress)
-        bulk.reset_sequences(Jurisdiction, Household, Person)
+    load = Load(census, [unit_ids[g.code] for g in grids], [g.path for g in grids], bulk.next_id(Household),
+                bulk.next_id(Person), connection.ops.adapt_datetimefield_value(timezone.now()))
+    slices = _slices(census)
+    processes = min(workers or os.cpu_count() or 1, len(slices))
+    with bulk.indexes_set_aside(Household, Person, parallel=processes if parallel else 1):
+        if parallel and processes > 1:
+            _write_in_processes(load, slices, processes, progress)
+        else:
+            with transaction.atomic():
+                written = 0
+                for households, persons in slices:
+                    written += _write_slice(load, households, persons)
+                    progress(written)
+    bulk.reset_sequences(Jurisdiction, Household, Person)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Household._meta.db_table}, {Person._meta.db_table}")
     return Jurisdiction.objects.get(code=city.PROVINCE[0])
 
 
@@ -52,43 +98,55 @@ def _write_units(units: list[city.Unit]) -> dict[str, int]:
     return ids
 
 
-def _write_people(grids, unit_ids, rng, progress) -> None:
-    generator = PopulationGenerator(rng)
+def _slices(census: Census) -> list[tuple[range, range]]:
+    """The households and persons in slices of about SLICE_PERSONS persons, never splitting a household."""
+    starts = census.household_start
+    cuts = sorted({0, *starts.searchsorted(range(SLICE_PERSONS, census.population, SLICE_PERSONS)).tolist(),
+                   len(starts) - 1})
+    return [(range(a, b), range(int(starts[a]), int(starts[b]))) for a, b in zip(cuts, cuts[1:])]
+
+
+def _write_slice(load: Load, households: range, persons: range) -> int:
+    census, now = load.census, load.now
+    bulk.write_rows(Household, HOUSEHOLD_COLUMNS, (
+        (load.first_household + h, code, load.grid_ids[g], address)
+        for h, code, g, address in census.households_between(households.start, households.stop)), binary=True)
+    people = list(census.persons_between(persons.start, persons.stop))
     cipher = crypto.FieldCipher()
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    person_id, household_id = bulk.next_id(Person), bulk.next_id(Household)
-    households, persons, written = [], [], 0
-    for grid in grids:
-        grid_id, path = unit_ids[grid.code], grid.path
-        county_name, community_name = grid.county.name, grid.parent.name
-        remaining, number = grid.target_persons, 0
-        while remaining > 0:
-            number += 1
-            home = generator.household(f"{grid.code}{number:04d}", county_name, community_name, remaining)
-            remaining -= len(home.members)
-            households.append((household_id, home.code, grid_id, home.address))
-            for p in home.members:
-                persons.append((
-                    person_id, IdType.RESIDENT_ID, "CHN", cipher.encrypt(p.resident_id),
-                    cipher.lookup_hash(IdType.RESIDENT_ID, p.resident_id),
-                    cipher.encrypt(p.phone) if p.phone else None,
-                    cipher.lookup_hash("phone", p.phone) if p.phone else "",
-                    p.name, p.pinyin, p.initials, p.sex, p.birth_date.isoformat(), grid_id, household_id, path,
-                    now, now,
-                ))
-                person_id += 1
-            household_id += 1
-        if len(persons) >= FLUSH_PERSONS:
-            written += _flush(households, persons)
-            progress(written)
-    written += _flush(households, persons)
-    progress(written)
+    ids = [p[6] for p in people]
+    phones = [p[7] for p in people if p[7]]
+    id_ciphers, id_hashes = cipher.encrypt_many(ids), cipher.lookup_hashes(IdType.RESIDENT_ID, ids)
+    phone_ciphers, phone_hashes = iter(cipher.encrypt_many(phones)), iter(cipher.lookup_hashes("phone", phones))
+    grid_of = census.household_grid[households.start:households.stop].tolist()
+    rows = []
+    for (p, name, pinyin, initials, sex, birth, _, phone, household), id_cipher, id_hash in zip(
+            people, id_ciphers, id_hashes):
+        grid = grid_of[household - households.start]
+        rows.append((load.first_person + p, IdType.RESIDENT_ID, "CHN", id_cipher, id_hash,
+                     next(phone_ciphers) if phone else None, next(phone_hashes) if phone else "",
+                     name, pinyin, initials, sex, birth, load.grid_ids[grid], load.first_household + household,
+                     load.grid_paths[grid], now, now))
+    bulk.write_rows(Person, PERSON_COLUMNS, rows, binary=True)
+    return len(rows)
 
 
-def _flush(households: list, persons: list) -> int:
-    bulk.write_rows(Household, HOUSEHOLD_COLUMNS, households)
-    bulk.write_rows(Person, PERSON_COLUMNS, persons)
-    count = len(persons)
-    households.clear()
-    persons.clear()
+def _write_in_processes(load: Load, slices: list, processes: int, progress) -> None:
+    global _LOAD
+    connections.close_all()  # each process opens its own connection
+    _LOAD = load
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            written = 0
+            for count in pool.imap_unordered(_write_slice_in_process, slices):
+                written += count
+                progress(written)
+    finally:
+        _LOAD = None
+
+
+def _write_slice_in_process(households_and_persons: tuple[range, range]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")  # a crash mid-seed is started again from a fresh database
+    with transaction.atomic():
+        count = _write_slice(_LOAD, *households_and_persons)
     return count
