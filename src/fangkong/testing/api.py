@@ -109,7 +109,7 @@ class PointOut(Schema):
     group: Group
 
 
-class PersonIn(Schema):
+class TubePersonIn(Schema):
     tube: Text(40, min_length=1)
     id_number: Text(18, min_length=1)
 
@@ -197,7 +197,7 @@ def open_tube(request, point_id: Id, payload: SampleIn, idempotency_key: Text(80
 
 @router.post("/sampling-points/{int:point_id}/people", response=AddedOut,
              summary="Add a person to an open tube of the point; a resubmission counts once")
-def add_person(request, point_id: Id, payload: PersonIn, idempotency_key: Text(80) = IDEMPOTENCY):
+def add_person(request, point_id: Id, payload: TubePersonIn, idempotency_key: Text(80) = IDEMPOTENCY):
     added = services.add_to_tube(request.auth, payload.tube, payload.id_number, point_id=point_id,
                                  idempotency_key=idempotency_key or None)
     return {"tube": _tube(added.sample), "person_id": added.person.pk, "created": added.created}

@@ -35,6 +35,20 @@ def _ward(w):
 
 
 # url name -> (the form's action, the page it sits on, what is typed, the fields that must show a problem)
+def _testing(w, key):
+    """A test due, a campaign and its point in the world's city, made once per test for the testing forms."""
+    from fangkong.accounts.models import User
+    from fangkong.testing import services as testing
+
+    if "testing" not in w:
+        commander = User.objects.get(username="commander")
+        campaign = testing.declare_campaign(commander, name="全员", area_code=w["grid"])
+        w["testing"] = {"due": testing.ask_test(commander, w["free"].pk), "campaign": campaign,
+                        "point": testing.add_point(commander, campaign.pk, name="点", jurisdiction_code=w["grid"],
+                                                   population=2500)}
+    return w["testing"][key].pk
+
+
 CASES = {
     "roster-set-shift": (lambda w: reverse("roster-set-shift", args=[_ward(w)[2].pk]),
                          lambda w: reverse("roster", args=[_ward(w)[2].pk]),
@@ -79,6 +93,21 @@ CASES = {
                       lambda w: {"status": "moved", "note": ""}, {"note"}),
     "ledger-resolve": (lambda w: reverse("ledger-resolve", args=[w["entry"].pk]), lambda w: reverse("ledger"),
                        lambda w: {"resolution": "forgotten", "note": "已电话联系"}, {"resolution"}),
+    "testing-receive": (lambda w: reverse("testing-receive"), lambda w: reverse("testing-lab"),
+                        lambda w: {"tube": "NOPE-404"}, {"tube"}),
+    "testing-result": (lambda w: reverse("testing-result"), lambda w: reverse("testing-lab"),
+                       lambda w: {"tube": "NOPE-404", "outcome": "positive", "ct": "99"}, {"tube", "ct"}),
+    "testing-declare": (lambda w: reverse("testing-declare"), lambda w: reverse("testing-campaigns"),
+                        lambda w: {"name": "", "area_code": w["grid"], "rounds": "0"}, {"name", "rounds"}),
+    "testing-take": (lambda w: reverse("testing-take", args=[_testing(w, "due")]), lambda w: reverse("testing-due"),
+                     lambda w: {"tube": "x!"}, {"tube"}),
+    "testing-point-add": (lambda w: reverse("testing-point-add", args=[_testing(w, "campaign")]),
+                          lambda w: reverse("testing-campaign", args=[_testing(w, "campaign")]),
+                          lambda w: {"name": "", "jurisdiction_code": w["grid"], "population": "0"},
+                          {"name", "population"}),
+    "testing-tube-open": (lambda w: reverse("testing-tube-open", args=[_testing(w, "point")]),
+                          lambda w: reverse("testing-point", args=[_testing(w, "point")]),
+                          lambda w: {"tube": "x!"}, {"tube"}),
     "order-place": (lambda w: reverse("order-place", args=[w["free"].pk]),
                     lambda w: reverse("person", args=[w["free"].pk]),
                     lambda w: {"reason": "curiosity", "kind": "home"}, {"reason"}),
@@ -354,7 +383,8 @@ NOTHING_TO_REFUSE = {"handover-confirm": "a free note", "warning-task-done": "a 
                      "finding-publish": "a yes or no the button sends",
                      "task-step": "the table's next steps as buttons, with a free note"}
 TESTED_ELSEWHERE = {"login": "test_the_login_keeps_the_user_name", "forecast": "test_the_forecast_keeps_its_figures",
-                    "self-report": "selfreport/tests: test_the_persons_page_takes_the_reading_without_an_account"}
+                    "self-report": "selfreport/tests: test_the_persons_page_takes_the_reading_without_an_account",
+                    "testing-tube-add": "test_e2e_tube_scan.py: shown only with an open tube, refused under its field"}
 
 
 def test_the_login_keeps_the_user_name(client, grid_worker):

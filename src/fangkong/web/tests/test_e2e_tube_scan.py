@@ -10,9 +10,9 @@ from fangkong.jurisdictions.models import Jurisdiction, Level
 from fangkong.people.models import Person
 from fangkong.testing import services
 from fangkong.testing.models import Sample, SampleStatus
-from fangkong.web.tests.conftest import browser, log_in  # noqa: F401  (the browser fixture)
+from fangkong.testing.tests.test_campaign import city, staff  # noqa: F401  (fixtures)
 
-from .test_campaign import city, staff  # noqa: F401  (fixtures)
+from .conftest import log_in
 
 pytestmark = pytest.mark.e2e
 SCREENSHOT = os.environ.get("FANGKONG_SCREENSHOTS", "")
