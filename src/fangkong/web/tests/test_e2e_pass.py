@@ -37,7 +37,7 @@ def test_a_pass_issued_printed_checked_then_revoked(live_server, page, browser, 
     form.locator("input[name=valid_to]").fill((today - dt.timedelta(days=1)).isoformat())
     form.get_by_role("button").click()
     page.wait_for_load_state("networkidle")
-    assert "the validity ends before it starts" in page.locator("[data-field=valid_to]").inner_text()
+    assert "has-problem" in page.locator("[data-field=valid_to]").get_attribute("class")
     assert not Pass.objects.exists()
     page.get_by_test_id("pass-form").locator("input[name=valid_to]").fill((today + dt.timedelta(days=5)).isoformat())
     page.get_by_test_id("pass-form").get_by_role("button").click()
@@ -64,15 +64,15 @@ def test_a_pass_issued_printed_checked_then_revoked(live_server, page, browser, 
         return phone.get_by_test_id("verdict")
 
     verdict = check()
-    assert "ok" in verdict.get_attribute("class") and "Valid" in verdict.inner_text()
+    assert "ok" in verdict.get_attribute("class").split()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     page.reload()
     page.locator("input[name=reason]").fill("车辆转作他用")
-    page.get_by_role("button", name="Revoke").click()
+    page.locator("button.danger").click()
     page.wait_for_load_state("networkidle")
     assert Pass.objects.get().status == "revoked"
 
     verdict = check()
-    assert "alarm" in verdict.get_attribute("class") and "车辆转作他用" in verdict.inner_text()
+    assert "alarm" in verdict.get_attribute("class").split() and "车辆转作他用" in verdict.inner_text()
     phone.context.close()
