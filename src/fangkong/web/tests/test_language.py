@@ -20,6 +20,7 @@ from fangkong.warning import services as warning
 LATIN_ALLOWED = {  # units, codes and names that are the same in both languages (single letters are not words)
     "API", "CSV", "Excel", "ID", "PDF", "R_t", "SIR", "CHIME", "Penn", "Medicine", "EARS", "PIPL", "English",
     "YYYY", "MM", "DD", "xlsx", "IV", "III", "II", "C1", "C2", "C3", "CUSUM",
+    "KN95",  # the respirator standard's name, an item of the supplies catalogue
 }
 HAN_ALLOWED = {"中文", "防控"}  # the language switch and the seal of the brand
 SKIPPED = re.compile(r"\.(xlsx|csv|pdf|json)$|^/(api|admin|i18n|logout|static)/|/step/$|/refusals|/template/")
@@ -80,7 +81,10 @@ def _data_values(world, tree, personas) -> list[str]:
     users = [u.username for u in personas.values()]
     notes = ["咳嗽", "BJ-1", "发热预警", "G1234"]
     codes = [node.code for node in tree.values()]
-    return sorted(set(people + places + users + notes + codes), key=len, reverse=True)
+    supplies = world["supplies"]  # the seeded stores and supplier: data, written as their users wrote them
+    stores = [s.name for s in (supplies.source, supplies.unit)] + [s.code for s in (supplies.source, supplies.unit)]
+    return sorted(set(people + places + users + notes + codes + stores + [supplies.order.supplier]), key=len,
+                  reverse=True)
 
 
 @pytest.fixture
