@@ -8,6 +8,7 @@ events, each written under a lock on the store so the ledger never goes negative
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.scoping import ScopedQuerySet
@@ -18,6 +19,7 @@ class Item(models.Model):
     name = models.CharField(_("name"), max_length=80)
     name_en = models.CharField(_("English name"), max_length=80, blank=True)
     unit = models.CharField(_("unit of issue"), max_length=20)  # 只, 套, 人份, 瓶 …
+    unit_en = models.CharField(_("English unit of issue"), max_length=20, blank=True)
     # Held back for the worst-case forecast when allocating under scarcity (0.1 = 10 %).
     reserve = models.DecimalField(_("reserve"), max_digits=4, decimal_places=3, default=0,
                                   validators=[MinValueValidator(0), MaxValueValidator(1)])
@@ -29,7 +31,20 @@ class Item(models.Model):
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language (the catalogue holds both)."""
+        return self.name_en if _english() and self.name_en else self.name
+
+    @property
+    def shown_unit(self) -> str:
+        return self.unit_en if _english() and self.unit_en else self.unit
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
 
 
 class Post(models.Model):
@@ -37,6 +52,7 @@ class Post(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
     tier = models.PositiveSmallIntegerField(_("priority tier"))
     protection = models.ManyToManyField(Item, related_name="posts", blank=True, verbose_name=_("protection"))
 
@@ -44,7 +60,11 @@ class Post(models.Model):
         ordering = ["tier", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        return self.name_en if _english() and self.name_en else self.name
 
 
 class StandIn(models.Model):

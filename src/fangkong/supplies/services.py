@@ -227,8 +227,10 @@ def add_store(actor, *, code: str, name: str, kind: str, jurisdiction_code: str)
     require(actor, "store.add")
     problems = Problems()
     node = None
-    with problems.gathered():
+    try:
         node = access.get_jurisdiction_for(actor, jurisdiction_code)
+    except NotFound:
+        problems.add("jurisdiction", _("choose a place of your jurisdiction"))
     code = (code or "").strip()
     if not code:
         problems.add("store_code", _("give the store a code"))
@@ -320,7 +322,7 @@ def _post(actor, store: Store, item: Item, kind: str, quantity: int, *, reason: 
     before = on_hand(store, item)
     if before + quantity < 0:
         raise Conflict(("quantity", _("only %(n)s %(unit)s of %(item)s on hand at %(store)s") % {
-            "n": before, "unit": item.unit, "item": item.name, "store": store.name}))
+            "n": before, "unit": item.shown_unit, "item": item.shown_name, "store": store.name}))
     event = StockEvent.objects.create(store=store, item=item, kind=kind, quantity=quantity, balance=before + quantity,
                                       reason=reason, at=timezone.now(), by=actor, **links)
     audit.record_change(actor, Action.STOCK_CHANGE, event, before={"on_hand": before},
@@ -572,7 +574,7 @@ def allocate_item(actor, source_id, item_code) -> AllocationRun:
         _lock([source])
         source, item, pending, result = preview(actor, source.pk, item_code)
         if not pending:
-            raise InputRefused(("item", _("no approved request for %(item)s to allocate") % {"item": item.name}))
+            raise InputRefused(("item", _("no approved request for %(item)s to allocate") % {"item": item.shown_name}))
         run = AllocationRun.objects.create(
             item=item, source=source, stock=result.stock, reserve=item.reserve, available=result.available,
             allocated=result.allocated, cut_stage=result.cut[0] if result.cut else "",

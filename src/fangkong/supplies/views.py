@@ -26,7 +26,7 @@ def _page(request, template: str, context: dict):
 def _choices(user):
     stores = list(services.stores_for(user))
     return stores, [(str(s.pk), f"{s.name} ({s.code})") for s in stores], [
-        (i.code, f"{i.name} · {i.unit}") for i in services.items()]
+        (i.code, f"{i.shown_name} · {i.shown_unit}") for i in services.items()]
 
 
 @login_required
@@ -81,7 +81,8 @@ def requests(request):
     return _page(request, "supplies/requests.html", {
         "rows": rows.prefetch_related("posts")[:300], "status": status, "statuses": RequestStatus.choices,
         "store_choices": store_choices, "item_choices": item_choices, "key": form_key(),
-        "post_choices": [(p.code, f"{p.name} · {_('tier')} {p.tier}") for p in services.posts()]})
+        "post_choices": [(p.code, _("%(post)s · tier %(tier)s") % {"post": p.shown_name, "tier": p.tier})
+                         for p in services.posts()]})
 
 
 @login_required

@@ -9,6 +9,7 @@ from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.reporting import services as reporting
 from fangkong.screening import services as screening
+from fangkong.supplies.tests.seed import seed_supplies
 
 # Debian's Chromium, or the one FANGKONG_CHROMIUM names.
 CHROMIUM = os.environ.get("FANGKONG_CHROMIUM", "/usr/bin/chromium")
@@ -67,4 +68,5 @@ def world(commander, person, tree):
     return {"order": order, "entry": entry, "case": case, "post": post, "request": request.record,
             "alert": quarantine.alerts_for(commander).get(), "grid": tree["grid_a1"].code, "person": person,
             "free": create_person(commander, PersonInput(id_number=OTHER_ID, name="王五",
-                                                         grid_code=tree["grid_a1"].code)).person}
+                                                         grid_code=tree["grid_a1"].code)).person,
+            "supplies": seed_supplies(commander, tree["grid_a1"])}

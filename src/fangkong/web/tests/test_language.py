@@ -23,6 +23,7 @@ LATIN_ALLOWED = {  # units, codes and names that are the same in both languages 
     "API", "CSV", "Excel", "ID", "PDF", "R_t", "SIR", "CHIME", "Penn", "Medicine", "EARS", "PIPL", "English",
     "YYYY", "MM", "DD", "xlsx", "IV", "III", "II", "C1", "C2", "C3", "CUSUM",
     "Ct",  # the cycle threshold of a PCR result: Ct值 in Chinese labs
+    "KN95",  # the respirator standard's name, an item of the supplies catalogue
 }
 HAN_ALLOWED = {"中文", "防控"}  # the language switch and the seal of the brand
 SKIPPED = re.compile(r"\.(xlsx|csv|pdf|json)$|^/(api|admin|i18n|logout|static)/|/step/$|/refusals|/template/")
@@ -84,7 +85,11 @@ def _data_values(world, tree, personas) -> list[str]:
     notes = ["咳嗽", "BJ-1", "发热预警", "G1234"]
     codes = [node.code for node in tree.values()]
     checklists = list(ChecklistItem.objects.values_list("text", flat=True))  # data, as the field keeps it
-    return sorted(set(people + places + users + notes + codes + checklists), key=len, reverse=True)
+    supplies = world["supplies"]  # the seeded stores and supplier: data, written as their users wrote them
+    stores = [s.name for s in (supplies.source, supplies.unit)] + [s.code for s in (supplies.source, supplies.unit)]
+    return sorted(set(people + places + users + notes + codes + checklists + stores + [supplies.order.supplier]),
+                  key=len,
+                  reverse=True)
 
 
 @pytest.fixture
