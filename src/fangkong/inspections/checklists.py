@@ -13,7 +13,7 @@ def load_first(checklist_model, item_model) -> int:
     for kind, items in json.loads(DATA.read_text(encoding="utf-8")).items():
         if kind.startswith("_") or checklist_model.objects.filter(kind=kind).exists():
             continue
-        checklist = checklist_model.objects.create(kind=kind, version=1, note="初始版本")
+        checklist = checklist_model.objects.create(kind=kind, version=1)
         item_model.objects.bulk_create([item_model(checklist=checklist, position=i, text=text)
                                         for i, text in enumerate(items, 1)])
         created += 1

@@ -44,9 +44,9 @@ def test_the_api_refuses_a_register_download_naming_the_role(client, tree):
     response = client.get("/api/v1/exports/cases?format=csv", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 403 and response.json()["errors"][0]["field"] == "role"
     listed = client.get("/api/v1/exports", HTTP_AUTHORIZATION=f"Bearer {token}").json()
-    assert {e["name"] for e in listed if e["allowed"]} == {  # passes, goods and supplies name units and goods
+    assert {e["name"] for e in listed if e["allowed"]} == {  # these name units, places and goods, not people
         "risk-areas", "zero-reports", "passes", "goods-batches", "stock-ledger", "supply-requests", "allocations",
-        "shipments", "procurement-orders"}
+        "shipments", "procurement-orders", "special-settings", "rectifications", "tasks", "public-reports"}
 
 
 def test_a_figures_only_role_at_a_grid_is_told_it_sees_no_people(client, tree, person):
