@@ -29,7 +29,7 @@ class SiteOut(Schema):
     kind: str
 
 
-class BatchIn(Schema):
+class GoodsBatchIn(Schema):
     number: Column(Batch, "number")
     goods: Column(Batch, "goods")
     origin_country: Column(Batch, "origin_country")
@@ -52,12 +52,12 @@ class BatchOut(Schema):
     received_on: dt.date
 
 
-class SampleIn(Schema):
+class GoodsSampleIn(Schema):
     kind: Text(12)
     taken_on: Day
 
 
-class ResultIn(Schema):
+class GoodsResultIn(Schema):
     result: Text(8)
     result_on: Day
 
@@ -138,19 +138,19 @@ def list_batches(request, status: Text(10) | None = None):
 
 
 @router.post("/goods/sites/{int:site_id}/batches", response={201: BatchOut}, summary="A batch received at a store")
-def receive_batch(request, site_id: Id, payload: BatchIn):
+def receive_batch(request, site_id: Id, payload: GoodsBatchIn):
     return Status(201, _batch(services.receive_batch(request.auth, site_id, services.BatchInput(**payload.dict()))))
 
 
 @router.post("/goods/batches/{int:batch_id}/samples", response={201: SampleOut}, summary="A sample taken of a batch")
-def take_sample(request, batch_id: Id, payload: SampleIn):
+def take_sample(request, batch_id: Id, payload: GoodsSampleIn):
     sample = services.take_sample(request.auth, batch_id, kind=payload.kind, taken_on=payload.taken_on)
     return Status(201, {"id": sample.pk, "batch_id": sample.batch_id, "kind": sample.kind, "result": sample.result})
 
 
 @router.post("/goods/samples/{int:sample_id}/result", response=SampleOut,
              summary="A sample's result; a positive one seals its batch")
-def record_result(request, sample_id: Id, payload: ResultIn):
+def record_result(request, sample_id: Id, payload: GoodsResultIn):
     sample = services.record_result(request.auth, sample_id, result=payload.result, result_on=payload.result_on)
     return {"id": sample.pk, "batch_id": sample.batch_id, "kind": sample.kind, "result": sample.result}
 

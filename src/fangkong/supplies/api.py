@@ -152,7 +152,7 @@ class ShipmentOut(Schema):
     status: str
 
 
-class ReceiveIn(Schema):
+class ShipmentReceiveIn(Schema):
     received: Count
     note: Text(200) = ""
 
@@ -308,7 +308,7 @@ def dispatch(request, payload: ShipmentIn, idempotency_key: Text(80) = Header(""
 
 
 @router.post("/supplies/shipments/{int:shipment_id}/receive", response=ShipmentOut)
-def receive(request, shipment_id: Id, payload: ReceiveIn):
+def receive(request, shipment_id: Id, payload: ShipmentReceiveIn):
     return _shipment(services.receive_shipment(request.auth, shipment_id, payload.received, note=payload.note))
 
 

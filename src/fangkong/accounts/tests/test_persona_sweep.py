@@ -579,8 +579,7 @@ def test_every_page_naming_a_record_as_every_persona(seeded, name, route):
 
 # Writes that no API operation and no page naming a record reaches; their services are tested on their own.
 # test.ask: a suspected case's same-day test is asked by the case pathway, scheduled tests by their schedule.
-NOT_SWEPT = {"site.add", "checkpoint.add", "warning.level", "warning.playbook", "test.ask"}
-NOT_SWEPT = {"site.add", "checkpoint.add", "warning.level", "warning.playbook", "selfreport.issue"}
+NOT_SWEPT = {"site.add", "checkpoint.add", "warning.level", "warning.playbook", "test.ask", "selfreport.issue"}
 
 
 def test_the_sweep_covers_every_write_of_the_table():

@@ -18,6 +18,7 @@ from fangkong.dashboard import rollup
 from fangkong.dashboard.models import DailyCount
 from fangkong.dashboard.services import summary, summary_from_rows
 from fangkong.jurisdictions.models import Jurisdiction, Level
+from fangkong.pathways import arrivals, care
 from fangkong.people.models import Person
 from fangkong.people.services import PersonInput
 from fangkong.quarantine import services as quarantine
@@ -73,7 +74,7 @@ def test_every_kind_of_write_keeps_the_rollup_equal_to_a_recount(city):
     check("an order ended: its open windows dropped")
     watched_case = cases.open_case(chief, watched[13].person_id, detected_at=now)
     cases.transition(chief, watched_case.pk, "confirm")
-    quarantine.transfer_to_hospital(chief, watched[13].pk, hospital="金银潭医院")
+    care.transfer_from_order(chief, watched[13].pk, hospital="金银潭医院")
     check("a confirmed person under observation transferred to hospital")
     site = quarantine.add_site(chief, name="集中隔离点", jurisdiction_code=Jurisdiction.objects.filter(
         level=Level.COUNTY).order_by("code").first().code, address="武汉市", rooms=4)
@@ -93,7 +94,7 @@ def test_every_kind_of_write_keeps_the_rollup_equal_to_a_recount(city):
         check(f"a case moved: {step}")
     traveller = free_people(1)[0]
     screening.declare(chief, code="110105", level="high", valid_from=timezone.localdate() - dt.timedelta(days=2))
-    screening.register_arrival(chief, screening.ArrivalInput(
+    arrivals.register_arrival(chief, screening.ArrivalInput(
         person=PersonInput(id_number=traveller.id_number, name=traveller.name, grid_code=traveller.grid.code),
         origin_code="110105", mode="train", vehicle="G67", category="resident", arrived_at=now - dt.timedelta(hours=2)))
     check("an arrival from a high-risk area: a home order")
