@@ -26,6 +26,7 @@ from fangkong.quarantine.models import OPEN_STATUSES, AlertKind, ReadingSlot, Sl
 from fangkong.reporting import services as reporting
 from fangkong.screening import services as screening
 from fangkong.screening.models import AssistStatus, FollowUp
+from fangkong.testing import services as testing
 
 # The roles whose home page is the day's work; the others keep the jurisdiction browser and the dashboard.
 FIELD_ROLES = frozenset({Role.GRID, Role.HOSPITAL, Role.CHECKPOINT, Role.LAB})
@@ -91,6 +92,9 @@ def day_work(actor, now: dt.datetime | None = None) -> list[Item]:
               "follow_up_due", reverse("arrivals"), now),
         _item("ledger", _("Symptom reports to resolve"), cases.ledger_for(actor).filter(resolved_at=None),
               "deadline", reverse("ledger"), now),
+        _item("tests_due", _("Tests due"), testing.open_tests_for(actor), "due_at", reverse("testing-due"), now),
+        _item("lab_waiting", _("Tubes waiting for a result"), testing.waiting_in_lab_for(actor), None,
+              reverse("testing-lab"), now),
         _zero_report(actor, now),
     ]
     return sorted(items, key=lambda i: i.urgency)

@@ -100,6 +100,8 @@ def _panel_context(request, node, name: str) -> dict:
         context.update({"curve_json": json.dumps(curve), "judgement": judgement, "rt_json": json.dumps(judgement)})
     elif name == "level":
         context.update({"warning": warning.situation(node), "tasks": screen.open_tasks(node)})
+    elif name == "testing":
+        context["rounds"] = testing.round_progress_for(request.user)
     return {f"{name}_panel": context}
 
 
