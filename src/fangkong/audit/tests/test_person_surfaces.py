@@ -145,9 +145,7 @@ PAGE_SURFACES = {
 }
 PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
                 "register-export": lambda w: "/exports/cases.csv",
-                "testing-missed": lambda w: f"/testing/rounds/{w.round.pk}/missed.csv"}
-PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
-                "register-export": lambda w: "/exports/cases.csv",
+                "testing-missed": lambda w: f"/testing/rounds/{w.round.pk}/missed.csv",
                 "roster-xlsx": lambda w: f"/rosters/{w.roster.pk}/roster.xlsx"}
 PAGES_WITHOUT_PERSONS = {
     "home", "favicon", "login", "logout", "jurisdiction-tree", "jurisdiction-map", "dashboard-home", "dashboard",
