@@ -18,9 +18,10 @@ from fangkong.web.tests.conftest import OTHER_ID
 
 
 def refused(call) -> dict[str, str]:
-    with translation.override("en"), pytest.raises(InputRefused) as caught:
-        call()
-    return {p.field: str(p.message) for p in caught.value.problems}
+    with translation.override("en"):
+        with pytest.raises(InputRefused) as caught:
+            call()
+        return {p.field: str(p.message) for p in caught.value.problems}
 
 
 def test_a_batch_is_activated_with_its_ready_by_time_and_overdue_after_it(commander, tree, settings):
