@@ -420,6 +420,19 @@ def _ancestors(path: str, top: str) -> list[str]:
     return [path[:i + 1] for i, c in enumerate(path) if c == "/" and i + 1 >= len(top)]
 
 
+def waiting_for_beds() -> QuerySet[Admission]:
+    """Every patient waiting for a bed (the dashboard counts them under their place)."""
+    return Admission.objects.filter(state=AdmissionState.WAITING)
+
+
+def overdue(now: dt.datetime) -> Q:
+    """Waiting longer than the settings allow for the tier."""
+    cuts = Q(pk__in=[])
+    for tier in Tier.values:
+        cuts |= Q(tier=tier, waiting_since__lt=now - dt.timedelta(hours=wait_hours(tier)))
+    return cuts
+
+
 def census(actor, now: dt.datetime | None = None, *, depth: int | None = None) -> dict[str, Place]:
     """Beds by tier and state, patients waiting and overdue by tier, for every place under the actor, each place
     counting everything below it; two grouped counts, however many facilities."""
@@ -438,16 +451,28 @@ def census(actor, now: dt.datetime | None = None, *, depth: int | None = None) -
     for path, tier, state, n in beds:
         for p in _ancestors(path, top):
             place(p).beds[tier][state] += n
-    cuts = Q()
-    for tier in Tier.values:
-        cuts |= Q(tier=tier, waiting_since__lt=now - dt.timedelta(hours=wait_hours(tier)))
-    waiting = (Admission.objects.filter(owner_path__startswith=top, state=AdmissionState.WAITING)
-               .values_list("owner_path", "tier").annotate(n=Count("pk"), late=Count("pk", filter=cuts)).order_by())
+    waiting = (waiting_for_beds().filter(owner_path__startswith=top).values_list("owner_path", "tier")
+               .annotate(n=Count("pk"), late=Count("pk", filter=overdue(now))).order_by())
     for path, tier, n, late in waiting:
         for p in _ancestors(path, top):
             place(p).waiting[tier] += n
             place(p).overdue[tier] += late
     return places
+
+
+def capacity_under(path: str) -> dict[str, dict[str, int]]:
+    """Beds under a place by tier, counted from the beds: in service (all but closed), occupied, free."""
+    out = {t: {"in_service": 0, "occupied": 0, "free": 0} for t in Tier.values}
+    rows = (Bed.objects.filter(owner_path__startswith=path).values_list("tier", "state").annotate(n=Count("pk"))
+            .order_by())
+    for tier, state, n in rows:
+        if state != BedState.CLOSED:
+            out[tier]["in_service"] += n
+        if state == BedState.OCCUPIED:
+            out[tier]["occupied"] += n
+        if state == BedState.UNOCCUPIED:
+            out[tier]["free"] += n
+    return out
 
 
 def census_baseline(actor) -> dict[int, dict[str, int]]:

@@ -36,6 +36,7 @@ SEVERITY = {
     "critical": Severity.ALARM, "fever_alerts": Severity.ALARM, "missed_alerts": Severity.ALARM,
     "readings_missed": Severity.ALARM, "overdue_ledger": Severity.ALARM, "overdue_assist": Severity.ALARM,
     "overdue_handovers": Severity.ALARM, "overdue_follow_ups": Severity.ALARM,
+    "overdue_admissions": Severity.ALARM,
     "confirmed": Severity.WARN, "new_cases_today": Severity.WARN, "severe": Severity.WARN,
     "suspected": Severity.WARN, "asymptomatic": Severity.WARN,
     "home_observation": Severity.INFO, "central_quarantine": Severity.INFO, "readings_due": Severity.INFO,

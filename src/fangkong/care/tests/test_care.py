@@ -156,3 +156,19 @@ def test_hospital_pages_show_masked_names_and_audit_them(client, opened, admitte
     assert AuditEvent.objects.filter(action=Action.VIEW_PERSON, person=person,
                                      details__surface="care-ward-board").exists()
     assert c.get("/care/").status_code == 200 and c.get("/care/transfers/").status_code == 200
+
+
+def test_the_forecast_reads_the_real_beds_by_tier_and_says_when_each_runs_out(opened, admitted, hospital, tree):
+    import numpy as np
+
+    from fangkong.dashboard import services as dashboard
+
+    admitted()  # one mild case in hospital: the makeshift tier takes all the projected patients
+    services.set_bed_state(hospital, opened["makeshift"].beds.last().pk, "C")
+    tiers = dashboard._tier_capacity(tree["city"])
+    assert tiers["makeshift"] == {"in_service": 9, "occupied": 0, "free": 9, "share": 1.0}
+    assert tiers["designated"]["in_service"] == 4 and tiers["designated"]["share"] == 0
+    dates = ["d0", "d1", "d2", "d3"]
+    assert dashboard._tiers_run_out(np.array([1, 5, 9, 10]), tiers, dates) == {"makeshift": "d3", "designated": None}
+    tiers["designated"]["share"], tiers["makeshift"]["share"] = 0.5, 0.5
+    assert dashboard._tiers_run_out(np.array([1, 9, 10, 20]), tiers, dates) == {"makeshift": "d3", "designated": "d1"}

@@ -24,5 +24,5 @@ def test_the_ward_board_on_a_phone(live_server, browser, opened, admitted, hospi
     assert admission.state == "in_bed"
     phone.goto(f"{live_server.url}/care/facilities/{opened['makeshift'].pk}/")
     assert "张**" in phone.get_by_test_id(f"bed-patient-{admission.bed_id}").inner_text()
-    assert phone.get_by_test_id(f"bed-state-{admission.bed_id}").inner_text() == "占用"  # Chinese first: the page's language
+    assert phone.get_by_test_id(f"bed-state-{admission.bed_id}").inner_text() == "占用"  # Chinese first
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
