@@ -4,6 +4,7 @@ census / 床等人 counts against an independent recount."""
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from django.utils import timezone, translation
 
@@ -11,6 +12,9 @@ from fangkong.audit.models import Action, AuditEvent
 from fangkong.care import services
 from fangkong.care.models import Admission, Bed, Facility
 from fangkong.conftest import login_client
+from fangkong.dashboard import screen
+from fangkong.dashboard import services as dashboard
+from fangkong.dashboard.services import summary
 from fangkong.errors import Conflict, InputRefused
 from fangkong.pathways import care as pathway
 from fangkong.people.services import PersonInput, create_person
@@ -129,7 +133,8 @@ def test_bad_input_names_the_field(commander, hospital, opened):
     assert "may not do this" in refused(lambda: services.activate(hospital, [opened["makeshift"].pk]))["role"]
 
 
-def test_census_and_beds_waiting_for_patients_against_a_recount(opened, admitted, hospital, commander, settings):
+def test_census_and_beds_waiting_for_patients_against_a_recount(opened, admitted, hospital, commander, settings,
+                                                                tree):
     admission = Admission.objects.get(case=admitted())
     settings.CARE_WAIT_HOURS = {"makeshift": 1, "designated": 1}
     Admission.objects.filter(pk=admission.pk).update(waiting_since=timezone.now() - dt.timedelta(hours=2))
@@ -143,6 +148,11 @@ def test_census_and_beds_waiting_for_patients_against_a_recount(opened, admitted
     assert places["420000/420100/420102/"].free("makeshift") == 9
     assert "420000/420100/420103/" not in places
     assert services.census_baseline(commander)[opened["makeshift"].pk] == {"free": 9, "occupied": 0}
+    # the dashboard's figure, and the records behind it
+    assert summary(tree["city"]).totals["overdue_admissions"] == 1
+    assert list(screen.figure_records(commander, tree["city"], "overdue_admissions")) == [admission]
+    settings.CARE_WAIT_HOURS = {"makeshift": 3, "designated": 1}
+    assert summary(tree["city"]).totals["overdue_admissions"] == 0
 
 
 def test_hospital_pages_show_masked_names_and_audit_them(client, opened, admitted, hospital, person):
@@ -159,10 +169,6 @@ def test_hospital_pages_show_masked_names_and_audit_them(client, opened, admitte
 
 
 def test_the_forecast_reads_the_real_beds_by_tier_and_says_when_each_runs_out(opened, admitted, hospital, tree):
-    import numpy as np
-
-    from fangkong.dashboard import services as dashboard
-
     admitted()  # one mild case in hospital: the makeshift tier takes all the projected patients
     services.set_bed_state(hospital, opened["makeshift"].beds.last().pk, "C")
     tiers = dashboard._tier_capacity(tree["city"])
