@@ -211,6 +211,15 @@ LABELS = {
     "unit": pgettext_lazy("field", "Unit"),
     "weight": pgettext_lazy("field", "Weight"),
     "workers": pgettext_lazy("field", "Writing processes"),
+    "admission": pgettext_lazy("field", "Admission"),
+    "bed": pgettext_lazy("field", "Bed"),
+    "bed_kind": pgettext_lazy("field", "Kind of bed"),
+    "bed_state": pgettext_lazy("field", "Bed state"),
+    "count": pgettext_lazy("field", "Number of beds"),
+    "facilities": pgettext_lazy("field", "Facilities"),
+    "facility_code": pgettext_lazy("field", "Facility code"),
+    "facility_name": pgettext_lazy("field", "Facility name"),
+    "ward": pgettext_lazy("field", "Ward"),
 }
 
 

@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "fangkong.web",
     "fangkong.pathways",
     "fangkong.supplies",
+    "fangkong.care",
 ]
 
 MIDDLEWARE = [
@@ -323,3 +324,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("FANGKONG_LOG_LEVEL", "WARNING")},
 }
+# Care: hours from a facility's activation to ready (a makeshift hospital 方舱 within 24 h; protocols: each province
+# 2-3 makeshift hospitals ready within 2 days), hours a patient may wait for a bed of each tier before the dashboard
+# calls it overdue, and the days the forecast looks ahead.
+CARE_READY_HOURS = {"makeshift": env_int("FANGKONG_CARE_READY_MAKESHIFT_HOURS", 24),
+                    "designated": env_int("FANGKONG_CARE_READY_DESIGNATED_HOURS", 48),
+                    "quarantine": env_int("FANGKONG_CARE_READY_QUARANTINE_HOURS", 24),
+                    "reserve": env_int("FANGKONG_CARE_READY_RESERVE_HOURS", 48)}
+CARE_WAIT_HOURS = {"makeshift": env_int("FANGKONG_CARE_WAIT_MAKESHIFT_HOURS", 24),
+                   "designated": env_int("FANGKONG_CARE_WAIT_DESIGNATED_HOURS", 6)}

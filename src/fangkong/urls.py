@@ -4,6 +4,7 @@ from django.urls import include, path
 from fangkong.accounts import views as accounts_views
 from fangkong.api import api
 from fangkong.bulletins import views as bulletin_views
+from fangkong.care import views as care_views
 from fangkong.cases import views as case_views
 from fangkong.checkpoints import views as checkpoint_views
 from fangkong.dashboard import views as dashboard_views
@@ -115,6 +116,18 @@ urlpatterns = [
     path("supplies/orders/", supplies_views.orders, name="supplies-orders"),
     path("supplies/orders/new/", supplies_views.add_order, name="supplies-order-add"),
     path("supplies/orders/<int:procurement_id>/deliver/", supplies_views.deliver, name="supplies-order-deliver"),
+    path("care/", care_views.facilities, name="care"),
+    path("care/facilities/", care_views.add_facility, name="care-facility-add"),
+    path("care/activate/", care_views.activate, name="care-activate"),
+    path("care/facilities/<int:facility_id>/step/", care_views.step_facility, name="care-facility-step"),
+    path("care/facilities/<int:facility_id>/", care_views.ward_board, name="care-ward-board"),
+    path("care/facilities/<int:facility_id>/beds/", care_views.add_beds, name="care-beds-add"),
+    path("care/beds/<int:bed_id>/state/", care_views.set_bed_state, name="care-bed-state"),
+    path("care/admissions/", care_views.admissions, name="care-admissions"),
+    path("care/admissions/<int:admission_id>/bed/", care_views.assign_bed, name="care-bed-assign"),
+    path("care/admissions/<int:admission_id>/transfer/", care_views.request_transfer, name="care-transfer-request"),
+    path("care/transfers/", care_views.transfers, name="care-transfers"),
+    path("care/transfers/<int:transfer_id>/step/", care_views.step_transfer, name="care-transfer-step"),
     path("self-report/", selfreport_views.links, name="self-report-links"),
     path("self-report/issue/", selfreport_views.issue, name="self-report-issue"),
     path("r/<str:token>/", selfreport_views.report, name="self-report"),

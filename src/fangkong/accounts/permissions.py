@@ -137,6 +137,14 @@ WRITE: dict[str, frozenset[str]] = {
     "roster.plan": frozenset({COMMAND, HOSPITAL}),
     # self-report links go out from whoever takes the home readings: the person's reading counts as theirs.
     "selfreport.issue": frozenset({COMMAND, GRID}),
+    # care: facilities are set up and activated (in batches), opened and closed by the command centre; the
+    # hospitals keep their wards' beds, assign beds to the patients waiting, and request and take transfers.
+    "facility.add": frozenset({COMMAND}),
+    "facility.change": frozenset({COMMAND}),
+    "facility.beds": frozenset({COMMAND, HOSPITAL}),
+    "bed.assign": frozenset({COMMAND, HOSPITAL}),
+    "transfer.request": frozenset({COMMAND, HOSPITAL}),
+    "transfer.decide": frozenset({COMMAND, HOSPITAL}),
 }
 
 

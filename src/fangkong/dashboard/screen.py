@@ -36,6 +36,7 @@ SEVERITY = {
     "critical": Severity.ALARM, "fever_alerts": Severity.ALARM, "missed_alerts": Severity.ALARM,
     "readings_missed": Severity.ALARM, "overdue_ledger": Severity.ALARM, "overdue_assist": Severity.ALARM,
     "overdue_handovers": Severity.ALARM, "overdue_follow_ups": Severity.ALARM,
+    "overdue_admissions": Severity.ALARM,
     "confirmed": Severity.WARN, "new_cases_today": Severity.WARN, "severe": Severity.WARN,
     "suspected": Severity.WARN, "asymptomatic": Severity.WARN,
     "home_observation": Severity.INFO, "central_quarantine": Severity.INFO, "readings_due": Severity.INFO,
@@ -84,10 +85,11 @@ def as_of(now: dt.datetime | None = None) -> dt.datetime:
 
 # When each kind of record behind a figure is due or happened: the list shows it and is ordered by it.
 WHEN = {"case": "detected_at", "order": "starts_at", "readingslot": "closes_at", "alert": "raised_at",
-        "symptomreport": "deadline", "assistrequest": "deadline", "handover": "due_at", "arrival": "follow_up_due"}
+        "symptomreport": "deadline", "assistrequest": "deadline", "handover": "due_at", "arrival": "follow_up_due",
+        "admission": "waiting_since"}
 KINDS = {"case": _("Case"), "order": _("Observation order"), "readingslot": _("Reading window"), "alert": _("Alert"),
          "symptomreport": _("Symptom report"), "assistrequest": _("Assist request"), "handover": _("Handover"),
-         "arrival": _("Arrival")}
+         "arrival": _("Arrival"), "admission": _("Waiting for a bed")}
 
 
 def figure_records(actor, node: Jurisdiction, name: str, now: dt.datetime | None = None) -> QuerySet:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong import analytics
 from fangkong.accounts import access
+from fangkong.care import services as care
 from fangkong.cases.disease import current as disease_settings
 from fangkong.cases.models import Case, Classification, Placement, Severity, SymptomReport
 from fangkong.checkpoints.models import Handover, HandoverStatus
@@ -45,6 +46,7 @@ FIGURES = [
     "suspected", "confirmed", "asymptomatic", "severe", "critical", "new_cases_today", "home_observation",
     "central_quarantine", "readings_due", "readings_done", "readings_missed", "fever_alerts", "missed_alerts",
     "overdue_ledger", "overdue_assist", "overdue_handovers", "overdue_follow_ups",
+    "overdue_admissions",
 ]
 FIGURE_LABELS = {
     "suspected": _("Suspected"), "confirmed": _("Confirmed"), "asymptomatic": _("Asymptomatic"),
@@ -55,6 +57,7 @@ FIGURE_LABELS = {
     "missed_alerts": _("Missed-reading alerts"),
     "overdue_ledger": _("Overdue symptom reports"), "overdue_assist": _("Overdue assist requests"),
     "overdue_handovers": _("Unconfirmed handovers"), "overdue_follow_ups": _("Overdue arrival follow-ups"),
+    "overdue_admissions": _("Patients waiting too long for a bed"),
 }
 # The counts the daily bulletin publishes are for every role; the work queues behind them (readings, alerts,
 # what is overdue) are about named people's care and follow-up, for the roles that work with people.
@@ -116,6 +119,7 @@ def _sources(today: dt.date, now: dt.datetime) -> list[tuple[QuerySet, dict[str,
         (Handover.objects.exclude(status=HandoverStatus.CONFIRMED).filter(due_at__lt=now), {"overdue_handovers": Q()}),
         (Arrival.objects.exclude(follow_up=FollowUp.NONE).filter(follow_up_done_at=None, follow_up_due__lt=now),
          {"overdue_follow_ups": Q()}),
+        (care.waiting_for_beds(), {"overdue_admissions": care.overdue(now)}),
     ]
 
 
@@ -318,8 +322,10 @@ def forecast(node: Jurisdiction, given: ForecastInput, today: dt.date | None = N
         current, worst = analytics.project(parameters), analytics.project(parameters, worst_case=True)
     except analytics.BadSeries as refused:
         raise InputRefused((refused.field, refused.message)) from None
+    tiers = _tier_capacity(node)
     result = {"dates": [(today + dt.timedelta(days=d)).isoformat() for d in range(given.days + 1)],
-              "admitted": admitted, "population": population, "doubling_time": doubling, "beds": given.beds}
+              "capacity": tiers, "admitted": admitted, "population": population, "doubling_time": doubling,
+              "beds": given.beds}
     for name, projection in (("current", current), ("worst", worst)):
         ahead = projection.day >= 0
         census = np.nan_to_num(projection.census["hospitalized"][ahead])
@@ -328,4 +334,28 @@ def forecast(node: Jurisdiction, given: ForecastInput, today: dt.date | None = N
                         "r_t": projection.r_t, "beds_short_from": None}
         if given.beds is not None and (census > given.beds).any():
             result[name]["beds_short_from"] = result["dates"][int(np.argmax(census > given.beds))]
+        result[name]["tiers"] = _tiers_run_out(census, tiers, result["dates"])
     return result
+
+
+def _tier_capacity(node: Jurisdiction) -> dict[str, dict]:
+    """The real beds by tier under the node (care's census, counted from the beds) and each tier's share of the
+    patients in hospital today (the cases' admission tier; all to the makeshift tier when nobody is in yet)."""
+    capacity = care.capacity_under(node.path)
+    admitted = dict(Case.objects.filter(owner_path__startswith=node.path, closed_at=None,
+                                        placement=Placement.ADMITTED).values_list("facility_kind")
+                    .annotate(n=Count("pk")).order_by())
+    total = sum(admitted.values())
+    return {tier: {**beds, "share": admitted.get(tier, 0) / total if total else float(tier == "makeshift")}
+            for tier, beds in capacity.items()}
+
+
+def _tiers_run_out(census, tiers: dict[str, dict], dates: list[str]) -> dict[str, str | None]:
+    """The first day on which a tier's share of the projected patients exceeds its beds in service (None: not
+    within the projection)."""
+    out = {}
+    for tier, t in tiers.items():
+        need = census * t["share"]
+        short = need > t["in_service"]
+        out[tier] = dates[int(np.argmax(short))] if t["share"] and short.any() else None
+    return out

@@ -2,7 +2,8 @@
 
 suspected → (sampled → result: testing's) → excluded, or confirmed / asymptomatic → transfer (the observation
 order ends, its reading windows stop, so no more missed-reading alerts) → admitted (a makeshift hospital or a
-designated one, by severity: `cases.services.admission_tier`) → discharged (only after the negative tests the
+designated one, by severity: `cases.services.admission_tier`; the patient waits for a bed of that tier, care's
+register) → discharged (the bed to housekeeping) (only after the negative tests the
 disease settings require) → post-discharge health monitoring (a home order of the settings' days) → released
 (refused before the monitoring ends). Each domain does its own part; this module decides what follows what, in one
 transaction, and writes the journey's audit row (`Action.PATHWAY_STEP`). Pages, API and CLI call `move`.
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts.permissions import require
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
+from fangkong.care import services as beds
 from fangkong.cases import disease as diseases
 from fangkong.cases import services as cases
 from fangkong.cases.models import Case, Placement, Resolution, SymptomReport
@@ -112,6 +114,14 @@ FOLLOWS: dict[str, Callable[[object, Case, dt.datetime, str], Order | None]] = {
 }
 
 
+# What each step does to the beds: the admit step puts the patient on the waiting list of the case's tier (the
+# admitting facility then assigns a bed); leaving hospital frees the bed (to housekeeping).
+BEDS: dict[str, Callable[[object, Case, dt.datetime], object]] = {
+    "admit": beds.enqueue, "discharge": beds.discharge, "die": beds.discharge,
+    "release_excluded": beds.discharge,
+}
+
+
 def move(actor, case_id: int, action: str, *, at: dt.datetime | None = None, hospital: str = "",
          note: str = "") -> Case:
     """Take one step of the journey: the case's transition and what follows from it, in one transaction.
@@ -129,6 +139,8 @@ def move(actor, case_id: int, action: str, *, at: dt.datetime | None = None, hos
         case = cases.transition(actor, case_id, action, at=at, hospital=hospital, note=note)
         follow = FOLLOWS.get(action)
         order = follow(actor, case, at or timezone.now(), case.hospital) if follow else None
+        if action in BEDS:
+            BEDS[action](actor, case, at or timezone.now())
         if order is not None:
             audit.record_change(actor, Action.PATHWAY_STEP, case, person=case.person, step=action,
                                 before={"order": order_before.pk if order_before else None,

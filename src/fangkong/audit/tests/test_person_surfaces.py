@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver
 from fangkong import urls
 from fangkong.api import api
 from fangkong.audit.models import Action, AuditEvent, Reason
+from fangkong.care.tests.seed import seed_care
 from fangkong.screening.models import AssistRequest
 from fangkong.selfreport import services as selfreport
 from fangkong.tasks.tests import factories as task_records
@@ -112,6 +113,10 @@ def named(*persons):
     return [(p.pk, p.name) for p in persons]
 
 
+def masked(*persons):
+    return [(p.pk, f"{p.name[:1]}**") for p in persons]
+
+
 # url name -> (its address, the persons it shows as (person id, or None for someone not in the register; name))
 PAGE_SURFACES = {
     "cases": (lambda w: "/cases/", lambda w: named(w.case.person)),
@@ -142,6 +147,14 @@ PAGE_SURFACES = {
     "figure-records": (lambda w: f"/dashboard/{w.grid.code}/records/fever_alerts/", lambda w: named(w.alert.person)),
     "self-report-links": (lambda w: selfreport.issue(w.commander) and "/self-report/",
                           lambda w: named(*(o.person for o in w.orders))),
+    # care: the patient's name masked (surname and stars), each view audited
+    "care-admissions": (lambda w: seed_care(w.commander, w.grid, w.case) and "/care/admissions/",
+                        lambda w: masked(w.case.person)),
+    "care-ward-board": (lambda w: f"/care/facilities/{seed_care(w.commander, w.grid, w.case, in_bed=True).facility.pk}"
+                                  "/",
+                        lambda w: masked(w.case.person)),
+    "care-transfers": (lambda w: seed_care(w.commander, w.grid, w.case, transfer=True) and "/care/transfers/",
+                       lambda w: masked(w.case.person)),
 }
 PAGE_EXPORTS = {"persons-export": lambda w: f"/j/{w.grid.code}/persons.csv",
                 "register-export": lambda w: "/exports/cases.csv",
@@ -165,6 +178,7 @@ PAGES_WITHOUT_PERSONS = {
     "today", "screen-panel",  # counts only
     "service-worker", "offline",  # static: no data at all
     "self-report",  # the person's own page: a window and a form, no name (the link is the person's secret)
+    "care",  # facilities, readiness and bed counts by place: no one named
 }
 WRITE_PAGES = {  # POST only
     "case-transition", "case-open", "symptoms-report", "ledger-resolve", "reading-add", "order-place", "order-end",
@@ -186,6 +200,8 @@ WRITE_PAGES = {  # POST only
     "case-test",
     "roster-create",
     "self-report-issue",
+    "care-facility-add", "care-activate", "care-facility-step", "care-beds-add", "care-bed-state", "care-bed-assign",
+    "care-transfer-request", "care-transfer-step",
 }
 
 

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fangkong.accounts.models import Role, User
+from fangkong.care import services as care
+from fangkong.care.models import Admission
 from fangkong.cases import services as cases
 from fangkong.cases.models import Case, SymptomReport
 from fangkong.checkpoints.models import Handover
@@ -48,6 +50,7 @@ def recount(owned: Q, now: dt.datetime) -> dict[str, int]:
         "overdue_handovers": Handover.objects.filter(owned, due_at__lt=now).exclude(status="confirmed").count(),
         "overdue_follow_ups": Arrival.objects.filter(owned, follow_up_done_at=None, follow_up_due__lt=now)
         .exclude(follow_up="none").count(),
+        "overdue_admissions": Admission.objects.filter(owned, state="waiting").filter(care.overdue(now)).count(),
     }
 
 
@@ -57,6 +60,8 @@ def test_every_figure_at_every_level_equals_a_recount_of_the_rows(db):
     stage_outbreak(chief, random.Random(7), observed=60, cases_count=30)
     newcomer = Person.objects.filter(cases=None).order_by("id").first()
     cases.open_case(chief, newcomer.pk, detected_at=timezone.now())  # a suspected case found today
+    for case in Case.objects.filter(placement="admitted").order_by("id")[:6]:  # waiting for a bed, some too long
+        care.enqueue(chief, case, at=timezone.now() - dt.timedelta(hours=case.pk % 3 * 20))
     # Now, and tomorrow afternoon: when the ledger, assist requests, handovers and follow-ups have gone overdue.
     moments = [timezone.now(), timezone.now() + dt.timedelta(hours=30)]
     for moment in moments:  # whatever the hour the test runs at, some of that day's windows read, some missed
