@@ -407,6 +407,11 @@ NOTHING_TO_REFUSE = {"handover-confirm": "a free note", "warning-task-done": "a 
                      "task-step": "the table's next steps as buttons, with a free note"}
 TESTED_ELSEWHERE = {"login": "test_the_login_keeps_the_user_name", "forecast": "test_the_forecast_keeps_its_figures",
                     "self-report": "selfreport/tests: test_the_persons_page_takes_the_reading_without_an_account",
+                    "care-facility-add": "care/tests: test_bad_input_names_the_field (the services' refusals)",
+                    "care-beds-add": "care/tests: test_bad_input_names_the_field",
+                    "care-bed-state": "care/tests: test_bad_input_names_the_field",
+                    "care-bed-assign": "care/tests: test_a_bed_assigned_twice_is_refused",
+                    "care-transfer-request": "care/tests: test_bad_input_names_the_field",
                     "testing-tube-add": "test_e2e_tube_scan.py: shown only with an open tube, refused under its field"}
 
 

@@ -4,8 +4,9 @@ sees them (masked) on the ward board, and nothing scrolls sideways."""
 import pytest
 
 from fangkong.care.models import Admission
+from fangkong.care.tests.conftest import admitted, hospital, opened  # noqa: F401  (the care fixtures)
 from fangkong.conftest import PASSWORD
-from fangkong.web.tests.conftest import browser, log_in  # noqa: F401  (the browser fixture)
+from fangkong.web.tests.conftest import log_in
 
 pytestmark = pytest.mark.e2e
 
