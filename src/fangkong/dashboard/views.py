@@ -64,7 +64,7 @@ def dashboard(request, code=None):
         "breadcrumbs": _breadcrumbs(request.user, node),
         "link": reverse("dashboard", args=["__code__"]),
         "progress": testing.round_progress_for(request.user),
-        "tests_overdue": testing.overdue_for(request.user).filter(owner_path__startswith=node.path).count(),
+        "tests_overdue": testing.overdue_for(request.user, under=node).count(),
         "rectifications": inspections.overdue_rising(node), "overdue_tasks": tasks.overdue_tasks(node),
     }
     return render(request, "dashboard/dashboard.html", context)

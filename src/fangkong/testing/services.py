@@ -122,9 +122,11 @@ def open_tests_for(actor) -> QuerySet[TestDue]:
     return tests_due_for(actor).filter(status__in=OPEN_DUE)
 
 
-def overdue_for(actor, now: dt.datetime | None = None) -> QuerySet[TestDue]:
-    """Tests whose result is not back by their deadline: the unit must still sample, or the lab must report."""
-    return open_tests_for(actor).filter(due_at__lt=now or timezone.now())
+def overdue_for(actor, now: dt.datetime | None = None, *, under=None) -> QuerySet[TestDue]:
+    """Tests whose result is not back by their deadline: the unit must still sample, or the lab must report.
+    `under` (a jurisdiction in the actor's subtree) narrows them to the place a dashboard shows."""
+    overdue = open_tests_for(actor).filter(due_at__lt=now or timezone.now())
+    return overdue.filter(owner_path__startswith=under.path) if under is not None else overdue
 
 
 def waiting_in_lab_for(actor) -> QuerySet[Sample]:
