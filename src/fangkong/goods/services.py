@@ -6,6 +6,7 @@ and the overdue ones; the purge of records past their retention (`purge_goods`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -21,6 +22,7 @@ from fangkong.accounts.permissions import require
 from fangkong.accounts.scoping import get_visible
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
+from fangkong.batches import Outcome
 from fangkong.errors import InputRefused, Problems
 from fangkong.people.services import Choice, Export, Masked
 
@@ -118,29 +120,91 @@ class BatchInput:
     received_on: dt.date | None
 
 
+@dataclass(frozen=True)
+class BatchRow:
+    """A row of a store's or port's goods ledger (.xlsx/CSV): the store by its name, as the sheet names it."""
+
+    store: str
+    batch: BatchInput
+
+
+def _check_batch(data: BatchInput, problems: Problems) -> dict:
+    """A batch's fields checked and cleaned; every problem added, naming its field."""
+    _required(problems, number=data.number, goods=data.goods, origin_country=data.origin_country,
+              port_of_entry=data.port_of_entry, importer=data.importer, unit=data.unit)
+    quantity = _quantity(data.quantity, problems)
+    received_on = _day(data.received_on, "received_on", problems)
+    return {"number": (data.number or "").strip().upper()[:40], "goods": (data.goods or "").strip()[:120],
+            "origin_country": (data.origin_country or "").strip()[:60],
+            "port_of_entry": (data.port_of_entry or "").strip()[:60], "importer": (data.importer or "").strip()[:120],
+            "quantity": quantity, "unit": (data.unit or "").strip()[:10], "received_on": received_on}
+
+
+def _store_batches(actor, items: list[tuple[Site, dict]]) -> list[Batch]:
+    with transaction.atomic():
+        batches = [Batch.objects.create(site=site, owner_path=site.owner_path, recorded_by=actor, **fields)
+                   for site, fields in items]
+        for batch in batches:
+            audit.record_change(actor, Action.GOODS_CHANGE, batch, before={}, step="receive", after={
+                "number": batch.number, "site": batch.site_id, "origin_country": batch.origin_country,
+                "quantity": str(batch.quantity)})
+    return batches
+
+
 def receive_batch(actor, site_id: int, data: BatchInput) -> Batch:
     """A batch arrives at a store: held until it is tested and disinfected."""
     require(actor, "goods.record")
     site = get_visible(sites_for(actor), site_id)
     problems = Problems()
-    _required(problems, number=data.number, goods=data.goods, origin_country=data.origin_country,
-              port_of_entry=data.port_of_entry, importer=data.importer, unit=data.unit)
-    quantity = _quantity(data.quantity, problems)
-    received_on = _day(data.received_on, "received_on", problems)
-    number = (data.number or "").strip().upper()
-    if number and Batch.objects.filter(number=number).exists():
+    fields = _check_batch(data, problems)
+    if fields["number"] and Batch.objects.filter(number=fields["number"]).exists():
         problems.add("number", _("a batch with this number is already registered"))
     problems.refuse_if_any()
-    with transaction.atomic():
-        batch = Batch.objects.create(
-            number=number[:40], goods=data.goods.strip()[:120], origin_country=data.origin_country.strip()[:60],
-            port_of_entry=data.port_of_entry.strip()[:60], importer=data.importer.strip()[:120], quantity=quantity,
-            unit=data.unit.strip()[:10], site=site, owner_path=site.owner_path, received_on=received_on,
-            recorded_by=actor)
-        audit.record_change(actor, Action.GOODS_CHANGE, batch, before={}, step="receive", after={
-            "number": batch.number, "site": site.pk, "origin_country": batch.origin_country,
-            "quantity": str(quantity)})
-    return batch
+    return _store_batches(actor, [(site, fields)])[0]
+
+
+def receive_batches(actor, rows: Sequence[BatchRow], *, write: bool = True) -> list[Outcome]:
+    """A ledger of batches (the goods import): every row checked first, then those that pass stored in one
+    transaction. A batch number already registered at the same store, or in a row above, is a repeat (a sheet
+    uploaded again counts once); at another store it is refused."""
+    require(actor, "goods.record")
+    stores: dict[str, list[Site]] = {}
+    for site in sites_for(actor).filter(name__in={(r.store or "").strip() for r in rows}):
+        stores.setdefault(site.name, []).append(site)
+    numbers = {(r.batch.number or "").strip().upper() for r in rows}
+    stored = {b.number: b for b in Batch.objects.filter(number__in=numbers - {""}).select_related("site")}
+    outcomes, checked, seen = [], {}, {}
+    for index, row in enumerate(rows):
+        problems = Problems()
+        fields = _check_batch(row.batch, problems)
+        named = (row.store or "").strip()
+        found = stores.get(named, [])
+        if not named:
+            problems.add("store", _("this field is required"))
+        elif not found:
+            problems.add("store", _("no store, port or market of your area has this name"))
+        elif len(found) > 1:
+            problems.add("store", _("several stores of your area have this name: register them under distinct "
+                                    "names first"))
+        site, number = found[0] if len(found) == 1 else None, fields["number"]
+        earlier = stored.get(number)
+        if site and earlier and earlier.site_id != site.pk:
+            problems.add("number", _("this batch number is registered at another store"))
+        try:
+            problems.refuse_if_any()
+        except InputRefused as refused:
+            outcomes.append(Outcome(refused=refused))
+            continue
+        if earlier or number in seen:
+            outcomes.append(Outcome(repeated=True, record=earlier))
+            continue
+        seen[number] = index
+        checked[index] = (site, fields)
+        outcomes.append(Outcome())
+    if write and checked:
+        for index, batch in zip(checked, _store_batches(actor, list(checked.values()))):
+            outcomes[index] = Outcome(record=batch, created=True)
+    return outcomes
 
 
 def take_sample(actor, batch_id: int, *, kind: str, taken_on: dt.date | None) -> Sample:

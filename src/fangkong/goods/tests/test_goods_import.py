@@ -1,0 +1,97 @@
+"""The goods ledger as ports and cold stores keep it in Excel (进口冷链货物台账): every row checked first, each refusal
+by row, column and reason; then nothing, or only the valid rows, imported; the same sheet uploaded again counts once;
+its template is a file the import reads."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone, translation
+
+from fangkong.accounts.models import Role
+from fangkong.audit.models import Action, AuditEvent
+from fangkong.conftest import make_user, xlsx_rows
+from fangkong.goods import services
+from fangkong.goods.models import Batch
+from fangkong.imports import services as imports
+from fangkong.imports.models import ImportStatus
+from fangkong.imports.registers import GOODS_BATCHES
+from fangkong.imports.tests.workbooks import workbook
+
+pytestmark = pytest.mark.django_db
+HEADER = ["批次号", "品名", "原产国", "入境口岸", "进口商", "数量", "单位", "存放冷库", "入库日期"]
+
+
+@pytest.fixture
+def officer(tree):
+    return make_user("logistics", Role.LOGISTICS, tree["county_a"])
+
+
+@pytest.fixture
+def stores(commander, tree):
+    cold = services.add_site(commander, name="江岸冷库", kind="cold_store", jurisdiction_code=tree["county_a"].code)
+    services.add_site(commander, name="白沙洲冷库", kind="cold_store", jurisdiction_code=tree["county_b"].code)
+    return cold
+
+
+def ledger(*rows):
+    day = dt.datetime.combine(timezone.localdate() - dt.timedelta(days=2), dt.time())
+    base = ["CN-2026-0001", "冷冻牛肉", "巴西", "天津港", "江岸进出口公司", 1200, "kg", "江岸冷库", day]
+    return workbook([[*base[:i], v, *base[i + 1:]] if i is not None else base for i, v in rows],
+                    header=HEADER, sheet="进口冷链货物台账", title="江岸区进口冷链食品台账")
+
+
+def test_a_goods_ledger_is_checked_row_by_row_then_only_the_valid_rows_are_imported(officer, stores):
+    tomorrow = dt.datetime.combine(timezone.localdate() + dt.timedelta(days=1), dt.time())
+    data = ledger((None, None), (0, "CN-2026-0002"), (0, "CN-2026-0001"),  # the third repeats the first
+                  (5, "一千"), (7, "白沙洲冷库"), (8, tomorrow), (1, ""))
+    with translation.override("en"):
+        job, _ = imports.upload(officer, "goods-batches", "台账.xlsx", data)
+        job = imports.run_to_end(job)
+    assert (job.status, job.total_rows, job.valid_rows, job.refused_rows) == (ImportStatus.CHECKED, 7, 3, 4)
+    refused = {(r.row, r.column, r.message) for r in job.refusals.all()}
+    columns = {(row, column) for row, column, _m in refused}
+    # row 1 is the title, row 2 the header: the data begins on row 3
+    assert columns == {(6, "F"), (7, "H"), (8, "I"), (9, "B")}
+    assert any("quantity above zero" in m for _r, _c, m in refused)
+    assert any("no store, port or market of your area" in m for _r, _c, m in refused)  # out of the officer's area
+    assert any("future" in m for _r, _c, m in refused)
+    assert not Batch.objects.exists()  # checking writes nothing
+    job = imports.run_to_end(imports.choose(officer, job.pk, import_valid=True))
+    assert job.written_rows == 2
+    assert sorted(Batch.objects.values_list("number", "status", "site__name")) == [
+        ("CN-2026-0001", "held", "江岸冷库"), ("CN-2026-0002", "held", "江岸冷库")]
+    assert AuditEvent.objects.filter(action=Action.GOODS_CHANGE, details__step="receive").count() == 2
+    again, _ = imports.upload(officer, "goods-batches", "台账-重传.xlsx", ledger((None, None)))
+    again = imports.run_to_end(again)
+    assert (again.valid_rows, again.refused_rows) == (1, 0)
+    again = imports.run_to_end(imports.choose(officer, again.pk, import_valid=True))
+    assert again.written_rows == 0 and Batch.objects.count() == 2  # the same sheet again counts once
+
+
+def test_a_batch_number_of_another_store_is_refused_and_nothing_is_half_written(officer, stores, commander, tree):
+    other = services.add_site(commander, name="阳逻港", kind="port", jurisdiction_code=tree["county_a"].code)
+    services.receive_batch(commander, other.pk, services.BatchInput(
+        number="CN-2026-0009", goods="冻虾", origin_country="厄瓜多尔", port_of_entry="上海港", importer="某公司",
+        quantity="10", unit="箱", received_on=timezone.localdate()))
+    rows = [services.BatchRow("江岸冷库", services.BatchInput(
+        number=n, goods="冻虾", origin_country="厄瓜多尔", port_of_entry="上海港", importer="某公司", quantity=q,
+        unit="箱", received_on=timezone.localdate())) for n, q in (("CN-2026-0009", "5"), ("CN-2026-0010", "0"))]
+    outcomes = services.receive_batches(officer, rows)
+    assert [{p.field for p in o.refused.problems} for o in outcomes] == [{"number"}, {"quantity"}]
+    assert Batch.objects.count() == 1
+
+
+def test_only_a_role_that_records_goods_imports_a_ledger(tree, stores):
+    from fangkong.accounts.permissions import Forbidden
+
+    worker = make_user("grid-worker-2", Role.GRID, tree["grid_a1"])
+    with pytest.raises(Forbidden):
+        imports.upload(worker, "goods-batches", "台账.xlsx", ledger((None, None)))
+
+
+def test_the_goods_template_is_a_file_the_import_reads(officer):
+    header = xlsx_rows(GOODS_BATCHES.template())[0]
+    assert [h.lstrip("*") for h in header] == HEADER and all(h.startswith("*") for h in header)
+    with translation.override("en"):
+        job, _ = imports.upload(officer, "goods-batches", "t.xlsx", GOODS_BATCHES.template())
+    assert job.status == ImportStatus.REFUSED and "no rows under it" in job.refusals.get().message
