@@ -24,7 +24,8 @@ from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.batches import Outcome
 from fangkong.errors import InputRefused, Problems
-from fangkong.people.services import Choice, Export, Masked
+from fangkong.people.models import IdType
+from fangkong.people.services import Choice, Export, Masked, identity_hash
 
 from .models import (
     HIGH_RISK_KINDS,
@@ -366,6 +367,70 @@ def register_worker(actor, site_id: int, *, person_id: int, post: str, travel_14
         audit.record_change(actor, Action.GOODS_CHANGE, worker, person=person, before={}, step="worker",
                             after={"site": site.pk, "post": worker.post})
     return worker
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    """A row of a port's or cold store's staff list (.xlsx/CSV): the person by ID number (and name, checked against
+    ours), the site by its name, the post, travel in the last 14 days, the day of the last test if known."""
+
+    id_number: str
+    name: str
+    workplace: str
+    post: str
+    travel_14d: str = ""
+    last_tested_on: dt.date | None = None
+
+
+def register_workers(actor, rows: Sequence[WorkerRow], *, write: bool = True) -> list[Outcome]:
+    """A staff list (the workers import): every row checked first, then those that pass stored in one transaction.
+    A person already on the register of the same site, or in a row above, is a repeat."""
+    require(actor, "goods.worker")
+    hashes = {r.id_number: identity_hash(IdType.RESIDENT_ID, (r.id_number or "").strip().upper()) for r in rows}
+    people = {p.id_number_hash: p for p in access.persons_for(actor).filter(id_number_hash__in=set(hashes.values()))}
+    sites: dict[str, list[Site]] = {}
+    for site in sites_for(actor).filter(name__in={(r.workplace or "").strip() for r in rows}):
+        sites.setdefault(site.name, []).append(site)
+    on_register = set(Worker.objects.filter(person__in=people.values()).values_list("person_id", "site_id"))
+    outcomes, checked = [], {}
+    for row in rows:
+        problems = Problems()
+        person = people.get(hashes[row.id_number])
+        if person is None:
+            problems.add("id_number", _("no resident of your area has this ID number"))
+        elif (row.name or "").strip() and row.name.strip() != person.name:
+            problems.add("name", _("the name differs from the resident's record of this ID number"))
+        found = sites.get((row.workplace or "").strip(), [])
+        if not found:
+            problems.add("workplace", _("no port or cold store of your area has this name"))
+        elif len(found) > 1:
+            problems.add("workplace", _("several stores of your area have this name: register them under distinct "
+                                        "names first"))
+        elif found[0].kind not in HIGH_RISK_KINDS:
+            problems.add("workplace", _("the worker register is for high-risk posts: ports and cold stores"))
+        _required(problems, post=row.post)
+        _day(row.last_tested_on, "last_tested_on", problems, required=False)
+        try:
+            problems.refuse_if_any()
+        except InputRefused as refused:
+            outcomes.append(Outcome(refused=refused))
+            continue
+        key = (person.pk, found[0].pk)
+        if key in on_register or key in {(w.person.pk, w.site.pk) for w in checked.values()}:
+            outcomes.append(Outcome(repeated=True))
+            continue
+        checked[len(outcomes)] = Worker(person=person, site=found[0], owner_path=found[0].owner_path,
+                                        post=row.post.strip()[:60], travel_14d=(row.travel_14d or "").strip()[:300],
+                                        last_tested_on=row.last_tested_on)
+        outcomes.append(Outcome())
+    if write and checked:
+        with transaction.atomic():
+            stored = Worker.objects.bulk_create(list(checked.values()))
+            audit.record_many(actor, Action.GOODS_CHANGE, [(w.person_id, audit.changes(w, {}, {
+                "site": w.site_id, "post": w.post})) for w in stored])
+        for index, worker in zip(checked, stored):
+            outcomes[index] = Outcome(record=worker, created=True)
+    return outcomes
 
 
 def record_worker_test(actor, worker_id: int, *, tested_on: dt.date | None, result: str,

@@ -399,6 +399,28 @@ GOODS_BATCHES = Register(
     repeat_key=lambda cells: (cells.text("number").upper(),),
     submit=lambda actor, entries, write: goods.receive_batches(actor, entries, write=write))
 
+# The staff list of a port or cold store (高风险岗位人员名单): one row per worker, already a resident of the register.
+GOODS_WORKERS = Register(
+    name="goods-workers", title=_("workers at high-risk posts"), sheet_title="高风险岗位人员名单",
+    columns=(
+        Column("name", "姓名", ("名字", "员工姓名"), width=10),
+        Column("id_number", "身份证号", ("证件号码", "身份证号码", "公民身份号码"), required=True, kind="digits",
+               width=22),
+        Column("workplace", "工作场所", ("单位", "所在冷库", "所在口岸", "场所名称", "冷库名称"), required=True,
+               width=18),
+        Column("post", "岗位", ("工种", "岗位名称"), required=True, width=12),
+        Column("travel_14d", "近14天行程", ("14天行程", "近14天旅居史", "行程"), width=30),
+        Column("last_tested_on", "最近核酸日期", ("最近一次核酸", "核酸日期", "末次核酸检测日期"), kind="date",
+               width=12),
+    ),
+    convert=lambda cells, options: goods.WorkerRow(
+        id_number=cells.text("id_number").upper().replace(" ", ""), name=cells.text("name"),
+        workplace=cells.text("workplace"), post=cells.text("post"), travel_14d=cells.text("travel_14d"),
+        last_tested_on=cells.day("last_tested_on")),
+    writes="goods.worker",
+    repeat_key=lambda cells: (cells.text("id_number").upper().replace(" ", ""), cells.text("workplace")),
+    submit=lambda actor, entries, write: goods.register_workers(actor, entries, write=write))
+
 # One per line, so a new register is one added line.
 REGISTERS = {r.name: r for r in (
     ARRIVALS,
@@ -407,4 +429,5 @@ REGISTERS = {r.name: r for r in (
     SETTINGS,
     DOSES,
     GOODS_BATCHES,
+    GOODS_WORKERS,
 )}

@@ -95,3 +95,30 @@ def test_the_goods_template_is_a_file_the_import_reads(officer):
     with translation.override("en"):
         job, _ = imports.upload(officer, "goods-batches", "t.xlsx", GOODS_BATCHES.template())
     assert job.status == ImportStatus.REFUSED and "no rows under it" in job.refusals.get().message
+
+
+WORKER_HEADER = ["姓名", "身份证号", "工作场所", "岗位", "近14天行程", "最近核酸日期"]
+
+
+def test_a_staff_list_puts_residents_on_the_worker_register_and_refuses_by_cell(commander, stores, person, tree):
+    services.add_site(commander, name="江岸菜场", kind="market", jurisdiction_code=tree["county_a"].code)
+    tested = dt.datetime.combine(timezone.localdate() - dt.timedelta(days=1), dt.time())
+    rows = [["张三", person.id_number, "江岸冷库", "搬运", "无", tested],
+            ["张三", person.id_number, "江岸冷库", "搬运", "", ""],  # the same worker twice
+            ["李四", person.id_number, "江岸冷库", "搬运", "", ""],  # not the name of this ID
+            ["张三", "420102199001011230", "江岸冷库", "搬运", "", ""],  # no such resident
+            ["张三", person.id_number, "江岸菜场", "理货", "", ""],  # a market is no high-risk post
+            ["张三", person.id_number, "江岸冷库", "", "", ""]]
+    with translation.override("en"):
+        job, _ = imports.upload(commander, "goods-workers", "人员.xlsx", workbook(
+            rows, header=WORKER_HEADER, sheet="高风险岗位人员名单"))
+        job = imports.run_to_end(job)
+    refused = {(r.row, r.column) for r in job.refusals.all()}
+    assert refused == {(4, "A"), (5, "B"), (6, "C"), (7, "D")}
+    assert job.valid_rows == 2  # the first row and its repeat
+    job = imports.run_to_end(imports.choose(commander, job.pk, import_valid=True))
+    assert job.written_rows == 1
+    worker = services.workers_for(commander).get()
+    assert (worker.person, worker.site, worker.last_tested_on) == (person, stores, tested.date())
+    assert AuditEvent.objects.filter(action=Action.GOODS_CHANGE, person=person).count() == 1
+    assert not services.overdue_workers(commander).exists()
