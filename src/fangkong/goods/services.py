@@ -454,11 +454,13 @@ def record_worker_test(actor, worker_id: int, *, tested_on: dt.date | None, resu
     return test
 
 
-def overdue_workers(actor, day: dt.date | None = None) -> QuerySet[Worker]:
-    """Workers whose last test is older than the interval the settings give, or who were never tested."""
+def overdue_workers(actor, day: dt.date | None = None, *, under=None) -> QuerySet[Worker]:
+    """Workers whose last test is older than the interval the settings give, or who were never tested (`under`: only
+    those at sites under this place, as its dashboard counts them)."""
     day = day or timezone.localdate()
     due = day - dt.timedelta(days=settings.GOODS_WORKER_TEST_DAYS)
-    return workers_for(actor).filter(Q(last_tested_on__isnull=True) | Q(last_tested_on__lt=due))
+    workers = workers_for(actor).filter(Q(last_tested_on__isnull=True) | Q(last_tested_on__lt=due))
+    return workers.filter(owner_path__startswith=under.path) if under is not None else workers
 
 
 def summary(actor, code: str) -> tuple[dict, list[tuple[str, str, dict]]]:
@@ -473,7 +475,7 @@ def summary(actor, code: str) -> tuple[dict, list[tuple[str, str, dict]]]:
         total[r["status"]] += r["n"]
         if r["child"] in figures:
             figures[r["child"]][r["status"]] += r["n"]
-    overdue = overdue_workers(actor).filter(owner_path__startswith=node.path)
+    overdue = overdue_workers(actor, under=node)
     for r in overdue.annotate(child=Substr("owner_path", 1, width)).values("child").annotate(n=Count("id")):
         total["overdue_workers"] += r["n"]
         if r["child"] in figures:

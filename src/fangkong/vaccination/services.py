@@ -344,16 +344,22 @@ class Figures:
 SUMS = {key: Sum(key) for key in ("population", *MEASURES, "doses")}
 
 
+def totals(actor, node: Jurisdiction) -> Figures:
+    """One place's figures (its dashboard's headline): a sum by band over its grid rows, one query."""
+    total = Figures(node.code, node.name)
+    for r in GridCoverage.objects.visible_to(actor).filter(path__startswith=node.path).values("band").annotate(**SUMS):
+        total.add(r.pop("band"), r)
+    return total
+
+
 def coverage(actor, code: str) -> tuple[Figures, list[Figures]]:
     """The place's figures and each of its children's, summed from the grid rows in one grouped query."""
     node = access.get_jurisdiction_for(actor, code)
-    rows = GridCoverage.objects.visible_to(actor).filter(path__startswith=node.path)
-    total = Figures(node.code, node.name)
     children = {c.path: Figures(c.code, c.name) for c in node.children.order_by("code")}
     if not children:
-        for r in rows.values("band").annotate(**SUMS):
-            total.add(r.pop("band"), r)
-        return total, []
+        return totals(actor, node), []
+    rows = GridCoverage.objects.visible_to(actor).filter(path__startswith=node.path)
+    total = Figures(node.code, node.name)
     width = len(next(iter(children)))
     for r in rows.annotate(child=Substr("path", 1, width)).values("child", "band").annotate(**SUMS):
         child, band = r.pop("child"), r.pop("band")

@@ -122,3 +122,16 @@ def test_a_staff_list_puts_residents_on_the_worker_register_and_refuses_by_cell(
     assert (worker.person, worker.site, worker.last_tested_on) == (person, stores, tested.date())
     assert AuditEvent.objects.filter(action=Action.GOODS_CHANGE, person=person).count() == 1
     assert not services.overdue_workers(commander).exists()
+
+
+def test_overdue_workers_rise_on_the_dashboard_of_their_place_and_above(commander, stores, person, tree):
+    from django.test import Client
+
+    (outcome,) = services.register_workers(commander, [services.WorkerRow(person.id_number, "", "江岸冷库", "搬运")])
+    assert outcome.created
+    client = Client()
+    client.force_login(commander)
+    for node in ("county_a", "city"):
+        page = client.get(f"/dashboard/{tree[node].code}/").content.decode()
+        assert 'data-testid="overdue-workers"' in page and "1名从业人员检测逾期" in page, node
+    assert 'data-testid="overdue-workers"' not in client.get(f"/dashboard/{tree['county_b'].code}/").content.decode()

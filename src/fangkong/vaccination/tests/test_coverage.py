@@ -128,3 +128,14 @@ def test_a_malformed_target_is_refused_naming_the_variable(settings, value):
     settings.VACCINATION_TARGETS = value
     with pytest.raises(ImproperlyConfigured, match="FANGKONG_VACCINATION_TARGETS"):
         services.targets()
+
+
+def test_the_dashboard_heads_with_the_places_coverage(city, client):
+    seed_doses(random.Random(5), timezone.localdate())
+    commander = make_user("city-command", Role.COMMAND, city)
+    county = Jurisdiction.objects.filter(level=Level.COUNTY).order_by("code").first()
+    figures = services.totals(commander, county)
+    client.force_login(commander)
+    page = client.get(f"/dashboard/{county.code}/").content.decode()
+    assert 'data-testid="coverage-headline"' in page
+    assert f"{figures.percent('all', 'full')}%" in page and f"{figures.percent('80+', 'first')}%" in page
