@@ -32,7 +32,7 @@ from common import percentile, use_postgres
 FIRST_BY_AGE = ((80, 0.66), (60, 0.88), (0, 0.955))
 SECOND_BY_AGE = ((80, 0.86), (60, 0.93), (0, 0.965))
 BOOSTER_BY_AGE = ((80, 0.42), (60, 0.55), (0, 0.64))
-SECOND_BOOSTER_BY_AGE = ((80, 0.30), (60, 0.45), (0, 0.58))
+SECOND_BOOSTER_BY_AGE = ((80, 0.35), (60, 0.52), (0, 0.66))
 PRODUCT_SHARES = {"bibp": 0.33, "wibp": 0.12, "coronavac": 0.45, "ad5": 0.10}
 START = dt.date(2021, 3, 1)
 ELIGIBLE_BORN_BY = dt.date(2018, 3, 1)  # three years old when the campaign began
