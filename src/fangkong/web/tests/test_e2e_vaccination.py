@@ -12,6 +12,7 @@ from fangkong.accounts.models import Role
 from fangkong.conftest import PASSWORD, make_user
 from fangkong.people.services import PersonInput, create_person
 from fangkong.vaccination.models import Dose
+from fangkong.vaccination.services import refresh_coverage
 
 from .conftest import log_in
 
@@ -22,6 +23,7 @@ SHOTS = Path("/tmp/fangkong-shots")
 def test_a_dose_for_an_unvaccinated_elder_recorded_on_a_phone(live_server, browser, grid_worker, tree):
     elder = create_person(grid_worker, PersonInput(id_number="420102193001011239", name="老寿星",
                                                    grid_code=tree["grid_a1"].code)).person
+    refresh_coverage()  # the nightly rebuild has counted the grid's people
     nurse = make_user("nurse", Role.HOSPITAL, tree["city"])
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
     log_in(phone, live_server.url, nurse.username, PASSWORD)
