@@ -51,7 +51,8 @@ def test_a_goods_ledger_is_checked_row_by_row_then_only_the_valid_rows_are_impor
         job = imports.run_to_end(job)
     assert (job.status, job.total_rows, job.valid_rows, job.repeated_rows, job.refused_rows) == (
         ImportStatus.CHECKED, 7, 2, 1, 4)
-    refused = {(r.row, r.column, r.message) for r in job.refusals.all()}
+    refused = {(r.row, r.column, r.message) for r in job.refusals.filter(repeat=False)}
+    assert [(r.row, r.repeat) for r in job.refusals.filter(repeat=True)] == [(5, True)]  # listed as a repeat
     columns = {(row, column) for row, column, _m in refused}
     # row 1 is the title, row 2 the header: the data begins on row 3
     assert columns == {(6, "F"), (7, "H"), (8, "I"), (9, "B")}
@@ -116,8 +117,9 @@ def test_a_staff_list_puts_residents_on_the_worker_register_and_refuses_by_cell(
         job, _ = imports.upload(commander, "goods-workers", "人员.xlsx", workbook(
             rows, header=WORKER_HEADER, sheet="高风险岗位人员名单"))
         job = imports.run_to_end(job)
-    refused = {(r.row, r.column) for r in job.refusals.all()}
+    refused = {(r.row, r.column) for r in job.refusals.filter(repeat=False)}
     assert refused == {(4, "A"), (5, "B"), (6, "C"), (7, "D")}
+    assert list(job.refusals.filter(repeat=True).values_list("row", flat=True)) == [3]
     assert (job.valid_rows, job.repeated_rows) == (1, 1)
     job = imports.run_to_end(imports.choose(commander, job.pk, import_valid=True))
     assert job.written_rows == 1
