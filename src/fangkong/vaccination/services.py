@@ -267,6 +267,8 @@ def refresh_coverage(day: dt.date | None = None) -> int:
         GridCoverage.objects.all().delete()
         cursor.execute(statement, params)
         CoverageRefresh.objects.create(as_of=day)
+    with connection.cursor() as cursor:  # the table was replaced: without fresh statistics the planner expects a row
+        cursor.execute(f"ANALYZE {table}")
     return GridCoverage.objects.count()
 
 
