@@ -191,6 +191,8 @@ LABELS = {
     "tested_on": pgettext_lazy("field", "Tested on"),
     "to_site": pgettext_lazy("field", "To store"),
     "travel_14d": pgettext_lazy("field", "Travel in the last 14 days"),
+    "workplace": pgettext_lazy("field", "Workplace"),
+    "last_tested_on": pgettext_lazy("field", "Last tested on"),
     "allocation": pgettext_lazy("field", "Allocation"),
     "expected_on": pgettext_lazy("field", "Expected on"),
     "from_store": pgettext_lazy("field", "From store"),

@@ -11,11 +11,13 @@ from fangkong.accounts import access
 from fangkong.audit import services as audit
 from fangkong.cases import disease as diseases
 from fangkong.errors import Problems
+from fangkong.goods import services as goods
 from fangkong.inspections import services as inspections
 from fangkong.jurisdictions import services as jurisdictions
 from fangkong.quarantine.models import ReadingSlot
 from fangkong.tasks import services as tasks
 from fangkong.testing import services as testing
+from fangkong.vaccination import services as vaccination
 from fangkong.warning import services as warning
 from fangkong.web.forms import Submitted
 
@@ -66,6 +68,8 @@ def dashboard(request, code=None):
         "progress": testing.round_progress_for(request.user),
         "tests_overdue": testing.overdue_for(request.user, under=node).count(),
         "rectifications": inspections.overdue_rising(node), "overdue_tasks": tasks.overdue_tasks(node),
+        "overdue_workers": goods.overdue_workers(request.user, under=node).count(),
+        "coverage": vaccination.totals(request.user, node),
     }
     return render(request, "dashboard/dashboard.html", context)
 

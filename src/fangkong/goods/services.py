@@ -6,6 +6,7 @@ and the overdue ones; the purge of records past their retention (`purge_goods`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -21,8 +22,10 @@ from fangkong.accounts.permissions import require
 from fangkong.accounts.scoping import get_visible
 from fangkong.audit import services as audit
 from fangkong.audit.models import Action
+from fangkong.batches import Outcome
 from fangkong.errors import InputRefused, Problems
-from fangkong.people.services import Choice, Export, Masked
+from fangkong.people.models import IdType
+from fangkong.people.services import Choice, Export, Masked, identity_hash
 
 from .models import (
     HIGH_RISK_KINDS,
@@ -118,29 +121,91 @@ class BatchInput:
     received_on: dt.date | None
 
 
+@dataclass(frozen=True)
+class BatchRow:
+    """A row of a store's or port's goods ledger (.xlsx/CSV): the store by its name, as the sheet names it."""
+
+    store: str
+    batch: BatchInput
+
+
+def _check_batch(data: BatchInput, problems: Problems) -> dict:
+    """A batch's fields checked and cleaned; every problem added, naming its field."""
+    _required(problems, number=data.number, goods=data.goods, origin_country=data.origin_country,
+              port_of_entry=data.port_of_entry, importer=data.importer, unit=data.unit)
+    quantity = _quantity(data.quantity, problems)
+    received_on = _day(data.received_on, "received_on", problems)
+    return {"number": (data.number or "").strip().upper()[:40], "goods": (data.goods or "").strip()[:120],
+            "origin_country": (data.origin_country or "").strip()[:60],
+            "port_of_entry": (data.port_of_entry or "").strip()[:60], "importer": (data.importer or "").strip()[:120],
+            "quantity": quantity, "unit": (data.unit or "").strip()[:10], "received_on": received_on}
+
+
+def _store_batches(actor, items: list[tuple[Site, dict]]) -> list[Batch]:
+    with transaction.atomic():
+        batches = [Batch.objects.create(site=site, owner_path=site.owner_path, recorded_by=actor, **fields)
+                   for site, fields in items]
+        for batch in batches:
+            audit.record_change(actor, Action.GOODS_CHANGE, batch, before={}, step="receive", after={
+                "number": batch.number, "site": batch.site_id, "origin_country": batch.origin_country,
+                "quantity": str(batch.quantity)})
+    return batches
+
+
 def receive_batch(actor, site_id: int, data: BatchInput) -> Batch:
     """A batch arrives at a store: held until it is tested and disinfected."""
     require(actor, "goods.record")
     site = get_visible(sites_for(actor), site_id)
     problems = Problems()
-    _required(problems, number=data.number, goods=data.goods, origin_country=data.origin_country,
-              port_of_entry=data.port_of_entry, importer=data.importer, unit=data.unit)
-    quantity = _quantity(data.quantity, problems)
-    received_on = _day(data.received_on, "received_on", problems)
-    number = (data.number or "").strip().upper()
-    if number and Batch.objects.filter(number=number).exists():
+    fields = _check_batch(data, problems)
+    if fields["number"] and Batch.objects.filter(number=fields["number"]).exists():
         problems.add("number", _("a batch with this number is already registered"))
     problems.refuse_if_any()
-    with transaction.atomic():
-        batch = Batch.objects.create(
-            number=number[:40], goods=data.goods.strip()[:120], origin_country=data.origin_country.strip()[:60],
-            port_of_entry=data.port_of_entry.strip()[:60], importer=data.importer.strip()[:120], quantity=quantity,
-            unit=data.unit.strip()[:10], site=site, owner_path=site.owner_path, received_on=received_on,
-            recorded_by=actor)
-        audit.record_change(actor, Action.GOODS_CHANGE, batch, before={}, step="receive", after={
-            "number": batch.number, "site": site.pk, "origin_country": batch.origin_country,
-            "quantity": str(quantity)})
-    return batch
+    return _store_batches(actor, [(site, fields)])[0]
+
+
+def receive_batches(actor, rows: Sequence[BatchRow], *, write: bool = True) -> list[Outcome]:
+    """A ledger of batches (the goods import): every row checked first, then those that pass stored in one
+    transaction. A batch number already registered at the same store, or in a row above, is a repeat (a sheet
+    uploaded again counts once); at another store it is refused."""
+    require(actor, "goods.record")
+    stores: dict[str, list[Site]] = {}
+    for site in sites_for(actor).filter(name__in={(r.store or "").strip() for r in rows}):
+        stores.setdefault(site.name, []).append(site)
+    numbers = {(r.batch.number or "").strip().upper() for r in rows}
+    stored = {b.number: b for b in Batch.objects.filter(number__in=numbers - {""}).select_related("site")}
+    outcomes, checked, seen = [], {}, {}
+    for index, row in enumerate(rows):
+        problems = Problems()
+        fields = _check_batch(row.batch, problems)
+        named = (row.store or "").strip()
+        found = stores.get(named, [])
+        if not named:
+            problems.add("store", _("this field is required"))
+        elif not found:
+            problems.add("store", _("no store, port or market of your area has this name"))
+        elif len(found) > 1:
+            problems.add("store", _("several stores of your area have this name: register them under distinct "
+                                    "names first"))
+        site, number = found[0] if len(found) == 1 else None, fields["number"]
+        earlier = stored.get(number)
+        if site and earlier and earlier.site_id != site.pk:
+            problems.add("number", _("this batch number is registered at another store"))
+        try:
+            problems.refuse_if_any()
+        except InputRefused as refused:
+            outcomes.append(Outcome(refused=refused))
+            continue
+        if earlier or number in seen:
+            outcomes.append(Outcome(repeated=True, record=earlier))
+            continue
+        seen[number] = index
+        checked[index] = (site, fields)
+        outcomes.append(Outcome())
+    if write and checked:
+        for index, batch in zip(checked, _store_batches(actor, list(checked.values()))):
+            outcomes[index] = Outcome(record=batch, created=True)
+    return outcomes
 
 
 def take_sample(actor, batch_id: int, *, kind: str, taken_on: dt.date | None) -> Sample:
@@ -304,6 +369,70 @@ def register_worker(actor, site_id: int, *, person_id: int, post: str, travel_14
     return worker
 
 
+@dataclass(frozen=True)
+class WorkerRow:
+    """A row of a port's or cold store's staff list (.xlsx/CSV): the person by ID number (and name, checked against
+    ours), the site by its name, the post, travel in the last 14 days, the day of the last test if known."""
+
+    id_number: str
+    name: str
+    workplace: str
+    post: str
+    travel_14d: str = ""
+    last_tested_on: dt.date | None = None
+
+
+def register_workers(actor, rows: Sequence[WorkerRow], *, write: bool = True) -> list[Outcome]:
+    """A staff list (the workers import): every row checked first, then those that pass stored in one transaction.
+    A person already on the register of the same site, or in a row above, is a repeat."""
+    require(actor, "goods.worker")
+    hashes = {r.id_number: identity_hash(IdType.RESIDENT_ID, (r.id_number or "").strip().upper()) for r in rows}
+    people = {p.id_number_hash: p for p in access.persons_for(actor).filter(id_number_hash__in=set(hashes.values()))}
+    sites: dict[str, list[Site]] = {}
+    for site in sites_for(actor).filter(name__in={(r.workplace or "").strip() for r in rows}):
+        sites.setdefault(site.name, []).append(site)
+    on_register = set(Worker.objects.filter(person__in=people.values()).values_list("person_id", "site_id"))
+    outcomes, checked = [], {}
+    for row in rows:
+        problems = Problems()
+        person = people.get(hashes[row.id_number])
+        if person is None:
+            problems.add("id_number", _("no resident of your area has this ID number"))
+        elif (row.name or "").strip() and row.name.strip() != person.name:
+            problems.add("name", _("the name differs from the resident's record of this ID number"))
+        found = sites.get((row.workplace or "").strip(), [])
+        if not found:
+            problems.add("workplace", _("no port or cold store of your area has this name"))
+        elif len(found) > 1:
+            problems.add("workplace", _("several stores of your area have this name: register them under distinct "
+                                        "names first"))
+        elif found[0].kind not in HIGH_RISK_KINDS:
+            problems.add("workplace", _("the worker register is for high-risk posts: ports and cold stores"))
+        _required(problems, post=row.post)
+        _day(row.last_tested_on, "last_tested_on", problems, required=False)
+        try:
+            problems.refuse_if_any()
+        except InputRefused as refused:
+            outcomes.append(Outcome(refused=refused))
+            continue
+        key = (person.pk, found[0].pk)
+        if key in on_register or key in {(w.person.pk, w.site.pk) for w in checked.values()}:
+            outcomes.append(Outcome(repeated=True))
+            continue
+        checked[len(outcomes)] = Worker(person=person, site=found[0], owner_path=found[0].owner_path,
+                                        post=row.post.strip()[:60], travel_14d=(row.travel_14d or "").strip()[:300],
+                                        last_tested_on=row.last_tested_on)
+        outcomes.append(Outcome())
+    if write and checked:
+        with transaction.atomic():
+            stored = Worker.objects.bulk_create(list(checked.values()))
+            audit.record_many(actor, Action.GOODS_CHANGE, [(w.person_id, audit.changes(w, {}, {
+                "site": w.site_id, "post": w.post})) for w in stored])
+        for index, worker in zip(checked, stored):
+            outcomes[index] = Outcome(record=worker, created=True)
+    return outcomes
+
+
 def record_worker_test(actor, worker_id: int, *, tested_on: dt.date | None, result: str,
                        travel_14d: str | None = None) -> WorkerTest:
     require(actor, "goods.worker")
@@ -325,11 +454,13 @@ def record_worker_test(actor, worker_id: int, *, tested_on: dt.date | None, resu
     return test
 
 
-def overdue_workers(actor, day: dt.date | None = None) -> QuerySet[Worker]:
-    """Workers whose last test is older than the interval the settings give, or who were never tested."""
+def overdue_workers(actor, day: dt.date | None = None, *, under=None) -> QuerySet[Worker]:
+    """Workers whose last test is older than the interval the settings give, or who were never tested (`under`: only
+    those at sites under this place, as its dashboard counts them)."""
     day = day or timezone.localdate()
     due = day - dt.timedelta(days=settings.GOODS_WORKER_TEST_DAYS)
-    return workers_for(actor).filter(Q(last_tested_on__isnull=True) | Q(last_tested_on__lt=due))
+    workers = workers_for(actor).filter(Q(last_tested_on__isnull=True) | Q(last_tested_on__lt=due))
+    return workers.filter(owner_path__startswith=under.path) if under is not None else workers
 
 
 def summary(actor, code: str) -> tuple[dict, list[tuple[str, str, dict]]]:
@@ -344,7 +475,7 @@ def summary(actor, code: str) -> tuple[dict, list[tuple[str, str, dict]]]:
         total[r["status"]] += r["n"]
         if r["child"] in figures:
             figures[r["child"]][r["status"]] += r["n"]
-    overdue = overdue_workers(actor).filter(owner_path__startswith=node.path)
+    overdue = overdue_workers(actor, under=node)
     for r in overdue.annotate(child=Substr("owner_path", 1, width)).values("child").annotate(n=Count("id")):
         total["overdue_workers"] += r["n"]
         if r["child"] in figures:

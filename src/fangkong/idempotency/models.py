@@ -11,7 +11,8 @@ class IdempotencyKey(models.Model):
     `fingerprint` is a hash of what was submitted under the key, so a replay that changed the body is
     refused instead of being answered with a record it does not describe."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No actor: a public submission (no account), whose keys are unique per operation.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
     operation = models.CharField(max_length=40)
     key = models.CharField(max_length=80)
     fingerprint = models.CharField(max_length=64)
@@ -20,6 +21,8 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["actor", "operation", "key"], name="one_key_per_actor_operation")]
+            models.UniqueConstraint(fields=["actor", "operation", "key"], name="one_key_per_actor_operation"),
+            models.UniqueConstraint(fields=["operation", "key"], condition=models.Q(actor__isnull=True),
+                                    name="one_public_key_per_operation")]
         verbose_name = _("idempotency key")
         verbose_name_plural = _("idempotency keys")

@@ -64,15 +64,25 @@ class Ledger:
     actor: Model
     operation: str
     records: QuerySet
+    public: bool = False  # a submission from anyone, no account (a public report): the keys are the operation's
     seen: dict[str, tuple[str, int]] = field(default_factory=dict)
     found: dict[int, Model] = field(default_factory=dict)
 
+    @property
+    def _owner(self) -> dict:
+        return {"actor__isnull": True} if self.public else {"actor": self.actor}
+
+    @property
+    def _keeps_keys(self) -> bool:
+        return self.public or bool(getattr(self.actor, "pk", None))
+
     @classmethod
-    def read(cls, actor, operation: str, records: QuerySet, keys: Iterable[str | None]) -> Ledger:
-        ledger = cls(actor, operation, records)
+    def read(cls, actor, operation: str, records: QuerySet, keys: Iterable[str | None], *,
+             public: bool = False) -> Ledger:
+        ledger = cls(None if public else actor, operation, records, public)
         wanted = {key for key in map(_readable, keys) if key}
-        if wanted and getattr(actor, "pk", None):
-            rows = IdempotencyKey.objects.filter(actor=actor, operation=operation, key__in=wanted)
+        if wanted and ledger._keeps_keys:
+            rows = IdempotencyKey.objects.filter(operation=operation, key__in=wanted, **ledger._owner)
             ledger.seen = {r.key: (r.fingerprint, r.record_id) for r in rows}
             ids = {record_id for _, record_id in ledger.seen.values()}
             ledger.found = records.in_bulk(ids) if ids else {}
@@ -94,7 +104,7 @@ class Ledger:
         """Write the keys of records just stored, inside the caller's transaction. A key stored a moment ago by a
         concurrent request raises IntegrityError, so the caller's transaction rolls back and it can answer with
         the record that request stored."""
-        if not getattr(self.actor, "pk", None):
+        if not self._keeps_keys:
             return
         IdempotencyKey.objects.bulk_create([
             IdempotencyKey(actor=self.actor, operation=self.operation, key=key, fingerprint=fingerprint(payload),
@@ -102,23 +112,24 @@ class Ledger:
             for key, payload, record in entries if key])
 
 
-def once(actor, operation: str, records: QuerySet, key: str | None, payload, make: Callable[[], Model]
-         ) -> tuple[Model, bool]:
+def once(actor, operation: str, records: QuerySet, key: str | None, payload, make: Callable[[], Model], *,
+         public: bool = False) -> tuple[Model, bool]:
     """Run `make` (which stores and returns one record) unless this actor sent this key for this operation
-    before: then answer with that record. Returns (record, created)."""
+    before: then answer with that record. Returns (record, created). `public`: a submission with no account,
+    whose keys belong to the operation (a client draws them at random, as every client does)."""
     key = clean_key(key)
     if not key:
         return make(), True
-    earlier = Ledger.read(actor, operation, records, [key]).earlier(key, payload)
+    earlier = Ledger.read(actor, operation, records, [key], public=public).earlier(key, payload)
     if earlier is not None:
         return earlier, False
     try:
         with transaction.atomic():
             record = make()
-            Ledger(actor, operation, records).remember([(key, payload, record)])
+            Ledger(None if public else actor, operation, records, public).remember([(key, payload, record)])
     except IntegrityError:
         # The same key sent at the same moment by another request of this actor, which stored it first.
-        earlier = Ledger.read(actor, operation, records, [key]).earlier(key, payload)
+        earlier = Ledger.read(actor, operation, records, [key], public=public).earlier(key, payload)
         if earlier is None:
             raise
         return earlier, False

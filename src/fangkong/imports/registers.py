@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.choices import Words
 from fangkong.errors import FieldProblem
+from fangkong.goods import services as goods
 from fangkong.inspections import services as inspections
 from fangkong.inspections.models import SETTING_KINDS
 from fangkong.pathways import arrivals as arrival_journey
@@ -372,6 +373,54 @@ DOSES = Register(
     repeat_key=lambda cells: (cells.text("id_number").upper().replace(" ", ""), cells.raw("dose")),
     submit=lambda actor, entries, write: vaccination.record_doses(actor, entries, write=write))
 
+def _goods_batch(cells: Cells, options: dict) -> goods.BatchRow:
+    return goods.BatchRow(store=cells.text("store"), batch=goods.BatchInput(
+        number=cells.text("number"), goods=cells.text("goods"), origin_country=cells.text("origin_country"),
+        port_of_entry=cells.text("port_of_entry"), importer=cells.text("importer"), quantity=cells.raw("quantity"),
+        unit=cells.text("unit"), received_on=cells.day("received_on")))
+
+
+# The cold-chain and imported goods ledger a port or cold store keeps (进口冷链食品台账): one row per batch.
+GOODS_BATCHES = Register(
+    name="goods-batches", title=_("cold-chain and imported goods batches"), sheet_title="进口冷链货物台账",
+    columns=(
+        Column("number", "批次号", ("货物批次号", "批号", "批次编号", "追溯码"), required=True, kind="digits",
+               width=18),
+        Column("goods", "品名", ("货物名称", "商品名称", "产品名称", "货品"), required=True, width=16),
+        Column("origin_country", "原产国", ("产地国", "原产地", "来源国", "原产国家"), required=True, width=10),
+        Column("port_of_entry", "入境口岸", ("进口口岸", "口岸", "入境口岸名称"), required=True, width=12),
+        Column("importer", "进口商", ("进口企业", "货主", "收货人", "货主单位"), required=True, width=20),
+        Column("quantity", "数量", ("重量", "数量/重量", "件数"), required=True, width=10),
+        Column("unit", "单位", ("计量单位", "数量单位"), required=True, width=8),
+        Column("store", "存放冷库", ("冷库名称", "存放仓库", "存放地点", "仓库", "冷库"), required=True, width=18),
+        Column("received_on", "入库日期", ("到货日期", "入库时间", "入境日期"), required=True, kind="date", width=12),
+    ),
+    convert=_goods_batch, writes="goods.record",
+    repeat_key=lambda cells: (cells.text("number").upper(),),
+    submit=lambda actor, entries, write: goods.receive_batches(actor, entries, write=write))
+
+# The staff list of a port or cold store (高风险岗位人员名单): one row per worker, already a resident of the register.
+GOODS_WORKERS = Register(
+    name="goods-workers", title=_("workers at high-risk posts"), sheet_title="高风险岗位人员名单",
+    columns=(
+        Column("name", "姓名", ("名字", "员工姓名"), width=10),
+        Column("id_number", "身份证号", ("证件号码", "身份证号码", "公民身份号码"), required=True, kind="digits",
+               width=22),
+        Column("workplace", "工作场所", ("单位", "所在冷库", "所在口岸", "场所名称", "冷库名称"), required=True,
+               width=18),
+        Column("post", "岗位", ("工种", "岗位名称"), required=True, width=12),
+        Column("travel_14d", "近14天行程", ("14天行程", "近14天旅居史", "行程"), width=30),
+        Column("last_tested_on", "最近核酸日期", ("最近一次核酸", "核酸日期", "末次核酸检测日期"), kind="date",
+               width=12),
+    ),
+    convert=lambda cells, options: goods.WorkerRow(
+        id_number=cells.text("id_number").upper().replace(" ", ""), name=cells.text("name"),
+        workplace=cells.text("workplace"), post=cells.text("post"), travel_14d=cells.text("travel_14d"),
+        last_tested_on=cells.day("last_tested_on")),
+    writes="goods.worker",
+    repeat_key=lambda cells: (cells.text("id_number").upper().replace(" ", ""), cells.text("workplace")),
+    submit=lambda actor, entries, write: goods.register_workers(actor, entries, write=write))
+
 # One per line, so a new register is one added line.
 REGISTERS = {r.name: r for r in (
     ARRIVALS,
@@ -379,4 +428,6 @@ REGISTERS = {r.name: r for r in (
     RESULTS,
     SETTINGS,
     DOSES,
+    GOODS_BATCHES,
+    GOODS_WORKERS,
 )}

@@ -3,6 +3,7 @@ import datetime as dt
 from ninja import Header, Router, Schema, Status
 from ninja.pagination import paginate
 
+from fangkong.net import client_ip
 from fangkong.pagination import MappedPage, Pages
 from fangkong.pathways.todo import todo
 from fangkong.schema_types import Column, Day, Id, Moment, Text
@@ -144,6 +145,39 @@ def _report(r: PublicReport) -> dict:
             "submitted_at": r.submitted_at, "status": r.status,
             "referred_to": r.referred_to.code if r.referred_to else None, "reply_by": r.reply_by, "reply": r.reply,
             "published": r.published}
+
+
+class PublicReportIn(Schema):
+    kind: Text(14)
+    jurisdiction_code: Text(20)
+    place: Column(PublicReport, "place")
+    content: Column(PublicReport, "content")
+    reporter_name: Column(PublicReport, "reporter_name") = ""
+    reporter_phone: Text(20) = ""
+
+
+class PublicReceiptOut(Schema):
+    """What the reporter gets back: the number to quote when they ask after it; nothing of anyone else's."""
+
+    id: int
+    kind: str
+    jurisdiction: str
+    submitted_at: dt.datetime
+    status: str
+
+
+@router.post("/public-reports", response={201: PublicReceiptOut}, auth=None,
+             summary="Report to the command centre with no account (concealed cases, rumours, price gouging, breaches "
+                     "of the nine don'ts); throttled per network like the form; send an Idempotency-Key so a "
+                     "resubmission counts once")
+def submit_public_report(request, payload: PublicReportIn,
+                         idempotency_key: Text(80) = Header("", alias="Idempotency-Key")):
+    report = services.submit_public_report(services.PublicReportInput(
+        kind=payload.kind, jurisdiction_code=payload.jurisdiction_code, place=payload.place, content=payload.content,
+        reporter_name=payload.reporter_name, reporter_phone=payload.reporter_phone),
+        ip=client_ip(request), idempotency_key=idempotency_key or None)
+    return Status(201, {"id": report.pk, "kind": report.kind, "jurisdiction": report.jurisdiction.code,
+                        "submitted_at": report.submitted_at, "status": report.status})
 
 
 @router.get("/public-reports", response=list[PublicReportOut])

@@ -6,7 +6,7 @@ through triage, referral, reply and closure."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -249,9 +249,17 @@ def public_report_places() -> QuerySet[Jurisdiction]:
     return Jurisdiction.objects.filter(level__in=(Level.CITY, Level.COUNTY, Level.TOWNSHIP)).order_by("path")
 
 
-def submit_public_report(data: PublicReportInput, *, ip: str | None) -> PublicReport:
-    """A report from anyone, with no account: throttled per client address (accounts/throttle.py), the contact
-    encrypted; it waits for triage by the command centre of the place it is about."""
+def submit_public_report(data: PublicReportInput, *, ip: str | None, idempotency_key: str | None = None
+                         ) -> PublicReport:
+    """A report from anyone, with no account (the form, or the API for apps and mini-programs): throttled per client
+    address (accounts/throttle.py), the contact encrypted; it waits for triage by the command centre of the place it
+    is about. A phone that sends it again with the same Idempotency-Key gets the first report back, and the repeat
+    counts neither as a second report nor against the throttle."""
+    return idempotency.once(None, "public-report", PublicReport.objects.all(), idempotency_key,
+                            asdict(data), lambda: _store_public_report(data, ip), public=True)[0]
+
+
+def _store_public_report(data: PublicReportInput, ip: str | None) -> PublicReport:
     key = throttle.address_key(ip, purpose="public-report")
     waiting = throttle.blocked_until(key)
     if waiting:

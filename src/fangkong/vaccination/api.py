@@ -56,6 +56,7 @@ class GapOut(Schema):
 
 class GridGapOut(Schema):
     code: str
+    name: str
     gaps: list[GapOut]
 
 
@@ -63,7 +64,6 @@ class CoverageOut(Schema):
     as_of: dt.date
     total: PlaceCoverageOut
     children: list[PlaceCoverageOut]
-    grid_gaps: list[GridGapOut]
 
 
 class UnvaccinatedOut(Schema):
@@ -99,10 +99,21 @@ def list_doses(request):
             summary="Vaccination coverage of a place and each of its children, overall, 60+ and 80+; gaps per grid")
 def coverage(request, code: Text(20)):
     total, children = services.coverage(request.auth, code)
+    return {"as_of": services.as_of(), "total": total.as_dict(), "children": [c.as_dict() for c in children]}
+
+
+@router.get("/jurisdictions/{code}/coverage/grid-gaps", response=list[GridGapOut],
+            summary="The grids under a place with their gap to each coverage target, the widest first, paged")
+@paginate(Pages, page_size=50)
+def grid_gaps(request, code: Text(20)):
     goals = services.targets()
-    return {"as_of": services.as_of(), "total": total.as_dict(), "children": [c.as_dict() for c in children],
-            "grid_gaps": [{"code": f.code, "gaps": [{"target": t.label, "gap": g} for t, g in zip(goals, gaps)]}
-                          for f, gaps in services.grid_gaps(request.auth, code, limit=50)]}
+    rows = services.grid_gaps(request.auth, code)
+
+    def as_dict(row) -> dict:
+        grid = rows.to_dict(row)
+        return {"code": grid.code, "name": grid.name,
+                "gaps": [{"target": t.label, "gap": n} for t, n in zip(goals, grid.gaps)]}
+    return MappedPage(rows.queryset, as_dict)
 
 
 @router.get("/jurisdictions/{code}/unvaccinated-80", response=list[UnvaccinatedOut],

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.db import connection, transaction
+from django.db.models import Exists, ExpressionWrapper, F, IntegerField, Max, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +24,8 @@ from fangkong.audit import services as audit
 from fangkong.audit.models import Action
 from fangkong.errors import InputRefused, Problems
 from fangkong.idempotency import services as idempotency
-from fangkong.jurisdictions.models import Jurisdiction, Level
+from fangkong.jurisdictions.models import Jurisdiction
+from fangkong.pagination import MappedPage
 from fangkong.people.models import IdType, Person
 from fangkong.people.services import Choice, Export, Masked, identity_hash
 from fangkong.screening.services import Outcome
@@ -232,40 +232,44 @@ def _store(actor, items: list[_Checked]) -> list[Dose]:
     return doses
 
 
-def _bands(day: dt.date, person: str = "") -> dict[str, Q]:
-    """Each band as a condition on a person's birth date (`person`: the path to the person, for a dose)."""
-    cut_60, cut_80, field = born_by(day, 60), born_by(day, 80), f"{person}birth_date"
-    return {Band.FROM_80: Q(**{f"{field}__lte": cut_80}),
-            Band.FROM_60_TO_79: Q(**{f"{field}__lte": cut_60, f"{field}__gt": cut_80}),
-            Band.UNDER_60: Q(**{f"{field}__gt": cut_60})}
-
-
 def refresh_coverage(day: dt.date | None = None) -> int:
     """Rebuild every grid row from the people and doses, ages as of `day`: people who turned 60 or 80, moved or
-    registered since the last rebuild land in their band and grid. Run nightly; safe to run twice."""
+    registered since the last rebuild land in their band and grid. One set-based statement in the database (each
+    person's band from the birth date, the doses joined to their person, both grouped by grid and band), so a city
+    of millions is rebuilt without its rows passing through Python. Run nightly; safe to run twice."""
     day = day or timezone.localdate()
-    single = [p for p, n in PRIMARY_DOSES.items() if n == 1]
-    rows: dict[tuple[int, str], dict] = {}
-
-    def bucket(grid_id, path, band):
-        return rows.setdefault((grid_id, band), {"path": path, **dict.fromkeys((*MEASURES, "doses", "population"), 0)})
-    for band, where in _bands(day).items():
-        for r in Person.objects.filter(where).values("grid_id", "jurisdiction_path").annotate(n=Count("id")):
-            bucket(r["grid_id"], r["jurisdiction_path"], band)["population"] += r["n"]
-    for band, where in _bands(day, "person__").items():
-        for r in Dose.objects.filter(where).values("person__grid_id", "person__jurisdiction_path").annotate(
-                first=Count("id", filter=Q(dose=DoseNumber.FIRST)),
-                full=Count("id", filter=Q(dose=DoseNumber.SECOND) | Q(dose=DoseNumber.FIRST, product__in=single)),
-                boosted=Count("id", filter=Q(dose=DoseNumber.BOOSTER)), doses=Count("id")):
-            target = bucket(r["person__grid_id"], r["person__jurisdiction_path"], band)
-            for measure in (*MEASURES, "doses"):
-                target[measure] += r[measure]
-    with transaction.atomic():
+    quote = connection.ops.quote_name
+    person, dose = quote(Person._meta.db_table), quote(Dose._meta.db_table)
+    grid, table = quote(Jurisdiction._meta.db_table), quote(GridCoverage._meta.db_table)
+    counts = ", ".join(quote(c) for c in (*MEASURES, "doses"))
+    single = ", ".join(f"'{p}'" for p, n in sorted(PRIMARY_DOSES.items()) if n == 1)
+    first, second, booster = int(DoseNumber.FIRST), int(DoseNumber.SECOND), int(DoseNumber.BOOSTER)
+    statement = f"""
+        WITH banded AS (
+            SELECT id, grid_id, CASE WHEN birth_date <= %s THEN %s WHEN birth_date <= %s THEN %s ELSE %s END AS band
+            FROM {person}),
+        population AS (SELECT grid_id, band, COUNT(*) AS n FROM banded GROUP BY grid_id, band),
+        given AS (
+            SELECT b.grid_id, b.band,
+                   SUM(CASE WHEN d.dose = {first:d} THEN 1 ELSE 0 END) AS first_doses,
+                   SUM(CASE WHEN d.dose = {second:d} OR (d.dose = {first:d} AND d.product IN ({single}))
+                       THEN 1 ELSE 0 END) AS full_series,
+                   SUM(CASE WHEN d.dose = {booster:d} THEN 1 ELSE 0 END) AS boosters,
+                   COUNT(*) AS n
+            FROM {dose} d JOIN banded b ON b.id = d.person_id GROUP BY b.grid_id, b.band)
+        INSERT INTO {table} (grid_id, path, band, population, {counts})
+        SELECT p.grid_id, g.path, p.band, p.n, COALESCE(v.first_doses, 0), COALESCE(v.full_series, 0),
+               COALESCE(v.boosters, 0), COALESCE(v.n, 0)
+        FROM population p JOIN {grid} g ON g.id = p.grid_id
+        LEFT JOIN given v ON v.grid_id = p.grid_id AND v.band = p.band"""
+    params = [born_by(day, 80), Band.FROM_80.value, born_by(day, 60), Band.FROM_60_TO_79.value, Band.UNDER_60.value]
+    with transaction.atomic(), connection.cursor() as cursor:
         GridCoverage.objects.all().delete()
-        GridCoverage.objects.bulk_create([GridCoverage(grid_id=grid_id, band=band, **values)
-                                          for (grid_id, band), values in rows.items()], batch_size=5000)
+        cursor.execute(statement, params)
         CoverageRefresh.objects.create(as_of=day)
-    return len(rows)
+    with connection.cursor() as cursor:  # the table was replaced: without fresh statistics the planner expects a row
+        cursor.execute(f"ANALYZE {table}")
+    return GridCoverage.objects.count()
 
 
 GROUPS_AND_BANDS = {**GROUPS, Band.FROM_60_TO_79.value: (Band.FROM_60_TO_79,)}
@@ -280,6 +284,11 @@ class Target:
     @property
     def label(self) -> str:
         return f"{self.group} {MEASURE_LABELS[self.measure]} {self.percent:g}%"
+
+    @property
+    def basis_points(self) -> int:
+        """The percent in hundredths, so the people needed are counted in integers alike in Python and in SQL."""
+        return round(self.percent * 100)
 
 
 MEASURE_LABELS = {"first": _("at least one dose"), "full": _("fully vaccinated"), "boosted": _("boosted")}
@@ -324,7 +333,7 @@ class Figures:
 
     def gap(self, target: Target) -> int:
         """People still to reach the target: vaccinated needed at the target rate minus those vaccinated."""
-        needed = math.ceil(target.percent * self.count(target.group, "population") / 100 - 1e-9)
+        needed = -(-target.basis_points * self.count(target.group, "population") // 10_000)
         return max(0, needed - self.count(target.group, target.measure))
 
     def as_dict(self) -> dict:
@@ -337,16 +346,22 @@ class Figures:
 SUMS = {key: Sum(key) for key in ("population", *MEASURES, "doses")}
 
 
+def totals(actor, node: Jurisdiction) -> Figures:
+    """One place's figures (its dashboard's headline): a sum by band over its grid rows, one query."""
+    total = Figures(node.code, node.name)
+    for r in GridCoverage.objects.visible_to(actor).filter(path__startswith=node.path).values("band").annotate(**SUMS):
+        total.add(r.pop("band"), r)
+    return total
+
+
 def coverage(actor, code: str) -> tuple[Figures, list[Figures]]:
     """The place's figures and each of its children's, summed from the grid rows in one grouped query."""
     node = access.get_jurisdiction_for(actor, code)
-    rows = GridCoverage.objects.visible_to(actor).filter(path__startswith=node.path)
-    total = Figures(node.code, node.name)
     children = {c.path: Figures(c.code, c.name) for c in node.children.order_by("code")}
     if not children:
-        for r in rows.values("band").annotate(**SUMS):
-            total.add(r.pop("band"), r)
-        return total, []
+        return totals(actor, node), []
+    rows = GridCoverage.objects.visible_to(actor).filter(path__startswith=node.path)
+    total = Figures(node.code, node.name)
     width = len(next(iter(children)))
     for r in rows.annotate(child=Substr("path", 1, width)).values("child", "band").annotate(**SUMS):
         child, band = r.pop("child"), r.pop("band")
@@ -356,19 +371,32 @@ def coverage(actor, code: str) -> tuple[Figures, list[Figures]]:
     return total, list(children.values())
 
 
-def grid_gaps(actor, code: str, limit: int = 200) -> list[tuple[Figures, list[int]]]:
-    """The grids under a place with their gap to each target, the widest gaps first."""
+@dataclass(frozen=True)
+class GridGap:
+    code: str
+    name: str
+    gaps: list[int]  # one per target of the settings, in their order
+
+
+def grid_gaps(actor, code: str) -> MappedPage:
+    """The grids under a place with their gap to each target, the widest gaps first, as a list to page through:
+    each target's gap is computed in the database over the grid rows (integers: the people needed at the target
+    rate, rounded up, less those vaccinated), so a page costs one grouped query and its count another, however
+    many grids the place holds."""
     node = access.get_jurisdiction_for(actor, code)
     goals = targets()
-    grids: dict[int, Figures] = {}
-    names = dict(Jurisdiction.objects.filter(path__startswith=node.path, level=Level.GRID)
-                 .values_list("pk", "code"))
-    for r in GridCoverage.objects.visible_to(actor).filter(path__startswith=node.path).values(
-            "grid_id", "band", "population", *MEASURES, "doses"):
-        grid_id, band = r.pop("grid_id"), r.pop("band")
-        grids.setdefault(grid_id, Figures(names.get(grid_id, ""), "")).add(band, r)
-    ranked = sorted(((f, [f.gap(t) for t in goals]) for f in grids.values()), key=lambda fg: (-sum(fg[1]), fg[0].code))
-    return ranked[:limit]
+    gaps = {}
+    for index, target in enumerate(goals):
+        within = Q(band__in=GROUPS_AND_BANDS[target.group])
+        population = Coalesce(Sum("population", filter=within), 0)
+        vaccinated = Coalesce(Sum(target.measure, filter=within), 0)
+        needed = ExpressionWrapper((population * target.basis_points + 9_999) / 10_000, output_field=IntegerField())
+        gaps[f"gap{index}"] = Greatest(needed - vaccinated, Value(0))
+    total = sum((F(name) for name in gaps), Value(0))
+    rows = (GridCoverage.objects.visible_to(actor).filter(path__startswith=node.path).values("grid_id")
+            .annotate(code=Max("grid__code"), name=Max("grid__name"), **gaps).annotate(total=total)
+            .order_by("-total", "code"))
+    return MappedPage(rows, lambda r: GridGap(r["code"], r["name"], [r[name] for name in gaps]))
 
 
 def unvaccinated_80(actor, code: str) -> QuerySet[Person]:

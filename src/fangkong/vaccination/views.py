@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -23,9 +24,11 @@ def coverage(request, code=None):
     node = access.get_jurisdiction_for(request.user, code) if code else access.root_for(request.user)
     total, children = services.coverage(request.user, node.code)
     goals = services.targets()
+    page = Paginator(services.grid_gaps(request.user, node.code), 50).get_page(request.GET.get("page")) \
+        if goals else None
     return render(request, "vaccination/coverage.html", {
         "node": node, "total": total, "children": children, "groups": list(services.GROUPS),
-        "as_of": services.as_of(), "targets": goals, "gaps": services.grid_gaps(request.user, node.code, limit=50),
+        "as_of": services.as_of(), "targets": goals, "page": page,
         "measures": services.MEASURE_LABELS, "may_see_persons": may_see_persons(request.user)})
 
 

@@ -65,6 +65,7 @@ API_WITHOUT_PERSONS = {
     "fangkong_tasks_api_list_public_reports",
     # a pass names its vehicle and driver, not a person of the register; coverage is counts only
     "fangkong_passes_api_list_passes", "fangkong_vaccination_api_coverage",
+    "fangkong_vaccination_api_grid_gaps",
     "fangkong_goods_api_list_batches", "fangkong_goods_api_trace",  # goods and stores, no one
     # supplies: stores, stock, requests, allocations, shipments and orders name units, never people
     "fangkong_supplies_api_list_items", "fangkong_supplies_api_list_stores", "fangkong_supplies_api_stock",

@@ -162,6 +162,34 @@ def test_the_public_form_is_throttled_per_network(settings, tree):
     assert PublicReport.objects.count() == 4
 
 
+def test_the_public_api_needs_no_account_counts_a_resubmission_once_and_is_throttled(settings, tree):
+    settings.PUBLIC_REPORT_LIMIT = 3
+    phone = Client(REMOTE_ADDR="203.0.113.60")
+    body = {"kind": "rumour", "jurisdiction_code": tree["town_a"].code, "place": "业主群",
+            "content": "群里说明天全城封控三个月，不知真假。", "reporter_phone": "13700002222"}
+
+    def send(payload, key):
+        return phone.post("/api/v1/public-reports", payload, content_type="application/json",
+                          headers={"Idempotency-Key": key})
+    first = send(body, "k-1")
+    assert first.status_code == 201 and first.json()["status"] == "received"
+    assert "13700002222" not in first.content.decode() and "content" not in first.json()
+    again = send(body, "k-1")  # the phone lost the answer and sent it again
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert PublicReport.objects.count() == 1
+    changed = send({**body, "place": "另一个群"}, "k-1")
+    assert changed.status_code == 422 and changed.json()["errors"][0]["field"] == "Idempotency-Key"
+    refused = send({**body, "jurisdiction_code": tree["grid_a1"].code, "content": "短"}, "k-2")
+    assert refused.status_code == 400
+    assert {e["field"] for e in refused.json()["errors"]} == {"jurisdiction", "content"}
+    assert PublicReport.objects.count() == 1
+    assert [send(body, key).status_code for key in ("k-3", "k-4", "k-5")] == [201, 201, 429]
+    assert send(body, "k-1").status_code == 201  # a resubmission is answered even when the network must wait
+    assert PublicReport.objects.count() == 3
+    report = PublicReport.objects.get(pk=first.json()["id"])
+    assert report.reporter_phone == "13700002222" and report.jurisdiction == tree["town_a"]
+
+
 def test_a_report_is_triaged_referred_replied_closed_and_published(commander, grid_worker, tree, client):
     city = make_user("city-command", Role.COMMAND, tree["city"])
     report = factories.public_report(tree["town_a"])

@@ -92,16 +92,22 @@ def test_doses_recorded_one_by_one_keep_the_rows_equal_to_the_count(city):
 
 
 def test_the_gap_per_grid_is_counted_against_the_targets(city, settings):
-    settings.VACCINATION_TARGETS = "80+:first=90"
+    settings.VACCINATION_TARGETS = "80+:first=90,all:full=80.5"
     today = timezone.localdate()
     seed_doses(random.Random(5), today)
     commander = make_user("city-command", Role.COMMAND, city)
-    ranked = services.grid_gaps(commander, city.code, limit=1000)
-    grid = Jurisdiction.objects.get(code=ranked[0][0].code)
-    old = independent_count(grid, today)
-    expected = max(0, -(-90 * old[("80+", "population")] // 100) - old[("80+", "first")])
-    assert ranked[0][1] == [expected] and expected > 0
-    assert [sum(g) for _f, g in ranked] == sorted((sum(g) for _f, g in ranked), reverse=True)
+    ranked = services.grid_gaps(commander, city.code)
+    grids = Jurisdiction.objects.filter(level=Level.GRID, persons__isnull=False).distinct()
+    assert ranked.count() == grids.count() >= 3
+    listed = ranked[0:ranked.count()]
+    for grid in (Jurisdiction.objects.get(code=listed[0].code), Jurisdiction.objects.get(code=listed[-1].code)):
+        counted = independent_count(grid, today)
+        expected = [max(0, -(-9000 * counted[("80+", "population")] // 10000) - counted[("80+", "first")]),
+                    max(0, -(-8050 * counted[("all", "population")] // 10000) - counted[("all", "full")])]
+        assert next(g for g in listed if g.code == grid.code).gaps == expected
+    assert sum(listed[0].gaps) > 0
+    assert [sum(g.gaps) for g in listed] == sorted((sum(g.gaps) for g in listed), reverse=True)
+    assert [g.code for g in ranked[1:2]] == [g.code for g in listed[1:2]]  # a page is the ranked list's slice
 
 
 def test_the_unvaccinated_80_plus_are_listed_for_the_visits(city):
@@ -122,3 +128,14 @@ def test_a_malformed_target_is_refused_naming_the_variable(settings, value):
     settings.VACCINATION_TARGETS = value
     with pytest.raises(ImproperlyConfigured, match="FANGKONG_VACCINATION_TARGETS"):
         services.targets()
+
+
+def test_the_dashboard_heads_with_the_places_coverage(city, client):
+    seed_doses(random.Random(5), timezone.localdate())
+    commander = make_user("city-command", Role.COMMAND, city)
+    county = Jurisdiction.objects.filter(level=Level.COUNTY).order_by("code").first()
+    figures = services.totals(commander, county)
+    client.force_login(commander)
+    page = client.get(f"/dashboard/{county.code}/").content.decode()
+    assert 'data-testid="coverage-headline"' in page
+    assert f"{figures.percent('all', 'full')}%" in page and f"{figures.percent('80+', 'first')}%" in page

@@ -128,6 +128,9 @@ def test_the_api_records_and_reports_coverage(client, nurse, person, commander):
     figures = bearer(client, commander).get("/api/v1/jurisdictions/420100/coverage").json()
     overall = figures["total"]["groups"][0]
     assert (overall["group"], overall["population"], overall["first"], overall["first_percent"]) == ("all", 1, 1, 100.0)
+    gaps = bearer(client, commander).get("/api/v1/jurisdictions/420100/coverage/grid-gaps?page_size=10").json()
+    assert gaps["count"] == 1 and gaps["items"][0]["code"] == person.grid.code
+    assert [g["target"] for g in gaps["items"][0]["gaps"]] == [t.label for t in services.targets()]
 
 
 def test_the_unvaccinated_page_shows_and_audits_the_80_plus(client, grid_worker, tree):
