@@ -1,8 +1,8 @@
 """The Curtois & Qu benchmark read by the product's model: the published optima (607, 828, 1,716) reached and
 recounted by the separate evaluator, the CLI's output, and bad instance files refused naming the line and field.
 
-Instance 4 takes the solver about half a minute on two free cores, too slow for the suite: its optimal roster,
-as `fangkong roster solve` wrote it, is stored and recounted here; bench/roster_benchmark.py times the solve."""
+Instance 4 takes the solver a minute or more, too slow for the suite: its optimal roster,
+as `fangkong roster solve` wrote it, is stored and recounted here; bench/bench_roster.py times the solve."""
 
 import csv
 import subprocess
