@@ -6,10 +6,10 @@ of days off binds only runs with a neighbour inside the horizon on both sides, a
 nothing is checked across the ends of the horizon.
 
 The search (solve): CP-SAT on the whole model in one thread of workers - 1, and, in another, a neighbourhood search
-that keeps re-solving small parts of the best roster so far exactly (see _Neighbourhoods). The whole-model search
+that keeps re-solving small parts of the best roster so far with CP-SAT (see _Neighbourhoods). The whole-model search
 on one worker is CP-SAT's sequential search with its LP and cuts, which raises the lower bound far faster than its
 two-worker portfolio (instance 4: about 1,550 against 200 in the same CPU seconds; its second worker is spent on
-generic neighbourhoods and first-solution heuristics); the neighbourhoods take over the improving.
+generic neighbourhoods and first-solution heuristics); the neighbourhoods improve whichever roster is best.
 
 When there is no roster, `solve` says which rules make it so: the model is built again with one literal per rule
 and person (or per day and shift for a minimum cover), each rule enforced only if its literal holds, and CP-SAT
