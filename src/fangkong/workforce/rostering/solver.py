@@ -5,9 +5,10 @@ requirement) are the weighted objective. Runs are read as the benchmark defines 
 of days off binds only runs with a neighbour inside the horizon on both sides, a weekend is worked if either day is,
 nothing is checked across the ends of the horizon.
 
-The search (solve): CP-SAT on the whole model in one thread of workers - 1, and, in another, a neighbourhood search
-that keeps re-solving small parts of the best roster so far with CP-SAT (see _Neighbourhoods). The whole-model search
-on one worker is CP-SAT's sequential search with its LP and cuts, which raises the lower bound far faster than its
+The search (solve), for a small model (SPLIT_MAX_CHOICES): CP-SAT on the whole model in workers - 1 threads and,
+in another, a neighbourhood search that keeps re-solving small parts of the best roster so far with CP-SAT (see
+_Neighbourhoods); a bigger model is left to CP-SAT's own portfolio of workers. The whole-model search on one
+worker is CP-SAT's sequential search with its LP and cuts, which raises the lower bound far faster than its
 two-worker portfolio (instance 4: about 1,550 against 200 in the same CPU seconds; its second worker is spent on
 generic neighbourhoods and first-solution heuristics); the neighbourhoods improve whichever roster is best.
 
@@ -29,6 +30,13 @@ from ortools.sat.python import cp_model
 from .problem import WEEK, Problem, Roster
 
 DIAGNOSIS_SECONDS = 30.0
+# Person-day-shift choices up to which solve splits the workers between CP-SAT's whole-model search and the
+# neighbourhood search. Each small model of the neighbourhood search is the whole model cloned and presolved again,
+# a cost that grows with the unit, not with the neighbourhood: measured, the split wins on the benchmark's
+# instances (instance 2, 392 choices: 828 in 2-5 CPU s where CP-SAT's two-worker portfolio had not reached it after
+# 6; instance 4, 560: bound about 1,550 against 200) and loses on a P8 ward (50 staff x 28 days x 3 shifts, 4,200:
+# 18,593 after 60 s against the portfolio's 3,234). The limit between is a judgement, not a measured optimum.
+SPLIT_MAX_CHOICES = 2000
 
 
 @dataclass
@@ -227,6 +235,21 @@ class _Neighbourhoods:
         chosen = set(self.rng.sample(people, min(len(people), max(2, round(size * len(people))))))
         return {(e, d) for e in chosen for d in range(horizon)}, chosen
 
+    def start(self, incumbent: _Incumbent, hint: Roster, seconds: float) -> None:
+        """The hint as the first incumbent, if it keeps the rules: its penalty counted by the model with every shift
+        fixed (a big unit's full search may take long to find a first roster even from a hint)."""
+        model = self.built.model.clone()
+        model.ClearHints()
+        values = {var.Index(): int(hint.get((e, d)) == s) for (e, d, s), var in self.built.x.items()}
+        for i, value in values.items():
+            domain = model.proto.variables[i].domain
+            domain[0] = domain[1] = value
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = seconds
+        if solver.Solve(model) == cp_model.OPTIMAL:
+            incumbent.offer(values, round(solver.ObjectiveValue()))
+
     def step(self, incumbent: _Incumbent, seconds: float) -> None:
         penalty, values = incumbent.best()
         kind = self.rng.choice(self.KINDS)
@@ -265,9 +288,9 @@ def solve(problem: Problem, seconds: float = 60.0, workers: int = 2, seed: int =
     """The best roster found within `seconds`; on_progress(seconds, penalty, bound) at each better one. `hint`: a
     roster to start from; `target`: stop at a penalty this low (a known optimum: the benchmark's time to it).
 
-    With two workers or more, one of them runs the neighbourhood search (_Neighbourhoods) from the best roster
-    so far while the others run CP-SAT on the whole model, which finds the first rosters and proves the bound;
-    both offer their rosters to one incumbent. On one worker CP-SAT alone."""
+    With two workers or more and a small model (SPLIT_MAX_CHOICES), one worker runs the neighbourhood search
+    (_Neighbourhoods) from the best roster so far while the others run CP-SAT on the whole model, which finds the
+    first rosters and proves the bound; both offer their rosters to one incumbent. Otherwise CP-SAT alone."""
     started = time.monotonic()
     deadline = started + seconds
     built = _Model(problem)
@@ -275,13 +298,16 @@ def solve(problem: Problem, seconds: float = 60.0, workers: int = 2, seed: int =
         for (e, d, s), var in built.x.items():
             built.model.AddHint(var, hint.get((e, d)) == s)
     incumbent = _Incumbent(started, on_progress, target)
-    solver = _solver(seconds, max(1, workers - 1), seed)
+    split = workers > 1 and len(built.x) <= SPLIT_MAX_CHOICES
+    solver = _solver(seconds, workers - 1 if split else workers, seed)
     answer = {}
     full = threading.Thread(target=lambda: answer.update(status=solver.Solve(
         built.model, _FullSearch(incumbent, list(built.x.values())))))
     full.start()
-    if workers > 1:
+    if split:
         neighbourhoods = _Neighbourhoods(built, seed)
+        if hint is not None:
+            neighbourhoods.start(incumbent, hint, seconds)
         while full.is_alive() and not incumbent.found.wait(0.05):
             pass
         while full.is_alive() and not incumbent.reached.is_set() and (left := deadline - time.monotonic()) > 0.01:
