@@ -2,8 +2,8 @@
 
     python bench/bench_seed.py --population 10000000 --database postgres [--workers N] [--baseline 2000]
 
-Creates a fresh database (a temporary SQLite file, or the PostgreSQL database `fk_bench_seed` on
-127.0.0.1), migrates it, seeds the synthetic city (on PostgreSQL: one writing process per core, the
+Creates a fresh database (a temporary SQLite file, or the PostgreSQL database `--dbname`, default
+`fk_bench_seed`, on 127.0.0.1), migrates it, seeds the synthetic city (on PostgreSQL: one writing process per core, the
 person and household indexes rebuilt after the load), prints the time of each phase, the rate and the
 peak memory of this process and of the largest writing process, then saves `--baseline` more persons
 one `Model.save()` each (the straightforward way) and prints both rates and their ratio.
@@ -23,11 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def configure(database: str) -> str:
+def configure(database: str, name: str) -> str:
     if database == "postgres":
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "fk_bench_seed"], check=True)
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "fk_bench_seed"], check=True)
-        url = "postgres://postgres@127.0.0.1:5432/fk_bench_seed"
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+        url = f"postgres://postgres@127.0.0.1:5432/{name}"
     else:
         url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     os.environ["DATABASE_URL"] = url
@@ -77,8 +77,9 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--baseline", type=int, default=2_000, help="persons saved one by one for the baseline")
     parser.add_argument("--workers", type=int, default=None, help="writing processes (default: one per core)")
+    parser.add_argument("--dbname", default="fk_bench_seed", help="the PostgreSQL database (dropped and created)")
     args = parser.parse_args()
-    configure(args.database)
+    configure(args.database, args.dbname)
     from fangkong import bulk
     from fangkong.synthetic import seed
 
