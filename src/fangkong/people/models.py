@@ -13,7 +13,6 @@ from fangkong.jurisdictions.models import Household, Jurisdiction
 from . import crypto
 from .identity import PASSPORT, RESIDENT_ID
 
-
 TEXT_BYTES = "varchar_pattern_ops"  # PostgreSQL's byte-wise text comparison (other databases ignore it)
 
 
