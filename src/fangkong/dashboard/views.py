@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import access
@@ -83,23 +84,40 @@ def hall_screen(request, node):
     """The wall of the command hall: a fixed page whose panels refresh themselves (`screen_panel`)."""
     context = {"node": node, "breadcrumbs": _breadcrumbs(request.user, node),
                "refresh_seconds": settings.SCREEN_REFRESH_SECONDS}
+    figures = _Figures(node)
     for name in screen.PANELS:
-        context.update(_panel_context(request, node, name))
+        context.update(_panel_context(request, figures, name))
     return render(request, "dashboard/screen.html", context)
 
 
-def _panel_context(request, node, name: str) -> dict:
+class _Figures:
+    """A unit's summary and epidemic curve, each read at most once however many panels of a request show them
+    (the whole screen's first paint shows them in three)."""
+
+    def __init__(self, node):
+        self.node = node
+
+    @cached_property
+    def summary(self):
+        return services.summary(self.node)
+
+    @cached_property
+    def curve(self):
+        return services.epidemic_curve(self.node)
+
+
+def _panel_context(request, figures: _Figures, name: str) -> dict:
     context = {"as_of": screen.as_of()}
+    node = figures.node
     if name in ("figures", "map"):
-        result = services.summary(node)
-        curve = services.epidemic_curve(node)
+        result, curve = figures.summary, figures.curve
         tiles = services.tiles(request.user, result, curve)
         figure = _figure(request, tiles)
         context.update({"ranked": screen.ranked(tiles), "figure": figure,
                         "figure_label": services.FIGURE_LABELS[figure], **_map(node, result, figure),
                         "link": reverse("dashboard", args=["__code__"]) + "?screen=1&figure=" + figure})
     elif name == "curve":
-        curve = services.epidemic_curve(node)
+        curve = figures.curve
         judgement = services.judgement(curve, diseases.current())
         context.update({"curve_json": json.dumps(curve), "judgement": judgement, "rt_json": json.dumps(judgement)})
     elif name == "level":
@@ -115,7 +133,7 @@ def screen_panel(request, code, panel):
     node = access.get_jurisdiction_for(request.user, code)
     name = screen.panel_or_404(panel)
     context = {"node": node, "refresh_seconds": settings.SCREEN_REFRESH_SECONDS,
-               **_panel_context(request, node, name)}
+               **_panel_context(request, _Figures(node), name)}
     return render(request, f"dashboard/screen/_{name}.html", context)
 
 

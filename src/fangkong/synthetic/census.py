@@ -3,7 +3,8 @@
 Every random draw happens here, in one process, from one generator seeded by the city's seed, as
 arrays over the whole population: the same seed gives the same people however many processes later
 format, encrypt and write them (seed.py). A `Census` holds only numbers (indexes into the vocabulary);
-`rows(start, stop)` turns a slice of it into the strings the tables store.
+`household_columns` and `person_columns` turn a slice of it into the strings the tables store, column by
+column with numpy (`ByteStrings`), never a Python operation per person.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fangkong.bytestrings import ByteStrings
 from fangkong.jurisdictions import codes as areas
 from fangkong.people.names import name_pinyin
 
@@ -37,9 +39,11 @@ SPOUSE_OTHER_SURNAME, CHILD_OTHER_SURNAME = 1.0, 0.15
 SINGLE_CHARACTER_GIVEN = 0.3
 MALE_SHARE = 0.512
 PHONE_FROM_AGE = 12
+PHONE_DIGITS = 11
 # ISO 7064 MOD 11-2, the resident ID's check: the weight of each of the first 17 digits.
 CHECK_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int64)
-CHECK_CHARACTERS = np.array(list("10X98765432"))
+CHECK_CHARACTERS = np.frombuffer(b"10X98765432", dtype=np.uint8)
+RESIDENT_ID_DIGITS = 17  # before the check character
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,15 @@ class Vocabulary:
         self.adult_p = np.where(adult, shares, 0) / shares[adult].sum()
         self.sizes = np.array(list(HOUSEHOLD_SIZES))
         self.size_p = np.array(list(HOUSEHOLD_SIZES.values())) / sum(HOUSEHOLD_SIZES.values())
+        # The same words as byte strings to take from by index; the last given name is none (a one-character name).
+        self.surname_words = ByteStrings.of(self.surnames)
+        self.surname_readings = ByteStrings.of(self.surname_pinyin)
+        self.surname_initials = ByteStrings.of([p[0] for p in self.surname_pinyin])
+        self.given_words = ByteStrings.of([*self.given, ""])
+        self.given_readings = ByteStrings.of([*self.given_pinyin, ""])
+        self.given_initials = ByteStrings.of([p[0] for p in self.given_pinyin] + [""])
+        self.mobile_prefixes = ByteStrings.of(MOBILE_PREFIXES)
+        self.roads = ByteStrings.of([f"{word}路" for word in ROAD_WORDS])
 
 
 class AreaCodes:
@@ -105,6 +118,26 @@ class AreaCodes:
         return self.table[group, pick]
 
 
+@dataclass(frozen=True)
+class HouseholdColumns:
+    code: ByteStrings
+    grid: np.ndarray  # the index of each household's grid in the census's grids
+    address: ByteStrings
+
+
+@dataclass(frozen=True)
+class PersonColumns:
+    name: ByteStrings
+    pinyin: ByteStrings
+    initials: ByteStrings
+    male: np.ndarray
+    birth: np.ndarray  # datetime64[D]
+    resident_id: np.ndarray  # (n, 18) ASCII
+    has_phone: np.ndarray
+    phone: np.ndarray  # (persons with a phone, 11) ASCII
+    household: np.ndarray  # the index of each person's household in the census
+
+
 class Census:
     """Everyone in the city, as arrays; households and persons in grid order."""
 
@@ -112,6 +145,8 @@ class Census:
         rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
         words = self.words = Vocabulary()
         self.grids = grids
+        self.grid_codes = ByteStrings.of([g.code for g in grids])
+        self.grid_address_starts = ByteStrings.of([f"武汉市{g.county_name}{g.community_name}" for g in grids])
         # Households: sizes drawn until each grid's target is reached, the last one cut to fit.
         sizes, household_grid = [], []
         for index, grid in enumerate(grids):
@@ -190,33 +225,39 @@ class Census:
     def population(self) -> int:
         return len(self.household)
 
-    def households_between(self, start: int, stop: int):
-        """(index, code, grid index, address) of households start..stop-1."""
-        grids = self.grids
-        numbers, grid_of = self.household_number[start:stop].tolist(), self.household_grid[start:stop].tolist()
-        for h, number, g, (road, street_number, building, unit, floor, room) in zip(
-                range(start, stop), numbers, grid_of, self.address[start:stop].tolist()):
-            grid = grids[g]
-            yield (h, f"{grid.code}{number:04d}", g,
-                   f"武汉市{grid.county_name}{grid.community_name}{ROAD_WORDS[road]}路{street_number}号"
-                   f"{building}栋{unit}单元{floor}{room:02d}室")
+    def household_columns(self, start: int, stop: int) -> HouseholdColumns:
+        """Households start..stop-1: code (the grid's and a number), grid, address."""
+        count, grid = stop - start, self.household_grid[start:stop]
+        road, street_number, building, unit, floor, room = self.address[start:stop].T
 
-    def persons_between(self, start: int, stop: int):
-        """(index, name, pinyin, initials, sex, birth date, resident ID, phone or "", household index) of persons
-        start..stop-1."""
+        def word(text: str) -> ByteStrings:
+            return ByteStrings.constant(text, count)
+        return HouseholdColumns(
+            ByteStrings.join(self.grid_codes.take(grid), ByteStrings.decimal(self.household_number[start:stop], 4)),
+            grid,
+            ByteStrings.join(self.grid_address_starts.take(grid), self.words.roads.take(road),
+                             ByteStrings.decimal(street_number), word("号"), ByteStrings.decimal(building), word("栋"),
+                             ByteStrings.decimal(unit), word("单元"), ByteStrings.decimal(floor),
+                             ByteStrings.decimal(room, 2), word("室")))
+
+    def person_columns(self, start: int, stop: int) -> PersonColumns:
+        """Persons start..stop-1: name, its reading and initials, sex, birth date, resident ID, phone, household."""
         words = self.words
-        surnames, pinyin, given, given_pinyin = words.surnames, words.surname_pinyin, words.given, words.given_pinyin
-        columns = zip(range(start, stop), self.surname[start:stop].tolist(), self.given1[start:stop].tolist(),
-                      self.given2[start:stop].tolist(), self.male[start:stop].tolist(),
-                      self.birth[start:stop].tolist(), self.id_body[start:stop].tolist(),
-                      self.check[start:stop].tolist(), self.phone_prefix[start:stop].tolist(),
-                      self.phone_number[start:stop].tolist(), self.household[start:stop].tolist())
-        for p, s, g1, g2, male, birth, body, check, prefix, number, household in columns:
-            if g2 >= 0:
-                name = surnames[s] + given[g1] + given[g2]
-                syllables = (pinyin[s], given_pinyin[g1], given_pinyin[g2])
-            else:
-                name = surnames[s] + given[g1]
-                syllables = (pinyin[s], given_pinyin[g1])
-            yield (p, name, "".join(syllables), "".join(x[0] for x in syllables), "M" if male else "F", birth,
-                   f"{body}{check}", f"{MOBILE_PREFIXES[prefix]}{number:08d}" if prefix >= 0 else "", household)
+        surname, given1 = self.surname[start:stop], self.given1[start:stop]
+        given2 = np.where(self.given2[start:stop] >= 0, self.given2[start:stop], len(words.given))
+        resident_id = np.empty((stop - start, RESIDENT_ID_DIGITS + 1), dtype=np.uint8)
+        resident_id[:, :-1] = ByteStrings.decimal(self.id_body[start:stop], RESIDENT_ID_DIGITS).rows(RESIDENT_ID_DIGITS)
+        resident_id[:, -1] = self.check[start:stop]
+        prefix = self.phone_prefix[start:stop]
+        has_phone = prefix >= 0
+        phone = ByteStrings.join(words.mobile_prefixes.take(prefix[has_phone]),
+                                 ByteStrings.decimal(self.phone_number[start:stop][has_phone], 8))
+        return PersonColumns(
+            ByteStrings.join(words.surname_words.take(surname), words.given_words.take(given1),
+                             words.given_words.take(given2)),
+            ByteStrings.join(words.surname_readings.take(surname), words.given_readings.take(given1),
+                             words.given_readings.take(given2)),
+            ByteStrings.join(words.surname_initials.take(surname), words.given_initials.take(given1),
+                             words.given_initials.take(given2)),
+            self.male[start:stop], self.birth[start:stop], resident_id, has_phone, phone.rows(PHONE_DIGITS),
+            self.household[start:stop])

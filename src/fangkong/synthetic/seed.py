@@ -9,6 +9,7 @@ SQLite the same rows are written by this process, in that transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import multiprocessing
 import os
@@ -16,22 +17,20 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from fangkong import bulk
+from fangkong.bytestrings import ByteStrings
 from fangkong.errors import InputRefused
 from fangkong.jurisdictions.models import LEVEL_ORDER, Household, Jurisdiction
 from fangkong.people import crypto
-from fangkong.people.models import IdType, Person
+from fangkong.people.models import IdType, Person, Sex
 
 from . import city
 from .census import Census, GridPlace
 
-PERSON_COLUMNS = ["id", "id_type", "nationality", "id_number_cipher", "id_number_hash", "phone_cipher", "phone_hash",
-                  "name", "name_pinyin", "name_initials", "sex", "birth_date", "grid_id", "household_id",
-                  "jurisdiction_path", "created_at", "updated_at"]
-HOUSEHOLD_COLUMNS = ["id", "code", "grid_id", "address"]
 JURISDICTION_COLUMNS = ["id", "code", "name", "level", "parent_id", "path", "depth", "boundary"]
 SLICE_PERSONS = 50_000
 
@@ -41,11 +40,11 @@ class Load:
     """What every writing process needs: the census, where its grids are, the first ids, the time written."""
 
     census: Census
-    grid_ids: list[int]
-    grid_paths: list[str]
+    grid_ids: np.ndarray
+    grid_paths: ByteStrings
     first_household: int
     first_person: int
-    now: object
+    now: dt.datetime
 
 
 _LOAD: Load | None = None  # set before the writing processes fork, so they share the census's arrays
@@ -67,8 +66,8 @@ def seed_city(population: int, seed: int, progress: Callable[[int], None] = lamb
     parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
         unit_ids = _write_units(units)
-    load = Load(census, [unit_ids[g.code] for g in grids], [g.path for g in grids], bulk.next_id(Household),
-                bulk.next_id(Person), connection.ops.adapt_datetimefield_value(timezone.now()))
+    load = Load(census, np.array([unit_ids[g.code] for g in grids]), ByteStrings.of([g.path for g in grids]),
+                bulk.next_id(Household), bulk.next_id(Person), timezone.now())
     slices = _slices(census)
     processes = min(workers or os.cpu_count() or 1, len(slices))
     with bulk.indexes_set_aside(Household, Person, parallel=processes if parallel else 1):
@@ -107,27 +106,28 @@ def _slices(census: Census) -> list[tuple[range, range]]:
 
 
 def _write_slice(load: Load, households: range, persons: range) -> int:
-    census, now = load.census, load.now
-    bulk.write_rows(Household, HOUSEHOLD_COLUMNS, (
-        (load.first_household + h, code, load.grid_ids[g], address)
-        for h, code, g, address in census.households_between(households.start, households.stop)), binary=True)
-    people = list(census.persons_between(persons.start, persons.stop))
+    """Write the households and persons of one slice, each table in one batch built column by column."""
+    census = load.census
+    home = census.household_columns(households.start, households.stop)
+    bulk.write_columns(Household, {
+        "id": load.first_household + np.arange(households.start, households.stop), "code": home.code,
+        "grid_id": load.grid_ids[home.grid], "address": home.address})
+    people = census.person_columns(persons.start, persons.stop)
+    grid = census.household_grid[people.household]
     cipher = crypto.FieldCipher()
-    ids = [p[6] for p in people]
-    phones = [p[7] for p in people if p[7]]
-    id_ciphers, id_hashes = cipher.encrypt_many(ids), cipher.lookup_hashes(IdType.RESIDENT_ID, ids)
-    phone_ciphers, phone_hashes = iter(cipher.encrypt_many(phones)), iter(cipher.lookup_hashes("phone", phones))
-    grid_of = census.household_grid[households.start:households.stop].tolist()
-    rows = []
-    for (p, name, pinyin, initials, sex, birth, _, phone, household), id_cipher, id_hash in zip(
-            people, id_ciphers, id_hashes):
-        grid = grid_of[household - households.start]
-        rows.append((load.first_person + p, IdType.RESIDENT_ID, "CHN", id_cipher, id_hash,
-                     next(phone_ciphers) if phone else None, next(phone_hashes) if phone else "",
-                     name, pinyin, initials, sex, birth, load.grid_ids[grid], load.first_household + household,
-                     load.grid_paths[grid], now, now))
-    bulk.write_rows(Person, PERSON_COLUMNS, rows, binary=True)
-    return len(rows)
+    bulk.write_columns(Person, {
+        "id": load.first_person + np.arange(persons.start, persons.stop), "id_type": IdType.RESIDENT_ID,
+        "nationality": "CHN", "id_number_cipher": ByteStrings.fixed(cipher.encrypt_rows(people.resident_id)),
+        "id_number_hash": ByteStrings.fixed(cipher.lookup_hash_rows(IdType.RESIDENT_ID, people.resident_id)),
+        "phone_cipher": ByteStrings.fixed(cipher.encrypt_rows(people.phone)).spread(people.has_phone),
+        "phone_hash": ByteStrings.fixed(cipher.lookup_hash_rows("phone", people.phone)).spread(people.has_phone),
+        "name": people.name, "name_pinyin": people.pinyin, "name_initials": people.initials,
+        "sex": ByteStrings.fixed(np.where(people.male, ord(Sex.MALE), ord(Sex.FEMALE)).astype(np.uint8)[:, None]),
+        "birth_date": people.birth, "grid_id": load.grid_ids[grid],
+        "household_id": load.first_household + people.household,
+        "jurisdiction_path": load.grid_paths.take(grid), "created_at": load.now, "updated_at": load.now,
+    }, nulls={"phone_cipher": ~people.has_phone})
+    return len(persons)
 
 
 def _write_in_processes(load: Load, slices: list, processes: int, progress) -> None:

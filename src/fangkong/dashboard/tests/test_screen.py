@@ -31,6 +31,20 @@ def test_the_screen_has_every_panel_and_no_menu(client, tree, commander):
     assert 'data-testid="clock"' in page and 'data-testid="as-of"' in page
 
 
+def test_the_whole_screen_reads_the_summary_and_the_curve_once(client, tree, commander, monkeypatch):
+    """Three panels show them; at 10M people each read is the refresh's dearest part (bench/README.md, P2)."""
+    calls = []
+
+    def counting(name):
+        read = getattr(services, name)
+        return lambda *args, **kwargs: calls.append(name) or read(*args, **kwargs)
+    for name in ("summary", "epidemic_curve"):
+        monkeypatch.setattr(services, name, counting(name))
+    login_client(client, commander)
+    assert client.get("/dashboard/420100/?screen=1").status_code == 200
+    assert sorted(calls) == ["epidemic_curve", "summary"]
+
+
 def test_each_panel_is_a_fragment_that_polls_itself(client, tree, commander):
     login_client(client, commander)
     for name in screen.PANELS:
