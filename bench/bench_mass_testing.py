@@ -118,7 +118,7 @@ def main() -> None:
     from fangkong.jurisdictions.models import Jurisdiction, Level
     from fangkong.pathways import testing as pathway
     from fangkong.quarantine.models import Order
-    from fangkong.testing import services
+    from fangkong.testing import campaigns, services
     from fangkong.testing.models import TestDue
 
     started = time.perf_counter()
@@ -129,15 +129,15 @@ def main() -> None:
                           jurisdiction_code=city_node.code)
     lab = create_user(username="bench-lab", password="bench-password-1", role=Role.LAB,
                       jurisdiction_code=city_node.code)
-    campaign = services.declare_campaign(command, name="全员核酸", area_code=city_node.code, rounds=1,
-                                         starts_at=timezone.now() - dt.timedelta(minutes=1))
+    campaign = campaigns.declare_campaign(command, name="全员核酸", area_code=city_node.code, rounds=1,
+                                          starts_at=timezone.now() - dt.timedelta(minutes=1))
     communities = {j.path: j for j in Jurisdiction.objects.filter(level=Level.COMMUNITY)}
     points, tubes = {}, []
     for _grid_id, path, people in plan:
         community = next(c for p, c in communities.items() if path.startswith(p))
         if community.pk not in points:
-            points[community.pk] = services.add_point(command, campaign.pk, name=f"{community.name}采样点",
-                                                      jurisdiction_code=community.code, population=2500)
+            points[community.pk] = campaigns.add_point(command, campaign.pk, name=f"{community.name}采样点",
+                                                       jurisdiction_code=community.code, population=2500)
         people = list(people)
         for start in range(0, len(people), 10):
             tubes.append((points[community.pk].pk, f"T{len(tubes):09d}", people[start:start + 10]))
@@ -150,10 +150,10 @@ def main() -> None:
     t0 = time.perf_counter()
     by_point = {}
     for point_id, code, people in tubes:
-        by_point.setdefault(point_id, []).append(services.TubeEntry(code, people))
+        by_point.setdefault(point_id, []).append(campaigns.TubeEntry(code, people))
     for point_id, entries in by_point.items():
         for start in range(0, len(entries), args.batch):
-            outcomes = services.ingest_tubes(command, point_id, entries[start:start + args.batch])
+            outcomes = campaigns.ingest_tubes(command, point_id, entries[start:start + args.batch])
             assert all(o.created for o in outcomes), [o.refused for o in outcomes if o.refused][:3]
     timings["ingest"] = time.perf_counter() - t0
 
@@ -173,7 +173,7 @@ def main() -> None:
 
     t0 = time.perf_counter()
     round_ = campaign.round_set.get()
-    rows = services.coverage(command, round_.pk)
+    rows = campaigns.coverage(command, round_.pk)
     timings["coverage"] = time.perf_counter() - t0
 
     total = sum(timings.values())
