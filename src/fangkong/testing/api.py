@@ -166,7 +166,9 @@ def receive_tubes(request, payload: ReceiveIn):
              summary="The lab's results per tube: all stored, or none when one is refused")
 def record_results(request, payload: ResultsIn):
     entries = [services.ResultInput(r.tube, r.outcome.value, r.ct, r.resulted_at) for r in payload.results]
-    return [_tube(o.record) for o in pathway.enter_results(request.auth, entries)]
+    tubes = [o.record for o in pathway.enter_results(request.auth, entries)]
+    samples = services.samples_for(request.auth).in_bulk([t.id for t in tubes])
+    return [_tube(samples[t.id]) for t in tubes]
 
 
 @router.post("/campaigns", response={201: CampaignOut})

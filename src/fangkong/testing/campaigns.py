@@ -303,32 +303,103 @@ class TubeEntry:
 def ingest_tubes(actor, point_id: int, entries: Sequence[TubeEntry]) -> list[BatchOutcome]:
     """A batch of closed tubes from one point (a phone catching up after a dead spot, thousands at once): every
     tube is checked first (code, pool size, people known and not yet in another tube of the round); those that
-    pass are stored sealed, in bulk; a tube sent again with the same people is a repeat, counted once."""
+    pass are stored sealed, in bulk, with an audit row each; a tube sent again with the same people is a repeat,
+    counted once. On PostgreSQL the batch is checked and written in the database, set-based: the links COPY'd
+    into a staging table, the lookups joined to it, tubes, links and audit rows written by one statement. Each
+    outcome's record is a services.Tube (id, code)."""
     require(actor, "sample.take")
     point = get_point_for(actor, point_id)
     round_ = current_round(point.campaign)
     if round_ is None:
         raise InputRefused(("round", _("no round of this campaign is being sampled now")))
     size = int(point.campaign.rules.get(point.group, 1))
-    codes = [(e.code or "").strip().upper() for e in entries]
-    wanted = {pid for e in entries for pid in e.person_ids}
-    paths = dict(access.persons_for(actor).filter(pk__in=wanted).values_list("pk", "jurisdiction_path"))
-    earlier = {s.code: s for s in Sample.objects.filter(code__in=set(codes))}
-    earlier_members = {}
-    for sample_id, person_id in SampleMember.objects.filter(sample__in=[s.pk for s in earlier.values()]) \
+    tubes = [((e.code or "").strip().upper(), list(dict.fromkeys(e.person_ids))) for e in entries]
+    with transaction.atomic():
+        for attempt in (1, 2, 3):
+            try:
+                with transaction.atomic():  # a batch that lost a race with another point's is checked again
+                    found = _look_up_tubes(actor, round_, tubes)
+                    outcomes, accepted = _check_tubes(point, size, tubes, found)
+                    _store_tubes(actor, point, round_, size, tubes, accepted, found, outcomes)
+                    return outcomes
+            except _Raced:
+                if attempt == 3:
+                    raise Conflict(("tube", _("other points wrote the same tubes or people meanwhile: send again"))) \
+                        from None
+    raise AssertionError("unreachable")
+
+
+class _Raced(Exception):
+    """Another batch wrote a tube code or a person of this one between its check and its write."""
+
+
+@dataclass
+class _Found:
+    """What the database already holds about a batch's tubes and people."""
+
+    unknown: set[int]  # persons not registered in the actor's subtree
+    in_round: dict[int, str]  # person -> the code of the tube they are in this round
+    earlier: dict[str, tuple[int, int | None]]  # a code already used -> (tube id, its point)
+    earlier_members: dict[int, set[int]]  # those tubes' people
+    paths: dict[int, str]  # SQLite: each known person's grid path (PostgreSQL joins it at the write)
+
+
+def _person_ids(people: Sequence) -> list[int]:
+    return [pid for pid in people if type(pid) is int and 0 < pid < 2**63]
+
+
+def _look_up_tubes(actor, round_: Round, tubes: list[tuple[str, list]]) -> _Found:
+    wanted = {pid for _code, people in tubes for pid in people}
+    if connection.vendor != "postgresql":
+        paths = dict(access.persons_for(actor).filter(pk__in=_person_ids(wanted)).values_list("pk",
+                                                                                             "jurisdiction_path"))
+        earlier = dict((code, (pk, point)) for pk, code, point in Sample.objects.filter(
+            code__in={code for code, _people in tubes}).values_list("pk", "code", "point_id"))
+        in_round = dict(SampleMember.objects.filter(round=round_, person__in=list(paths)).values_list(
+            "person_id", "sample__code"))
+        return _Found(wanted - set(paths), in_round, earlier, _members_of(earlier), paths)
+    stage = bulk.stage("testing_tube_stage", [("entry", "int"), ("code", "text"), ("person", "bigint")], (
+        (index, code, pid) for index, (code, people) in enumerate(tubes) for pid in _person_ids(people) or [None]))
+    persons = access.persons_for(actor).values("id")
+    with connection.cursor() as cursor:
+        if persons.query.is_empty():
+            unknown = set(wanted)
+        else:
+            sql, params = persons.query.sql_with_params()
+            cursor.execute(f"SELECT DISTINCT s.person FROM {stage} s WHERE s.person IS NOT NULL AND NOT EXISTS "
+                           f"(SELECT 1 FROM ({sql}) p WHERE p.id = s.person)", params)
+            unknown = {pid for (pid,) in cursor.fetchall()} | (wanted - set(_person_ids(wanted)))
+        cursor.execute(f"SELECT m.person_id, t.code FROM {stage} s JOIN {SampleMember._meta.db_table} m "
+                       f"ON m.round_id = %s AND m.person_id = s.person JOIN {Sample._meta.db_table} t "
+                       "ON t.id = m.sample_id", [round_.pk])
+        in_round = dict(cursor.fetchall())
+        cursor.execute(f"SELECT t.id, t.code, t.point_id FROM {Sample._meta.db_table} t "
+                       f"WHERE t.code IN (SELECT code FROM {stage})")
+        earlier = {code: (pk, point) for pk, code, point in cursor.fetchall()}
+    return _Found(unknown, in_round, earlier, _members_of(earlier), {})
+
+
+def _members_of(earlier: dict[str, tuple[int, int | None]]) -> dict[int, set[int]]:
+    members = {}
+    for sample_id, person_id in SampleMember.objects.filter(sample__in=[pk for pk, _point in earlier.values()]) \
             .values_list("sample_id", "person_id"):
-        earlier_members.setdefault(sample_id, set()).add(person_id)
-    in_round = dict(SampleMember.objects.filter(round=round_, person__in=wanted).values_list("person_id",
-                                                                                            "sample__code"))
+        members.setdefault(sample_id, set()).add(person_id)
+    return members
+
+
+def _check_tubes(point: SamplingPoint, size: int, tubes: list[tuple[str, list]],
+                 found: _Found) -> tuple[list[BatchOutcome], list[int]]:
+    """Each tube in order (an earlier tube of the batch claims its people first): its outcome, and the indexes of
+    those to store."""
     outcomes, accepted, taken = [], [], {}
-    for entry, code in zip(entries, codes):
-        problems, people = Problems(), list(dict.fromkeys(entry.person_ids))
+    for index, (code, people) in enumerate(tubes):
+        problems = Problems()
         if not services.CODE.fullmatch(code):
             problems.add("tube", _("a tube code is 4 to 40 letters, digits or dashes, as its label prints it"))
-        sample = earlier.get(code)
-        if sample is not None:
-            if sample.point_id == point.pk and earlier_members.get(sample.pk, set()) == set(people):
-                outcomes.append(BatchOutcome(record=sample, repeated=True))
+        earlier = found.earlier.get(code)
+        if earlier is not None:
+            if earlier[1] == point.pk and found.earlier_members.get(earlier[0], set()) == set(people):
+                outcomes.append(BatchOutcome(record=services.Tube(earlier[0], code), repeated=True))
                 continue
             problems.add("tube", _("tube code %(c)s is already used") % {"c": code})
         if code in taken:
@@ -338,10 +409,10 @@ def ingest_tubes(actor, point_id: int, entries: Sequence[TubeEntry]) -> list[Bat
         elif size and len(people) > size:
             problems.add("tube", _("tube %(c)s is full: it holds %(n)d people") % {"c": code, "n": size})
         for pid in people:
-            if pid not in paths:
+            if pid in found.unknown:
                 problems.add("person", _("no one with this ID is registered here: register them first"))
                 break
-            other = in_round.get(pid) or taken.get(pid)
+            other = found.in_round.get(pid) or taken.get(pid)
             if other:
                 problems.add("person", _("already sampled in this round, in tube %(c)s") % {"c": other})
                 break
@@ -350,25 +421,68 @@ def ingest_tubes(actor, point_id: int, entries: Sequence[TubeEntry]) -> list[Bat
             continue
         taken.update(dict.fromkeys(people, code))
         taken[code] = code
-        accepted.append((len(outcomes), code, people))
+        accepted.append(index)
         outcomes.append(BatchOutcome())
-    if accepted:
-        now = timezone.now()
-        with transaction.atomic():
-            samples = [Sample(code=code, purpose=Purpose.CAMPAIGN, pool_size=size, round=round_, point=point,
-                              status=SampleStatus.SEALED, sampled_at=now, owner_path=point.owner_path,
-                              created_by=actor) for _index, code, _people in accepted]
-            bulk.insert(samples)
-            stamp = connection.ops.adapt_datetimefield_value(now)
-            bulk.write_rows(SampleMember, ["sample_id", "person_id", "round_id", "jurisdiction_path", "added_at"], (
-                (sample.pk, pid, round_.pk, paths[pid], stamp)
-                for sample, (_index, _code, people) in zip(samples, accepted) for pid in people))
-            audit.record_many(actor, Action.SAMPLE_CHANGE, [(None, audit.changes(
-                sample, {}, {"code": sample.code, "status": sample.status, "people": len(people)}))
-                for sample, (_index, _code, people) in zip(samples, accepted)])
-        for sample, (index, _code, _people) in zip(samples, accepted):
-            outcomes[index].record, outcomes[index].created = sample, True
-    return outcomes
+    return outcomes, accepted
+
+
+def _store_tubes(actor, point: SamplingPoint, round_: Round, size: int, tubes: list[tuple[str, list]],
+                 accepted: list[int], found: _Found, outcomes: list[BatchOutcome]) -> None:
+    if not accepted:
+        return
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        samples = [Sample(code=tubes[index][0], purpose=Purpose.CAMPAIGN, pool_size=size, round=round_, point=point,
+                          status=SampleStatus.SEALED, sampled_at=now, owner_path=point.owner_path, created_by=actor)
+                   for index in accepted]
+        bulk.insert(samples)
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        bulk.write_rows(SampleMember, ["sample_id", "person_id", "round_id", "jurisdiction_path", "added_at"], (
+            (sample.pk, pid, round_.pk, found.paths[pid], stamp)
+            for sample, index in zip(samples, accepted) for pid in tubes[index][1]))
+        audit.record_many(actor, Action.SAMPLE_CHANGE, [(None, audit.changes(
+            sample, {}, {"code": sample.code, "status": sample.status, "people": len(tubes[index][1])}))
+            for sample, index in zip(samples, accepted)])
+        stored = {sample.code: sample.pk for sample in samples}
+    else:
+        stored = _write_tubes(actor, point, round_, size, accepted, now,
+                              links=sum(len(tubes[index][1]) for index in accepted))
+    for index in accepted:
+        code = tubes[index][0]
+        outcomes[index].record, outcomes[index].created = services.Tube(stored[code], code), True
+
+
+def _write_tubes(actor, point: SamplingPoint, round_: Round, size: int, accepted: list[int], now: dt.datetime, *,
+                 links: int) -> dict[str, int]:
+    """PostgreSQL: the accepted tubes of the staged batch, their links and an audit row per tube, in one statement
+    (a sealed tube's row as Sample's defaults make it). A code or a person another batch took meanwhile
+    (ON CONFLICT DO NOTHING) leaves fewer rows than checked: _Raced."""
+    sample, member = Sample._meta.db_table, SampleMember._meta.db_table
+    log, log_params = audit.insert_sql(actor, Action.SAMPLE_CHANGE, (
+        "SELECT NULL::bigint AS person_id, jsonb_build_object('record', 'sample', 'id', t.id, 'changes', "
+        "jsonb_build_object('code', jsonb_build_array(NULL, t.code), 'status', jsonb_build_array(NULL, %s::text), "
+        "'people', jsonb_build_array(NULL, c.n))) AS details "
+        "FROM tubes t JOIN (SELECT sample_id, count(*) AS n FROM links GROUP BY sample_id) c ON c.sample_id = t.id"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH chosen AS (SELECT s.entry, s.code, s.person FROM testing_tube_stage s "
+            f"  WHERE s.entry = ANY(%s)), "
+            f"tubes AS (INSERT INTO {sample} (code, purpose, pool_size, household_id, round_id, point_id, status, "
+            f"  sampled_at, received_at, lab_path, outcome, ct, resulted_at, owner_path, created_by_id) "
+            f"  SELECT code, %s, %s, NULL, %s, %s, %s, %s, NULL, '', '', NULL, NULL, %s, %s "
+            f"  FROM (SELECT DISTINCT entry, code FROM chosen) c ORDER BY entry "
+            f"  ON CONFLICT (code) DO NOTHING RETURNING id, code), "
+            f"links AS (INSERT INTO {member} (sample_id, person_id, round_id, jurisdiction_path, added_at) "
+            f"  SELECT t.id, c.person, %s, p.jurisdiction_path, %s FROM tubes t JOIN chosen c ON c.code = t.code "
+            f"  JOIN {Person._meta.db_table} p ON p.id = c.person ON CONFLICT DO NOTHING RETURNING sample_id), "
+            f"logged AS ({log}) "
+            f"SELECT t.id, t.code, (SELECT count(*) FROM links) FROM tubes t",
+            [accepted, Purpose.CAMPAIGN, size, round_.pk, point.pk, SampleStatus.SEALED, now, point.owner_path,
+             getattr(actor, "pk", None), round_.pk, now, *log_params, SampleStatus.SEALED])
+        rows = cursor.fetchall()
+    if len(rows) != len(accepted) or rows[0][2] != links:
+        raise _Raced
+    return {code: pk for pk, code, _links in rows}
 
 
 # --- coverage and progress ----------------------------------------------------------------------

@@ -7,10 +7,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,14 @@ CODE = re.compile(r"[A-Z0-9-]{4,40}")
 OPEN_DUE = (DueStatus.DUE, DueStatus.SAMPLED)
 OUTCOMES = Words(Outcome, {Outcome.NEGATIVE: ("阴性", "neg", "-"), Outcome.POSITIVE: ("阳性", "pos", "+"),
                            Outcome.INVALID: ("无效", "无效样本")})
+
+
+class Tube(NamedTuple):
+    """A tube a batch stored, received or found again: what its outcome names (a batch of a million tubes builds
+    no million model instances)."""
+
+    id: int
+    code: str
 
 
 @dataclass(frozen=True)
@@ -163,18 +172,20 @@ def ask_test(actor, person_id: int, *, purpose: str = Purpose.CLEARANCE, due_at:
     return due
 
 
-def _ask(actor, persons, *, purpose: str, due_at: dt.datetime, note: str = "", retest_of: Sample | None = None,
-         owner_path: str | None = None) -> list[TestDue]:
+def _ask(actor, persons, *, purpose: str, due_at: dt.datetime, note: str = "",
+         retests_of: dict[int, Sample] | None = None, owner_path: str | None = None) -> list[TestDue]:
     """Tests due for many people at once, in bulk, audited; a test of the same purpose already due that day
-    for a person is kept, not doubled. Call inside a transaction."""
-    day = timezone.localtime(due_at, _zone()).date()
+    for a person is kept, not doubled. `retests_of`: the tube each person's re-test is for. Call inside a
+    transaction."""
+    day, retests_of = timezone.localtime(due_at, _zone()).date(), retests_of or {}
+    persons = list({p.pk: p for p in persons}.values())
     already = dict(TestDue.objects.filter(person__in=[p.pk for p in persons], purpose=purpose, day=day,
                                           status=DueStatus.DUE).values_list("person_id", "pk"))
-    dues = [TestDue(person=p, purpose=purpose, day=day, due_at=due_at, retest_of=retest_of, note=note,
+    dues = [TestDue(person=p, purpose=purpose, day=day, due_at=due_at, retest_of=retests_of.get(p.pk), note=note,
                     owner_path=owner_path or p.jurisdiction_path) for p in persons if p.pk not in already]
     bulk.insert(dues)
     audit.record_many(actor, Action.TEST_RESULT, [(d.person_id, audit.changes(
-        d, {}, {"status": d.status, "purpose": purpose, "due_at": due_at, "retest_of": retest_of}, change="asked"))
+        d, {}, {"status": d.status, "purpose": purpose, "due_at": due_at, "retest_of": d.retest_of}, change="asked"))
         for d in dues])
     return dues + list(TestDue.objects.filter(pk__in=already.values()))
 
@@ -249,34 +260,59 @@ def take_sample(actor, due_id: int, code: str, *, idempotency_key: str | None = 
 
 def receive_tubes(actor, codes: Sequence[str]) -> list[BatchOutcome]:
     """The lab scans tubes in (one, or a rack of thousands): each known, non-empty tube is received once (a second
-    scan is a repeat); unknown codes and empty tubes are refused by name, the others received together."""
+    scan is a repeat); unknown codes and empty tubes are refused by name, the others received together by one
+    conditional update (a tube another lab received meanwhile is a repeat) with an audit row each."""
     require(actor, "sample.receive")
     lab_path, now = _path(actor) or "", timezone.now()
     cleaned = [(raw or "").strip().upper() for raw in codes]
     with transaction.atomic():
-        known = {s.code: s for s in samples_for(actor).select_for_update().filter(code__in=set(cleaned))}
-        filled = set(SampleMember.objects.filter(sample__in=[s.pk for s in known.values()])
+        known = {code: (pk, received) for code, pk, received in samples_for(actor).filter(
+            code__in=set(cleaned)).values_list("code", "pk", "received_at")}
+        filled = set(SampleMember.objects.filter(sample__in=[pk for pk, _received in known.values()])
                      .values_list("sample_id", flat=True).distinct())
         outcomes, received = [], {}
         for code in cleaned:
-            sample = known.get(code)
-            if sample is None:
+            pk, earlier = known.get(code, (None, None))
+            if pk is None:
                 outcomes.append(BatchOutcome(refused=InputRefused(("tube", _("unknown tube code %(c)s")
                                                                    % {"c": code or "—"}))))
-            elif sample.received_at is not None or code in received:
-                outcomes.append(BatchOutcome(record=sample, repeated=True))
-            elif sample.pk not in filled:
+            elif earlier is not None or code in received:
+                outcomes.append(BatchOutcome(record=Tube(pk, code), repeated=True))
+            elif pk not in filled:
                 outcomes.append(BatchOutcome(refused=InputRefused(("tube", _("tube %(c)s is empty") % {"c": code}))))
             else:
-                received[code] = sample
-                outcomes.append(BatchOutcome(record=sample, created=True))
-        before = {s.pk: s.status for s in received.values()}
-        for sample in received.values():
-            sample.status, sample.received_at, sample.lab_path = SampleStatus.RECEIVED, now, lab_path
-        bulk.update(list(received.values()), ["status", "received_at", "lab_path"])
-        audit.record_many(actor, Action.SAMPLE_CHANGE, [(None, audit.changes(
-            s, {"status": before[s.pk]}, {"status": s.status, "received_at": now})) for s in received.values()])
+                received[code] = pk
+                outcomes.append(BatchOutcome(record=Tube(pk, code), created=True))
+        done = _mark_received(actor, list(received.values()), lab_path, now) if received else set()
+    for outcome in outcomes:
+        if outcome.created and outcome.record.id not in done:
+            outcome.created, outcome.repeated = False, True
     return outcomes
+
+
+def _mark_received(actor, ids: list[int], lab_path: str, now: dt.datetime) -> set[int]:
+    """Receive the tubes not yet received among `ids`, auditing each: returns those received now."""
+    if connection.vendor != "postgresql":
+        before = dict(Sample.objects.filter(pk__in=ids, received_at=None).values_list("pk", "status"))
+        Sample.objects.filter(pk__in=list(before)).update(status=SampleStatus.RECEIVED, received_at=now,
+                                                         lab_path=lab_path)
+        audit.record_many(actor, Action.SAMPLE_CHANGE, [(None, audit.changes(
+            Sample(pk=pk), {"status": status}, {"status": SampleStatus.RECEIVED, "received_at": now}))
+            for pk, status in before.items()])
+        return set(before)
+    table = Sample._meta.db_table
+    log, log_params = audit.insert_sql(actor, Action.SAMPLE_CHANGE, (
+        "SELECT NULL::bigint AS person_id, jsonb_build_object('record', 'sample', 'id', id, 'changes', "
+        "jsonb_build_object('status', jsonb_build_array(before, %s::text), 'received_at', "
+        "jsonb_build_array(NULL, %s::text))) AS details FROM received"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH received AS (UPDATE {table} t SET status = %s, received_at = %s, lab_path = %s "
+            f"  FROM {table} old WHERE old.id = t.id AND t.id = ANY(%s) AND t.received_at IS NULL "
+            f"  RETURNING t.id, old.status AS before), "
+            f"logged AS ({log}) SELECT id FROM received",
+            [SampleStatus.RECEIVED, now, lab_path, ids, *log_params, SampleStatus.RECEIVED, audit.plain(now)])
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 @dataclass(frozen=True)
@@ -287,7 +323,20 @@ class ResultInput:
     resulted_at: dt.datetime | None = None
 
 
-def _check_result(entry: ResultInput, known: dict[str, Sample], limits: TestingRules, now: dt.datetime) -> dict:
+class _Resulting(NamedTuple):
+    """What the check of a result reads of its tube."""
+
+    id: int
+    code: str
+    pool_size: int
+    sampled_at: dt.datetime
+    received_at: dt.datetime | None
+    resulted_at: dt.datetime | None
+    outcome: str
+    ct: Decimal | None
+
+
+def _check_result(entry: ResultInput, known: dict[str, _Resulting], limits: TestingRules, now: dt.datetime) -> dict:
     problems = Problems()
     code = (entry.code or "").strip().upper()
     sample = known.get(code)
@@ -326,19 +375,20 @@ def _check_result(entry: ResultInput, known: dict[str, Sample], limits: TestingR
     if sample is not None and sample.resulted_at is not None and not problems.found and (
             sample.outcome, sample.ct) != (outcome, ct):
         problems.add("tube", _("tube %(c)s already has a result (%(r)s): a correction goes through the lab's head")
-                     % {"c": code, "r": sample.get_outcome_display()})
+                     % {"c": code, "r": Outcome(sample.outcome).label})
     problems.refuse_if_any()
     return {"sample": sample, "outcome": outcome, "ct": ct, "at": at}
 
 
 def record_results(actor, entries: Sequence[ResultInput], *, write: bool = True) -> list[BatchOutcome]:
     """The lab reports per tube. Every entry is checked first (unknown or unreceived tubes, impossible Ct); those
-    that pass are stored together; a result sent again is a repeat. With `write=False` nothing is stored.
-    Callers go through pathways.testing.record_results, which acts on the positives."""
+    that pass are stored together; a result sent again is a repeat. With `write=False` nothing is stored. Each
+    outcome's record is a Tube. Callers go through pathways.testing.record_results, which acts on the positives."""
     require(actor, "result.record")
     limits, now = rules(), timezone.now()
     codes = {(e.code or "").strip().upper() for e in entries}
-    known = {s.code: s for s in samples_for(actor).filter(code__in=codes)}
+    known = {row.code: row for row in map(_Resulting._make, samples_for(actor).filter(code__in=codes).values_list(
+        *_Resulting._fields))}
     outcomes, checked = [], {}
     for index, entry in enumerate(entries):
         try:
@@ -349,33 +399,62 @@ def record_results(actor, entries: Sequence[ResultInput], *, write: bool = True)
     first = {}
     for index, item in list(checked.items()):
         sample = item["sample"]
-        if sample.resulted_at is not None or sample.pk in first:
-            outcomes[index].record, outcomes[index].repeated = sample, True
+        if sample.resulted_at is not None or sample.id in first:
+            outcomes[index].record, outcomes[index].repeated = Tube(sample.id, sample.code), True
             del checked[index]
         else:
-            first[sample.pk] = index
+            first[sample.id] = index
     if write and checked:
         with transaction.atomic():
-            _store_results(actor, list(checked.values()))
+            stored = _store_results(actor, list(checked.values()))
         for index, item in checked.items():
-            outcomes[index].record, outcomes[index].created = item["sample"], True
+            sample = item["sample"]
+            outcomes[index].record = Tube(sample.id, sample.code)
+            outcomes[index].created, outcomes[index].repeated = sample.id in stored, sample.id not in stored
     return outcomes
 
 
-def _store_results(actor, items: list[dict]) -> None:
-    samples = []
-    for item in items:
-        sample = item["sample"]
-        sample.outcome, sample.ct, sample.resulted_at, sample.status = (item["outcome"], item["ct"], item["at"],
-                                                                        SampleStatus.RESULTED)
-        samples.append(sample)
-    bulk.update(samples, ["outcome", "ct", "resulted_at", "status"])
-    TestDue.objects.filter(sample__in=samples, status=DueStatus.SAMPLED).update(status=DueStatus.DONE)
-    singles = dict(SampleMember.objects.filter(sample__in=[s for s in samples if s.pool_size == 1])
-                   .values_list("sample_id", "person_id"))
-    audit.record_many(actor, Action.TEST_RESULT, [(singles.get(s.pk), audit.changes(
-        s, {"status": SampleStatus.RECEIVED}, {"status": s.status, "outcome": s.outcome, "ct": s.ct,
-                                               "resulted_at": s.resulted_at})) for s in samples])
+def _store_results(actor, items: list[dict]) -> set[int]:
+    """Write the checked results on tubes that have none yet (one conditional update: a tube another lab user
+    resulted meanwhile keeps theirs), close the tests due they were taken for, audit each (the person's row for a
+    single tube). Returns the tubes resulted now."""
+    if connection.vendor != "postgresql":
+        open_ids = set(Sample.objects.filter(pk__in=[i["sample"].id for i in items], resulted_at=None)
+                       .values_list("pk", flat=True))
+        items = [i for i in items if i["sample"].id in open_ids]
+        samples = [Sample(pk=i["sample"].id, outcome=i["outcome"], ct=i["ct"], resulted_at=i["at"],
+                          status=SampleStatus.RESULTED) for i in items]
+        bulk.update(samples, ["outcome", "ct", "resulted_at", "status"])
+        TestDue.objects.filter(sample__in=samples, status=DueStatus.SAMPLED).update(status=DueStatus.DONE)
+        singles = dict(SampleMember.objects.filter(sample__in=[i["sample"].id for i in items
+                                                               if i["sample"].pool_size == 1])
+                       .values_list("sample_id", "person_id"))
+        audit.record_many(actor, Action.TEST_RESULT, [(singles.get(s.pk), audit.changes(
+            s, {"status": SampleStatus.RECEIVED}, {"status": s.status, "outcome": s.outcome, "ct": s.ct,
+                                                   "resulted_at": s.resulted_at})) for s in samples])
+        return open_ids
+    stage = bulk.stage("testing_result_stage", [("id", "bigint"), ("outcome", "text"), ("ct", "numeric(4, 1)"),
+                                                 ("at", "timestamptz"), ("at_text", "text")], (
+        (i["sample"].id, i["outcome"], i["ct"], i["at"], audit.plain(i["at"])) for i in items))
+    sample, due, member = Sample._meta.db_table, TestDue._meta.db_table, SampleMember._meta.db_table
+    # changes() leaves out a field whose value stays: the Ct of a negative without one.
+    log, log_params = audit.insert_sql(actor, Action.TEST_RESULT, (
+        f"SELECT m.person_id, jsonb_build_object('record', 'sample', 'id', r.id, 'changes', "
+        f"jsonb_build_object('status', jsonb_build_array(%s::text, %s::text), 'outcome', "
+        f"jsonb_build_array(NULL, r.outcome)) || CASE WHEN r.ct IS NULL THEN '{{}}'::jsonb ELSE "
+        f"jsonb_build_object('ct', jsonb_build_array(NULL, r.ct::text)) END || "
+        f"jsonb_build_object('resulted_at', jsonb_build_array(NULL, r.at_text))) AS details FROM resulted r "
+        f"LEFT JOIN {member} m ON r.pool_size = 1 AND m.sample_id = r.id"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH resulted AS (UPDATE {sample} t SET outcome = s.outcome, ct = s.ct, resulted_at = s.at, "
+            f"  status = %s FROM {stage} s WHERE t.id = s.id AND t.resulted_at IS NULL "
+            f"  RETURNING t.id, t.pool_size, s.outcome, s.ct, s.at_text), "
+            f"done AS (UPDATE {due} d SET status = %s FROM resulted r WHERE d.sample_id = r.id AND d.status = %s), "
+            f"logged AS ({log}) SELECT id FROM resulted",
+            [SampleStatus.RESULTED, DueStatus.DONE, DueStatus.SAMPLED, *log_params, SampleStatus.RECEIVED,
+             SampleStatus.RESULTED])
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 def results_refused(outcomes: list[BatchOutcome], entries: Sequence[ResultInput]) -> None:
@@ -387,11 +466,15 @@ def results_refused(outcomes: list[BatchOutcome], entries: Sequence[ResultInput]
     problems.refuse_if_any()
 
 
-def ask_retests(actor, sample: Sample, at: dt.datetime) -> list[TestDue]:
-    """A positive (or invalid) pool: each person in it gets a single-tube re-test, due within the rules' hours.
-    The pooled tube itself is never pooled again. Call inside a transaction."""
-    persons = [m.person for m in sample.members.select_related("person")]
-    return _ask(actor, persons, purpose=Purpose.RETEST, retest_of=sample,
+def ask_retests(actor, samples: Sequence[Sample], at: dt.datetime) -> list[TestDue]:
+    """Positive (or invalid) pools: each person in them gets a single-tube re-test, due within the rules' hours,
+    all at once. The pooled tube itself is never pooled again. Call inside a transaction."""
+    by_id, persons, retests_of = {s.pk: s for s in samples}, [], {}
+    for member in SampleMember.objects.filter(sample__in=list(by_id)).select_related("person").order_by("id"):
+        if member.person_id not in retests_of:
+            retests_of[member.person_id] = by_id[member.sample_id]
+            persons.append(member.person)
+    return _ask(actor, persons, purpose=Purpose.RETEST, retests_of=retests_of,
                 due_at=at + dt.timedelta(hours=rules().retest_hours))
 
 
