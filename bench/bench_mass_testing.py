@@ -33,13 +33,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-DATABASE = "fk_bench_p5"
 
 
-def configure() -> None:
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+def configure(database: str) -> None:
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
     os.environ.setdefault("FANGKONG_VAR_DIR", tempfile.mkdtemp())
     os.environ["DJANGO_SETTINGS_MODULE"] = "fangkong.settings"
     import django
@@ -70,13 +69,16 @@ def write_city(population: int) -> list:
     for grid in grids:
         plan.append((ids[grid.code], grid.path, range(next_id, next_id + grid.target_persons)))
         next_id += grid.target_persons
-    bulk.write_rows(Person, ["id", "id_type", "nationality", "id_number_cipher", "id_number_hash", "phone_hash",
-                             "name", "name_pinyin", "name_initials", "sex", "birth_date", "grid_id",
-                             "jurisdiction_path", "created_at", "updated_at"], (
-        (pid, "ric", "CHN", cipher, f"{pid:064x}", "", "居民", "jumin", "jm", "F", "1990-01-01", grid_id, path,
-         now, now)
-        for grid_id, path, people in plan for pid in people))
+    with bulk.indexes_set_aside(Person, parallel=2):  # the city is the setting, not the measure
+        bulk.write_rows(Person, ["id", "id_type", "nationality", "id_number_cipher", "id_number_hash", "phone_hash",
+                                 "name", "name_pinyin", "name_initials", "sex", "birth_date", "grid_id",
+                                 "jurisdiction_path", "created_at", "updated_at"], (
+            (pid, "ric", "CHN", cipher, f"{pid:064x}", "", "居民", "jumin", "jm", "F", "1990-01-01", grid_id, path,
+             now, now)
+            for grid_id, path, people in plan for pid in people))
     bulk.reset_sequences(Person)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE people_person")  # as autovacuum would, long before a testing day
     assert Jurisdiction.objects.filter(level=Level.GRID).count() == len(grids)
     return plan
 
@@ -109,12 +111,15 @@ def main() -> None:
     parser.add_argument("--population", type=int, default=1_000_000)
     parser.add_argument("--positive-share", type=float, default=0.001)
     parser.add_argument("--batch", type=int, default=1000, help="tubes per batch a point sends")
+    parser.add_argument("--database", default="fk_bench_p5", help="created afresh, dropped by --drop")
+    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args()
-    configure()
+    configure(args.database)
     from django.utils import timezone
 
     from fangkong.accounts.models import Role
     from fangkong.accounts.services import create_user
+    from fangkong.audit.models import Action, AuditEvent
     from fangkong.jurisdictions.models import Jurisdiction, Level
     from fangkong.pathways import testing as pathway
     from fangkong.quarantine.models import Order
@@ -181,12 +186,21 @@ def main() -> None:
     retests = TestDue.objects.filter(purpose="retest").count()
     assert isolated == retests == sum(len(people) for _p, c, people in tubes if c in positives)
     assert sum(r.sampled for r in rows) == links == sum(r.due for r in rows)
+    logged = AuditEvent.objects.filter(action=Action.SAMPLE_CHANGE).count()
+    assert logged == 2 * len(tubes), logged  # each tube's ingestion and receipt
+    assert AuditEvent.objects.filter(action=Action.TEST_RESULT).count() == len(tubes) + retests
     raw = baseline([(c, p) for _pt, c, p in tubes], positives)
     for name, seconds in timings.items():
         print(f"{name:>26}: {seconds:7.1f} s")
     print(f"{'whole day':>26}: {total:7.1f} s  ({isolated:,} isolated with a re-test due, {len(rows):,} grids)")
     print(f"{'baseline (raw COPY)':>26}: {raw:7.1f} s  -> ratio {total / raw:.1f}x")
-    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
+          f"load average {Path('/proc/loadavg').read_text().split()[:3]}")
+    if args.drop:
+        from django.db import connection
+
+        connection.close()
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", args.database], check=True)
 
 
 if __name__ == "__main__":

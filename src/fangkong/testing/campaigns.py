@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -360,7 +360,7 @@ def _look_up_tubes(actor, round_: Round, tubes: list[tuple[str, list]]) -> _Foun
         return _Found(wanted - set(paths), in_round, earlier, _members_of(earlier), paths)
     stage = bulk.stage("testing_tube_stage", [("entry", "int"), ("code", "text"), ("person", "bigint")], (
         (index, code, pid) for index, (code, people) in enumerate(tubes) for pid in _person_ids(people) or [None]))
-    persons = access.persons_for(actor).values("id")
+    persons = access.persons_for(actor).order_by().values("id")
     with connection.cursor() as cursor:
         if persons.query.is_empty():
             unknown = set(wanted)
@@ -455,30 +455,33 @@ def _store_tubes(actor, point: SamplingPoint, round_: Round, size: int, tubes: l
 def _write_tubes(actor, point: SamplingPoint, round_: Round, size: int, accepted: list[int], now: dt.datetime, *,
                  links: int) -> dict[str, int]:
     """PostgreSQL: the accepted tubes of the staged batch, their links and an audit row per tube, in one statement
-    (a sealed tube's row as Sample's defaults make it). A code or a person another batch took meanwhile
-    (ON CONFLICT DO NOTHING) leaves fewer rows than checked: _Raced."""
+    (a sealed tube's row as Sample's defaults make it). A code or a person another batch took since the check
+    breaks a unique index: _Raced (a plain INSERT: the batch was checked, ON CONFLICT would cost every row a
+    speculative insertion)."""
     sample, member = Sample._meta.db_table, SampleMember._meta.db_table
     log, log_params = audit.insert_sql(actor, Action.SAMPLE_CHANGE, (
         "SELECT NULL::bigint AS person_id, jsonb_build_object('record', 'sample', 'id', t.id, 'changes', "
         "jsonb_build_object('code', jsonb_build_array(NULL, t.code), 'status', jsonb_build_array(NULL, %s::text), "
         "'people', jsonb_build_array(NULL, c.n))) AS details "
         "FROM tubes t JOIN (SELECT sample_id, count(*) AS n FROM links GROUP BY sample_id) c ON c.sample_id = t.id"))
+    statement = (
+        f"WITH chosen AS (SELECT s.entry, s.code, s.person FROM testing_tube_stage s WHERE s.entry = ANY(%s)), "
+        f"tubes AS (INSERT INTO {sample} (code, purpose, pool_size, household_id, round_id, point_id, status, "
+        f"  sampled_at, received_at, lab_path, outcome, ct, resulted_at, owner_path, created_by_id) "
+        f"  SELECT code, %s, %s, NULL, %s, %s, %s, %s, NULL, '', '', NULL, NULL, %s, %s "
+        f"  FROM (SELECT DISTINCT entry, code FROM chosen) c ORDER BY entry RETURNING id, code), "
+        f"links AS (INSERT INTO {member} (sample_id, person_id, round_id, jurisdiction_path, added_at) "
+        f"  SELECT t.id, c.person, %s, p.jurisdiction_path, %s FROM tubes t JOIN chosen c ON c.code = t.code "
+        f"  JOIN {Person._meta.db_table} p ON p.id = c.person RETURNING sample_id), "
+        f"logged AS ({log}) "
+        f"SELECT t.id, t.code, (SELECT count(*) FROM links) FROM tubes t")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH chosen AS (SELECT s.entry, s.code, s.person FROM testing_tube_stage s "
-            f"  WHERE s.entry = ANY(%s)), "
-            f"tubes AS (INSERT INTO {sample} (code, purpose, pool_size, household_id, round_id, point_id, status, "
-            f"  sampled_at, received_at, lab_path, outcome, ct, resulted_at, owner_path, created_by_id) "
-            f"  SELECT code, %s, %s, NULL, %s, %s, %s, %s, NULL, '', '', NULL, NULL, %s, %s "
-            f"  FROM (SELECT DISTINCT entry, code FROM chosen) c ORDER BY entry "
-            f"  ON CONFLICT (code) DO NOTHING RETURNING id, code), "
-            f"links AS (INSERT INTO {member} (sample_id, person_id, round_id, jurisdiction_path, added_at) "
-            f"  SELECT t.id, c.person, %s, p.jurisdiction_path, %s FROM tubes t JOIN chosen c ON c.code = t.code "
-            f"  JOIN {Person._meta.db_table} p ON p.id = c.person ON CONFLICT DO NOTHING RETURNING sample_id), "
-            f"logged AS ({log}) "
-            f"SELECT t.id, t.code, (SELECT count(*) FROM links) FROM tubes t",
-            [accepted, Purpose.CAMPAIGN, size, round_.pk, point.pk, SampleStatus.SEALED, now, point.owner_path,
-             getattr(actor, "pk", None), round_.pk, now, *log_params, SampleStatus.SEALED])
+        try:
+            cursor.execute(statement, [accepted, Purpose.CAMPAIGN, size, round_.pk, point.pk, SampleStatus.SEALED, now,
+                                       point.owner_path, getattr(actor, "pk", None), round_.pk, now, *log_params,
+                                       SampleStatus.SEALED])
+        except IntegrityError:
+            raise _Raced from None
         rows = cursor.fetchall()
     if len(rows) != len(accepted) or rows[0][2] != links:
         raise _Raced
