@@ -366,15 +366,19 @@ def _look_up_tubes(actor, round_: Round, tubes: list[tuple[str, list]]) -> _Foun
             unknown = set(wanted)
         else:
             sql, params = persons.query.sql_with_params()
-            cursor.execute(f"SELECT DISTINCT s.person FROM {stage} s WHERE s.person IS NOT NULL AND NOT EXISTS "
-                           f"(SELECT 1 FROM ({sql}) p WHERE p.id = s.person)", params)
+            # LATERAL ... LIMIT 1: one probe of the primary key per staged person, never a scan of the city's
+            # people to hash them (what the planner picks for a city-wide actor otherwise).
+            cursor.execute(f"SELECT DISTINCT s.person FROM {stage} s LEFT JOIN LATERAL (SELECT 1 AS seen FROM "
+                           f"({sql}) p WHERE p.id = s.person LIMIT 1) p ON true WHERE s.person IS NOT NULL "
+                           "AND p.seen IS NULL", params)
             unknown = {pid for (pid,) in cursor.fetchall()} | (wanted - set(_person_ids(wanted)))
         cursor.execute(f"SELECT m.person_id, t.code FROM {stage} s JOIN {SampleMember._meta.db_table} m "
                        f"ON m.round_id = %s AND m.person_id = s.person JOIN {Sample._meta.db_table} t "
                        "ON t.id = m.sample_id", [round_.pk])
         in_round = dict(cursor.fetchall())
-        cursor.execute(f"SELECT t.id, t.code, t.point_id FROM {Sample._meta.db_table} t "
-                       f"WHERE t.code IN (SELECT code FROM {stage})")
+        cursor.execute(f"SELECT t.id, t.code, t.point_id FROM (SELECT DISTINCT code FROM {stage}) s JOIN LATERAL "
+                       f"(SELECT id, code, point_id FROM {Sample._meta.db_table} t WHERE t.code = s.code LIMIT 1) t "
+                       "ON true")
         earlier = {code: (pk, point) for pk, code, point in cursor.fetchall()}
     return _Found(unknown, in_round, earlier, _members_of(earlier), {})
 
