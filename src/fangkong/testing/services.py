@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -266,40 +266,38 @@ def receive_tubes(actor, codes: Sequence[str]) -> list[BatchOutcome]:
     lab_path, now = _path(actor) or "", timezone.now()
     cleaned = [(raw or "").strip().upper() for raw in codes]
     with transaction.atomic():
-        known = {code: (pk, received) for code, pk, received in samples_for(actor).filter(
-            code__in=set(cleaned)).values_list("code", "pk", "received_at")}
-        filled = set(SampleMember.objects.filter(sample__in=[pk for pk, _received in known.values()])
-                     .values_list("sample_id", flat=True).distinct())
+        filled = Exists(SampleMember.objects.filter(sample=OuterRef("pk")))
+        known = {code: (pk, received, status, full) for code, pk, received, status, full in samples_for(actor).filter(
+            code__in=set(cleaned)).values_list("code", "pk", "received_at", "status", filled)}
         outcomes, received = [], {}
         for code in cleaned:
-            pk, earlier = known.get(code, (None, None))
+            pk, earlier, status, full = known.get(code, (None, None, None, False))
             if pk is None:
                 outcomes.append(BatchOutcome(refused=InputRefused(("tube", _("unknown tube code %(c)s")
                                                                    % {"c": code or "—"}))))
             elif earlier is not None or code in received:
                 outcomes.append(BatchOutcome(record=Tube(pk, code), repeated=True))
-            elif pk not in filled:
+            elif not full:
                 outcomes.append(BatchOutcome(refused=InputRefused(("tube", _("tube %(c)s is empty") % {"c": code}))))
             else:
-                received[code] = pk
+                received[code] = (pk, status)
                 outcomes.append(BatchOutcome(record=Tube(pk, code), created=True))
-        done = _mark_received(actor, list(received.values()), lab_path, now) if received else set()
+        done = _mark_received(actor, dict(received.values()), lab_path, now) if received else set()
     for outcome in outcomes:
         if outcome.created and outcome.record.id not in done:
             outcome.created, outcome.repeated = False, True
     return outcomes
 
 
-def _mark_received(actor, ids: list[int], lab_path: str, now: dt.datetime) -> set[int]:
-    """Receive the tubes not yet received among `ids`, auditing each: returns those received now."""
+def _mark_received(actor, statuses: dict[int, str], lab_path: str, now: dt.datetime) -> set[int]:
+    """Receive the tubes (id: status before) not yet received, auditing each: returns those received now."""
     if connection.vendor != "postgresql":
-        before = dict(Sample.objects.filter(pk__in=ids, received_at=None).values_list("pk", "status"))
-        Sample.objects.filter(pk__in=list(before)).update(status=SampleStatus.RECEIVED, received_at=now,
-                                                         lab_path=lab_path)
+        open_ids = list(Sample.objects.filter(pk__in=list(statuses), received_at=None).values_list("pk", flat=True))
+        Sample.objects.filter(pk__in=open_ids).update(status=SampleStatus.RECEIVED, received_at=now, lab_path=lab_path)
         audit.record_many(actor, Action.SAMPLE_CHANGE, [(None, audit.changes(
-            Sample(pk=pk), {"status": status}, {"status": SampleStatus.RECEIVED, "received_at": now}))
-            for pk, status in before.items()])
-        return set(before)
+            Sample(pk=pk), {"status": statuses[pk]}, {"status": SampleStatus.RECEIVED, "received_at": now}))
+            for pk in open_ids])
+        return set(open_ids)
     table = Sample._meta.db_table
     log, log_params = audit.insert_sql(actor, Action.SAMPLE_CHANGE, (
         "SELECT NULL::bigint AS person_id, jsonb_build_object('record', 'sample', 'id', id, 'changes', "
@@ -308,10 +306,11 @@ def _mark_received(actor, ids: list[int], lab_path: str, now: dt.datetime) -> se
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH received AS (UPDATE {table} t SET status = %s, received_at = %s, lab_path = %s "
-            f"  FROM {table} old WHERE old.id = t.id AND t.id = ANY(%s) AND t.received_at IS NULL "
-            f"  RETURNING t.id, old.status AS before), "
+            f"  FROM unnest(%s::bigint[], %s::text[]) AS old(id, status) "
+            f"  WHERE t.id = old.id AND t.received_at IS NULL RETURNING t.id, old.status AS before), "
             f"logged AS ({log}) SELECT id FROM received",
-            [SampleStatus.RECEIVED, now, lab_path, ids, *log_params, SampleStatus.RECEIVED, audit.plain(now)])
+            [SampleStatus.RECEIVED, now, lab_path, list(statuses), list(statuses.values()), *log_params,
+             SampleStatus.RECEIVED, audit.plain(now)])
         return {pk for (pk,) in cursor.fetchall()}
 
 
