@@ -33,13 +33,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-DATABASE = "fk_bench_p5"
 
 
-def configure() -> None:
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+def configure(database: str) -> None:
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
     os.environ.setdefault("FANGKONG_VAR_DIR", tempfile.mkdtemp())
     os.environ["DJANGO_SETTINGS_MODULE"] = "fangkong.settings"
     import django
@@ -70,13 +69,16 @@ def write_city(population: int) -> list:
     for grid in grids:
         plan.append((ids[grid.code], grid.path, range(next_id, next_id + grid.target_persons)))
         next_id += grid.target_persons
-    bulk.write_rows(Person, ["id", "id_type", "nationality", "id_number_cipher", "id_number_hash", "phone_hash",
-                             "name", "name_pinyin", "name_initials", "sex", "birth_date", "grid_id",
-                             "jurisdiction_path", "created_at", "updated_at"], (
-        (pid, "ric", "CHN", cipher, f"{pid:064x}", "", "居民", "jumin", "jm", "F", "1990-01-01", grid_id, path,
-         now, now)
-        for grid_id, path, people in plan for pid in people))
+    with bulk.indexes_set_aside(Person, parallel=2):  # the city is the setting, not the measure
+        bulk.write_rows(Person, ["id", "id_type", "nationality", "id_number_cipher", "id_number_hash", "phone_hash",
+                                 "name", "name_pinyin", "name_initials", "sex", "birth_date", "grid_id",
+                                 "jurisdiction_path", "created_at", "updated_at"], (
+            (pid, "ric", "CHN", cipher, f"{pid:064x}", "", "居民", "jumin", "jm", "F", "1990-01-01", grid_id, path,
+             now, now)
+            for grid_id, path, people in plan for pid in people))
     bulk.reset_sequences(Person)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE people_person")  # as autovacuum would, long before a testing day
     assert Jurisdiction.objects.filter(level=Level.GRID).count() == len(grids)
     return plan
 
@@ -109,16 +111,19 @@ def main() -> None:
     parser.add_argument("--population", type=int, default=1_000_000)
     parser.add_argument("--positive-share", type=float, default=0.001)
     parser.add_argument("--batch", type=int, default=1000, help="tubes per batch a point sends")
+    parser.add_argument("--database", default="fk_bench_p5", help="created afresh, dropped by --drop")
+    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args()
-    configure()
+    configure(args.database)
     from django.utils import timezone
 
     from fangkong.accounts.models import Role
     from fangkong.accounts.services import create_user
+    from fangkong.audit.models import Action, AuditEvent
     from fangkong.jurisdictions.models import Jurisdiction, Level
     from fangkong.pathways import testing as pathway
     from fangkong.quarantine.models import Order
-    from fangkong.testing import services
+    from fangkong.testing import campaigns, services
     from fangkong.testing.models import TestDue
 
     started = time.perf_counter()
@@ -129,15 +134,15 @@ def main() -> None:
                           jurisdiction_code=city_node.code)
     lab = create_user(username="bench-lab", password="bench-password-1", role=Role.LAB,
                       jurisdiction_code=city_node.code)
-    campaign = services.declare_campaign(command, name="全员核酸", area_code=city_node.code, rounds=1,
-                                         starts_at=timezone.now() - dt.timedelta(minutes=1))
+    campaign = campaigns.declare_campaign(command, name="全员核酸", area_code=city_node.code, rounds=1,
+                                          starts_at=timezone.now() - dt.timedelta(minutes=1))
     communities = {j.path: j for j in Jurisdiction.objects.filter(level=Level.COMMUNITY)}
     points, tubes = {}, []
     for _grid_id, path, people in plan:
         community = next(c for p, c in communities.items() if path.startswith(p))
         if community.pk not in points:
-            points[community.pk] = services.add_point(command, campaign.pk, name=f"{community.name}采样点",
-                                                      jurisdiction_code=community.code, population=2500)
+            points[community.pk] = campaigns.add_point(command, campaign.pk, name=f"{community.name}采样点",
+                                                       jurisdiction_code=community.code, population=2500)
         people = list(people)
         for start in range(0, len(people), 10):
             tubes.append((points[community.pk].pk, f"T{len(tubes):09d}", people[start:start + 10]))
@@ -150,10 +155,10 @@ def main() -> None:
     t0 = time.perf_counter()
     by_point = {}
     for point_id, code, people in tubes:
-        by_point.setdefault(point_id, []).append(services.TubeEntry(code, people))
+        by_point.setdefault(point_id, []).append(campaigns.TubeEntry(code, people))
     for point_id, entries in by_point.items():
         for start in range(0, len(entries), args.batch):
-            outcomes = services.ingest_tubes(command, point_id, entries[start:start + args.batch])
+            outcomes = campaigns.ingest_tubes(command, point_id, entries[start:start + args.batch])
             assert all(o.created for o in outcomes), [o.refused for o in outcomes if o.refused][:3]
     timings["ingest"] = time.perf_counter() - t0
 
@@ -173,7 +178,7 @@ def main() -> None:
 
     t0 = time.perf_counter()
     round_ = campaign.round_set.get()
-    rows = services.coverage(command, round_.pk)
+    rows = campaigns.coverage(command, round_.pk)
     timings["coverage"] = time.perf_counter() - t0
 
     total = sum(timings.values())
@@ -181,12 +186,21 @@ def main() -> None:
     retests = TestDue.objects.filter(purpose="retest").count()
     assert isolated == retests == sum(len(people) for _p, c, people in tubes if c in positives)
     assert sum(r.sampled for r in rows) == links == sum(r.due for r in rows)
+    logged = AuditEvent.objects.filter(action=Action.SAMPLE_CHANGE).count()
+    assert logged == 2 * len(tubes), logged  # each tube's ingestion and receipt
+    assert AuditEvent.objects.filter(action=Action.TEST_RESULT).count() == len(tubes) + retests
     raw = baseline([(c, p) for _pt, c, p in tubes], positives)
     for name, seconds in timings.items():
         print(f"{name:>26}: {seconds:7.1f} s")
     print(f"{'whole day':>26}: {total:7.1f} s  ({isolated:,} isolated with a re-test due, {len(rows):,} grids)")
     print(f"{'baseline (raw COPY)':>26}: {raw:7.1f} s  -> ratio {total / raw:.1f}x")
-    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
+          f"load average {Path('/proc/loadavg').read_text().split()[:3]}")
+    if args.drop:
+        from django.db import connection
+
+        connection.close()
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", args.database], check=True)
 
 
 if __name__ == "__main__":

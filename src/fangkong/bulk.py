@@ -116,6 +116,24 @@ def _python_values(value: Column, count: int, null: np.ndarray | None, binary: b
     return values if null is None else [None if n else v for v, n in zip(values, null.tolist())]
 
 
+def stage(name: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence]) -> str:
+    """On PostgreSQL, inside a transaction: a temporary table `name` ((column, SQL type) pairs) holding `rows`,
+    COPY'd in, dropped at commit (or replaced by the next call in the same transaction), for the set-based
+    statements that join it (a batch checked and written in the database, not row by row). Returns its name."""
+    assert connection.vendor == "postgresql" and connection.in_atomic_block, "stage() is for a PostgreSQL transaction"
+    quote = connection.ops.quote_name
+    table = quote(name)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} ({', '.join(f'{quote(c)} {t}' for c, t in columns)}) "
+                       "ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"ANALYZE {table}")
+    return table
+
+
 def next_id(model: type[models.Model]) -> int:
     return (model.objects.aggregate(m=models.Max("id"))["m"] or 0) + 1
 

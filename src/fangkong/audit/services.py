@@ -119,5 +119,19 @@ def record_many(actor, action: str, entries: Iterable[tuple[int | None, dict]], 
     return count
 
 
+def insert_sql(actor, action: str, source: str, *, reason: str = "", channel: str | None = None,
+               ip: str | None = None) -> tuple[str, list]:
+    """The INSERT of one audit row per row of `source`, a SELECT yielding `person_id` and `details` (jsonb built as
+    `changes` builds it: record, id, {field: [before, after]}), for a batch written in the database (PostgreSQL):
+    a data-modifying statement, or a part of one (WITH ...). Returns the SQL and the parameters that come before
+    `source`'s own."""
+    channel, ip = _channel_and_ip(channel, ip)
+    columns = ", ".join(AUDIT_COLUMNS)
+    return (f"INSERT INTO {AuditEvent._meta.db_table} ({columns}) SELECT %s, %s, %s, %s, %s, entries.person_id, %s, "
+            f"%s, entries.details FROM ({source}) AS entries",
+            [timezone.now(), getattr(actor, "pk", None), getattr(actor, "username", "") or "", action, reason,
+             channel, ip])
+
+
 def parse_reason(raw: str | None, default: str = Reason.ROUTINE) -> str:
     return raw if raw in Reason.values else default

@@ -17,6 +17,7 @@ from fangkong.inspections import services as inspections
 from fangkong.jurisdictions import services as jurisdictions
 from fangkong.quarantine.models import ReadingSlot
 from fangkong.tasks import services as tasks
+from fangkong.testing import campaigns
 from fangkong.testing import services as testing
 from fangkong.vaccination import services as vaccination
 from fangkong.warning import services as warning
@@ -66,7 +67,7 @@ def dashboard(request, code=None):
         "judgement": judgement, "rt_json": json.dumps(judgement), "warning": warning.situation(node),
         "breadcrumbs": _breadcrumbs(request.user, node),
         "link": reverse("dashboard", args=["__code__"]),
-        "progress": testing.round_progress_for(request.user),
+        "progress": campaigns.round_progress_for(request.user),
         "tests_overdue": testing.overdue_for(request.user, under=node).count(),
         "rectifications": inspections.overdue_rising(node), "overdue_tasks": tasks.overdue_tasks(node),
         "overdue_workers": goods.overdue_workers(request.user, under=node).count(),
@@ -123,7 +124,7 @@ def _panel_context(request, figures: _Figures, name: str) -> dict:
     elif name == "level":
         context.update({"warning": warning.situation(node), "tasks": screen.open_tasks(node)})
     elif name == "testing":
-        context["rounds"] = testing.round_progress_for(request.user)
+        context["rounds"] = campaigns.round_progress_for(request.user)
     return {f"{name}_panel": context}
 
 

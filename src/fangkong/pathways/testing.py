@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from fangkong.batches import Outcome as BatchOutcome
@@ -41,27 +42,29 @@ def enter_results(actor, entries: Sequence[testing.ResultInput]) -> list[BatchOu
         return record_results(actor, entries)
 
 
-def follow_up(actor, samples: list[Sample]) -> None:
-    """What new results mean for the people in the tubes. Call inside the results' transaction."""
+def follow_up(actor, tubes: list[testing.Tube]) -> None:
+    """What new results mean for the people in the tubes, set-based for a lab's batch of thousands: a negative pool
+    means nothing more, so only the positive or invalid pools and the single tubes are read. Call inside the
+    results' transaction."""
     now = timezone.now()
     rules = testing.rules()
-    pools = [s for s in samples if s.pooled and s.outcome in (Outcome.POSITIVE, Outcome.INVALID)]
+    samples = list(Sample.objects.filter(pk__in=[t.id for t in tubes]).filter(
+        Q(pool_size=1) | ~Q(outcome=Outcome.NEGATIVE)).order_by("id"))
+    pools = [s for s in samples if s.pooled]
     singles = [s for s in samples if not s.pooled]
-    positive_pool_people = [m.person_id for m in SampleMember.objects.filter(
-        sample__in=[s for s in pools if s.outcome == Outcome.POSITIVE])]
+    positive_pool_people = list(SampleMember.objects.filter(
+        sample__in=[s for s in pools if s.outcome == Outcome.POSITIVE]).order_by("id").values_list("person_id",
+                                                                                                   flat=True))
     if positive_pool_people:
         quarantine.place_home_orders(actor, dict.fromkeys(positive_pool_people, now), reason=Reason.OTHER)
-    for pool in pools:
-        testing.ask_retests(actor, pool, now)
+    testing.ask_retests(actor, pools + [s for s in singles if s.outcome == Outcome.INVALID], now)
     members = {m.sample_id: m.person for m in SampleMember.objects.filter(sample__in=singles).select_related("person")}
     for sample in singles:
         person = members[sample.pk]
         if sample.outcome == Outcome.POSITIVE:
             cases.case_on_positive_result(actor, person, confirmed=rules.positive_makes_confirmed,
                                           at=sample.resulted_at, note=sample.code)
-        elif sample.outcome == Outcome.INVALID:
-            testing.ask_retests(actor, sample, now)
-        elif sample.purpose == Purpose.RETEST:
+        elif sample.outcome == Outcome.NEGATIVE and sample.purpose == Purpose.RETEST:
             pooled = Sample.objects.filter(retests__sample=sample).first()  # the pool this re-test was for
             since = pooled.resulted_at if pooled else sample.sampled_at
             quarantine.end_temporary_isolations(actor, [person.pk], since=since,

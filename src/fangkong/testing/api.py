@@ -12,7 +12,7 @@ from fangkong.pagination import MappedPage, Pages
 from fangkong.pathways import testing as pathway
 from fangkong.schema_types import Count, Id, Moment, Problem, Text
 
-from . import services
+from . import campaigns, services
 from .models import DueStatus, Group, Outcome, Purpose
 
 router = Router(tags=["testing"])
@@ -166,12 +166,14 @@ def receive_tubes(request, payload: ReceiveIn):
              summary="The lab's results per tube: all stored, or none when one is refused")
 def record_results(request, payload: ResultsIn):
     entries = [services.ResultInput(r.tube, r.outcome.value, r.ct, r.resulted_at) for r in payload.results]
-    return [_tube(o.record) for o in pathway.enter_results(request.auth, entries)]
+    tubes = [o.record for o in pathway.enter_results(request.auth, entries)]
+    samples = services.samples_for(request.auth).in_bulk([t.id for t in tubes])
+    return [_tube(samples[t.id]) for t in tubes]
 
 
 @router.post("/campaigns", response={201: CampaignOut})
 def declare_campaign(request, payload: CampaignIn):
-    campaign = services.declare_campaign(
+    campaign = campaigns.declare_campaign(
         request.auth, name=payload.name, area_code=payload.area_code, rounds=payload.rounds,
         round_hours=payload.round_hours, starts_at=payload.starts_at,
         rules_by_group={g.value: n for g, n in payload.rules.items()} if payload.rules else None)
@@ -182,9 +184,9 @@ def declare_campaign(request, payload: CampaignIn):
 
 @router.post("/campaigns/{int:campaign_id}/points", response={201: PointOut})
 def add_point(request, campaign_id: Id, payload: PointIn):
-    point = services.add_point(request.auth, campaign_id, name=payload.name,
-                               jurisdiction_code=payload.jurisdiction_code, population=payload.population,
-                               group=payload.group.value)
+    point = campaigns.add_point(request.auth, campaign_id, name=payload.name,
+                                jurisdiction_code=payload.jurisdiction_code, population=payload.population,
+                                group=payload.group.value)
     return Status(201, {"id": point.pk, "name": point.name, "jurisdiction_code": point.jurisdiction.code,
                         "population": point.population, "group": point.group})
 
@@ -192,21 +194,21 @@ def add_point(request, campaign_id: Id, payload: PointIn):
 @router.post("/sampling-points/{int:point_id}/tubes", response=TubeOut,
              summary="Open a tube at the point (its size from the campaign's rules); the same code is the same tube")
 def open_tube(request, point_id: Id, payload: SampleIn, idempotency_key: Text(80) = IDEMPOTENCY):
-    return _tube(services.open_tube(request.auth, point_id, payload.tube, idempotency_key=idempotency_key or None))
+    return _tube(campaigns.open_tube(request.auth, point_id, payload.tube, idempotency_key=idempotency_key or None))
 
 
 @router.post("/sampling-points/{int:point_id}/people", response=AddedOut,
              summary="Add a person to an open tube of the point; a resubmission counts once")
 def add_person(request, point_id: Id, payload: TubePersonIn, idempotency_key: Text(80) = IDEMPOTENCY):
-    added = services.add_to_tube(request.auth, payload.tube, payload.id_number, point_id=point_id,
-                                 idempotency_key=idempotency_key or None)
+    added = campaigns.add_to_tube(request.auth, payload.tube, payload.id_number, point_id=point_id,
+                                  idempotency_key=idempotency_key or None)
     return {"tube": _tube(added.sample), "person_id": added.person.pk, "created": added.created}
 
 
 @router.get("/campaign-rounds/{int:round_id}/coverage", response=list[GridCoverageOut])
 def round_coverage(request, round_id: Id):
     return [{"code": r.code, "name": r.name, "due": r.due, "sampled": r.sampled, "missed": r.missed}
-            for r in services.coverage(request.auth, round_id)]
+            for r in campaigns.coverage(request.auth, round_id)]
 
 
 @router.get("/campaign-rounds/progress", response=list[ProgressOut])
@@ -214,4 +216,4 @@ def round_progress(request):
     return [{"campaign_id": p.round.campaign_id, "campaign": p.round.campaign.name, "round_id": p.round.pk,
              "round": p.round.number, "starts_at": p.round.starts_at, "target_at": p.round.target_at, "due": p.due,
              "sampled": p.sampled, "share": p.share, "behind": p.behind, "positive_pools": p.positive_pools}
-            for p in services.round_progress_for(request.auth)]
+            for p in campaigns.round_progress_for(request.auth)]

@@ -16,6 +16,7 @@ from fangkong.pathways import testing as pathway
 from fangkong.web.exports import register_response
 from fangkong.web.forms import form_key, submit
 
+from . import campaigns as mass
 from . import services
 from .models import Group, Outcome
 
@@ -72,8 +73,8 @@ def take(request, due_id):
 @login_required
 def campaigns(request):
     return render(request, "testing/campaigns.html", {
-        "campaigns": services.campaigns_for(request.user)[:50], "may_declare": may(request.user, "campaign.declare"),
-        "progress": services.round_progress_for(request.user)})
+        "campaigns": mass.campaigns_for(request.user)[:50], "may_declare": may(request.user, "campaign.declare"),
+        "progress": mass.round_progress_for(request.user)})
 
 
 @login_required
@@ -83,7 +84,7 @@ def declare(request):
     if starts and timezone.is_naive(starts):
         starts = timezone.make_aware(starts)
     rules = {group: request.POST.get(f"rule_{group}", "") for group in Group.values}
-    return submit(request, lambda: services.declare_campaign(
+    return submit(request, lambda: mass.declare_campaign(
         request.user, name=request.POST.get("name", ""), area_code=request.POST.get("area_code", ""),
         rounds=request.POST.get("rounds", 3), round_hours=request.POST.get("round_hours", 24), starts_at=starts,
         rules_by_group=rules), _("Campaign declared"), "testing-campaigns",
@@ -92,23 +93,23 @@ def declare(request):
 
 @login_required
 def campaign(request, campaign_id):
-    campaign = services.get_campaign_for(request.user, campaign_id)
+    campaign = mass.get_campaign_for(request.user, campaign_id)
     rounds = list(campaign.round_set.order_by("number"))
     chosen = next((r for r in rounds if str(r.pk) == request.GET.get("round")), None) \
-        or services.current_round(campaign) or (rounds[0] if rounds else None)
-    coverage = services.coverage(request.user, chosen.pk) if chosen else []
+        or mass.current_round(campaign) or (rounds[0] if rounds else None)
+    coverage = mass.coverage(request.user, chosen.pk) if chosen else []
     return render(request, "testing/campaign.html", {
         "campaign": campaign, "rounds": rounds, "chosen": chosen, "coverage": coverage,
-        "points": services.points_for(request.user).filter(campaign=campaign), "groups": Group.choices,
-        "advice": services.pool_advice(campaign), "may_declare": may(request.user, "campaign.declare"),
-        "progress": [p for p in services.round_progress_for(request.user) if p.round.campaign_id == campaign.pk],
+        "points": mass.points_for(request.user).filter(campaign=campaign), "groups": Group.choices,
+        "advice": mass.pool_advice(campaign), "may_declare": may(request.user, "campaign.declare"),
+        "progress": [p for p in mass.round_progress_for(request.user) if p.round.campaign_id == campaign.pk],
         "rules": [(Group(g).label, size) for g, size in campaign.rules.items() if g in Group.values]})
 
 
 @login_required
 @require_POST
 def add_point(request, campaign_id):
-    return submit(request, lambda: services.add_point(
+    return submit(request, lambda: mass.add_point(
         request.user, campaign_id, name=request.POST.get("name", ""),
         jurisdiction_code=request.POST.get("jurisdiction_code", ""), population=request.POST.get("population", ""),
         group=request.POST.get("group", Group.GENERAL)), _("Sampling point added"), "testing-campaign", campaign_id)
@@ -117,21 +118,21 @@ def add_point(request, campaign_id):
 @login_required
 def missed(request, round_id, fmt):
     """Who was not sampled in a round, as Excel or CSV: masked and audited like every register."""
-    round_ = services.get_round_for(request.user, round_id)
-    export = services.MISSED_EXPORT
-    rows = export.rows(request.user, services.missed_for(request.user, round_.pk), round=round_.pk)
+    round_ = mass.get_round_for(request.user, round_id)
+    export = mass.MISSED_EXPORT
+    rows = export.rows(request.user, mass.missed_for(request.user, round_.pk), round=round_.pk)
     return register_response(fmt, f"missed-round-{round_.pk}", export.header(), rows, sheet=_("Not sampled"))
 
 
 @login_required
 def point(request, point_id):
     """The sampling point's phone page: scan a tube, then each person's code; the tube seals at its size."""
-    point = services.get_point_for(request.user, point_id)
+    point = mass.get_point_for(request.user, point_id)
     tube = services.samples_for(request.user).filter(point=point, code=request.GET.get("tube", "").upper()).first()
     members = audit.seen(request.user, tube.members.select_related("person").order_by("-added_at")[:20],
                          surface="sampling-point") if tube else []
     return render(request, "testing/point.html", {
-        "point": point, "tube": tube, "members": members, "key": form_key(), "round": services.current_round(
+        "point": point, "tube": tube, "members": members, "key": form_key(), "round": mass.current_round(
             point.campaign), "tubes_today": services.samples_for(request.user).filter(point=point).count()})
 
 
@@ -142,8 +143,8 @@ def _back_to_point(point_id, code):
 @login_required
 @require_POST
 def open_tube(request, point_id):
-    return submit(request, lambda: services.open_tube(request.user, point_id, request.POST.get("tube", ""),
-                                                      idempotency_key=request.POST.get("key") or None),
+    return submit(request, lambda: mass.open_tube(request.user, point_id, request.POST.get("tube", ""),
+                                                  idempotency_key=request.POST.get("key") or None),
                   _("Tube opened: now scan each person"), "testing-point", point_id,
                   done=lambda sample: _back_to_point(point_id, sample.code))
 
@@ -151,14 +152,14 @@ def open_tube(request, point_id):
 @login_required
 @require_POST
 def add_person(request, point_id):
-    return submit(request, lambda: services.add_to_tube(request.user, request.POST.get("tube", ""),
-                                                        request.POST.get("id_number", ""), point_id=point_id,
-                                                        idempotency_key=request.POST.get("key") or None),
+    return submit(request, lambda: mass.add_to_tube(request.user, request.POST.get("tube", ""),
+                                                    request.POST.get("id_number", ""), point_id=point_id,
+                                                    idempotency_key=request.POST.get("key") or None),
                   _("Added"), "testing-point", point_id, done=lambda added: _back_to_point(point_id, added.sample.code))
 
 
 @login_required
 @require_POST
 def seal(request, point_id):
-    return submit(request, lambda: services.seal_tube(request.user, request.POST.get("tube", ""), point_id=point_id),
+    return submit(request, lambda: mass.seal_tube(request.user, request.POST.get("tube", ""), point_id=point_id),
                   _("Tube sealed"), "testing-point", point_id)

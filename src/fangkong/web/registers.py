@@ -18,7 +18,7 @@ from fangkong.reporting.services import REPORTS_EXPORT
 from fangkong.screening.services import ARRIVALS_EXPORT, ASSIST_EXPORT, RISK_AREAS_EXPORT
 from fangkong.supplies.services import EXPORTS as SUPPLIES_EXPORTS
 from fangkong.tasks.services import PUBLIC_REPORTS_EXPORT, TASKS_EXPORT
-from fangkong.testing.services import MISSED_EXPORT
+from fangkong.testing.campaigns import MISSED_EXPORT
 from fangkong.vaccination.services import DOSES_EXPORT
 
 # One per line, so a new register is one added line.

@@ -54,6 +54,7 @@ from fangkong.reporting import services as reporting
 from fangkong.screening import services as screening
 from fangkong.supplies.tests.seed import seed_supplies
 from fangkong.tasks.tests import factories as task_records
+from fangkong.testing import campaigns
 from fangkong.testing import services as testing
 from fangkong.vaccination import services as vaccination
 from fangkong.warning import services as warning
@@ -140,10 +141,10 @@ def seeded(django_db_setup, django_db_blocker):
         sampled = testing.ask_test(seeder, clean.pk, purpose="schedule")
         testing.take_sample(seeder, sampled.pk, "SW-S1")
         testing.receive_tubes(seeder, ["SW-S1"])
-        campaign = testing.declare_campaign(seeder, name="扫", area_code=grid.code)
-        point = testing.add_point(seeder, campaign.pk, name="扫点", jurisdiction_code=grid.code, population=2500)
-        testing.open_tube(seeder, point.pk, "SW-P1")
-        testing.add_to_tube(seeder, "SW-P1", clean.id_number)
+        campaign = campaigns.declare_campaign(seeder, name="扫", area_code=grid.code)
+        point = campaigns.add_point(seeder, campaign.pk, name="扫点", jurisdiction_code=grid.code, population=2500)
+        campaigns.open_tube(seeder, point.pk, "SW-P1")
+        campaigns.add_to_tube(seeder, "SW-P1", clean.id_number)
         place = inspection_records.setting(seeder, grid)
         finding = inspections.record_inspection(seeder, place.pk, inspection_records.one_failed(
             place, photos=[inspection_records.png()])).findings.get()

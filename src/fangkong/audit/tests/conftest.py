@@ -26,6 +26,7 @@ from fangkong.people.services import PersonInput, create_person
 from fangkong.quarantine import services as quarantine
 from fangkong.screening import services as screening
 from fangkong.supplies.tests.seed import seed_supplies
+from fangkong.testing import campaigns
 from fangkong.testing import services as testing
 from fangkong.vaccination import services as vaccination
 from fangkong.warning import services as warning
@@ -88,10 +89,10 @@ def seed() -> SimpleNamespace:
     testing.take_sample(commander, overdue.pk, "AUD-S1")
     testing.receive_tubes(commander, ["AUD-S1"])
     type(overdue).objects.filter(pk=overdue.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
-    campaign = testing.declare_campaign(commander, name="全员", area_code=tree["city"].code)
-    point = testing.add_point(commander, campaign.pk, name="采样点", jurisdiction_code=grid.code, population=2500)
-    testing.open_tube(commander, point.pk, "AUD-P1")
-    testing.add_to_tube(commander, "AUD-P1", people["检测子"].id_number)
+    campaign = campaigns.declare_campaign(commander, name="全员", area_code=tree["city"].code)
+    point = campaigns.add_point(commander, campaign.pk, name="采样点", jurisdiction_code=grid.code, population=2500)
+    campaigns.open_tube(commander, point.pk, "AUD-P1")
+    campaigns.add_to_tube(commander, "AUD-P1", people["检测子"].id_number)
     eldest_id = "42010219300101123"  # born 1930: one of the 80+ with no dose
     eldest_id += ric.calc_check_digit(eldest_id + "0")  # it reads the digits before the last one
     eldest = create_person(commander, PersonInput(id_number=eldest_id, name="高龄子", grid_code=grid.code)).person

@@ -9,7 +9,7 @@ from fangkong.conftest import login_client, make_user
 from fangkong.dashboard import screen, services
 from fangkong.dashboard.tests.test_tiles import people
 from fangkong.quarantine import services as quarantine
-from fangkong.testing import services as testing
+from fangkong.testing import campaigns
 
 
 @pytest.fixture
@@ -107,6 +107,6 @@ def test_the_testing_panel_shows_the_running_round_against_its_target(client, tr
     login_client(client, commander)
     quiet = client.get("/dashboard/420100/panel/testing/").content.decode()
     assert 'data-testid="round"' not in quiet
-    testing.declare_campaign(commander, name="全员核酸", area_code=tree["city"].code)
+    campaigns.declare_campaign(commander, name="全员核酸", area_code=tree["city"].code)
     panel = client.get("/dashboard/420100/panel/testing/").content.decode()
     assert panel.count('data-testid="round"') == 1 and "全员核酸" in panel and "第 1 轮" in panel

@@ -5,7 +5,7 @@ import pytest
 from fangkong.errors import InputRefused
 from fangkong.pathways import testing as pathway
 from fangkong.people.models import Person
-from fangkong.testing import services
+from fangkong.testing import campaigns, services
 from fangkong.testing.models import Sample, SampleMember, SampleStatus
 from fangkong.testing.services import ResultInput
 
@@ -16,11 +16,11 @@ from .test_campaign import city, staff  # noqa: F401  (fixtures)
 def point(city, staff):  # noqa: F811
     from fangkong.jurisdictions.models import Jurisdiction, Level
 
-    campaign = services.declare_campaign(staff["command"], name="全员", area_code=city.code,
-                                         rules_by_group={"general": 5})
+    campaign = campaigns.declare_campaign(staff["command"], name="全员", area_code=city.code,
+                                          rules_by_group={"general": 5})
     community = Jurisdiction.objects.filter(level=Level.COMMUNITY).first()
-    return services.add_point(staff["command"], campaign.pk, name="点", jurisdiction_code=community.code,
-                              population=2500)
+    return campaigns.add_point(staff["command"], campaign.pk, name="点", jurisdiction_code=community.code,
+                               population=2500)
 
 
 def refused(call, *args, **kwargs) -> dict[str, str]:
@@ -34,42 +34,42 @@ def people(n):
 
 
 def test_unknown_tube_codes_are_refused_by_name(staff, point):  # noqa: F811
-    assert "unknown tube code ZZ-404" in refused(services.add_to_tube, staff["sampler"], "zz-404",
+    assert "unknown tube code ZZ-404" in refused(campaigns.add_to_tube, staff["sampler"], "zz-404",
                                                  people(1)[0].id_number)["tube"]
     [outcome] = services.receive_tubes(staff["lab"], ["NOPE-1"])
     assert "unknown tube code NOPE-1" in str(outcome.refused.problems[0].message)
-    assert "tube code" in refused(services.open_tube, staff["sampler"], point.pk, "x!")["tube"]
+    assert "tube code" in refused(campaigns.open_tube, staff["sampler"], point.pk, "x!")["tube"]
 
 
 def test_a_tube_closes_at_its_pool_size_and_takes_no_one_more(staff, point):  # noqa: F811
-    services.open_tube(staff["sampler"], point.pk, "POOL-5")
+    campaigns.open_tube(staff["sampler"], point.pk, "POOL-5")
     five, sixth = people(6)[:5], people(6)[5]
     for person in five:
-        services.add_to_tube(staff["sampler"], "POOL-5", person.id_number)
+        campaigns.add_to_tube(staff["sampler"], "POOL-5", person.id_number)
     assert Sample.objects.get(code="POOL-5").status == SampleStatus.SEALED
-    assert "sealed (5 people)" in refused(services.add_to_tube, staff["sampler"], "POOL-5", sixth.id_number)["tube"]
+    assert "sealed (5 people)" in refused(campaigns.add_to_tube, staff["sampler"], "POOL-5", sixth.id_number)["tube"]
     assert SampleMember.objects.filter(sample__code="POOL-5").count() == 5
 
 
 def test_a_person_already_in_another_tube_of_the_round_is_refused(staff, point):  # noqa: F811
     person = people(1)[0]
-    services.open_tube(staff["sampler"], point.pk, "TUBE-A")
-    services.open_tube(staff["sampler"], point.pk, "TUBE-B")
-    services.add_to_tube(staff["sampler"], "TUBE-A", person.id_number)
-    assert "in tube TUBE-A" in refused(services.add_to_tube, staff["sampler"], "TUBE-B", person.id_number)["id_number"]
+    campaigns.open_tube(staff["sampler"], point.pk, "TUBE-A")
+    campaigns.open_tube(staff["sampler"], point.pk, "TUBE-B")
+    campaigns.add_to_tube(staff["sampler"], "TUBE-A", person.id_number)
+    assert "in tube TUBE-A" in refused(campaigns.add_to_tube, staff["sampler"], "TUBE-B", person.id_number)["id_number"]
     assert not SampleMember.objects.filter(sample__code="TUBE-B").exists()
-    assert "resident ID" in refused(services.add_to_tube, staff["sampler"], "TUBE-B", "12345")["id_number"]
+    assert "resident ID" in refused(campaigns.add_to_tube, staff["sampler"], "TUBE-B", "12345")["id_number"]
 
 
 def test_a_resubmitted_scan_counts_once(staff, point):  # noqa: F811
     person = people(1)[0]
-    first = services.open_tube(staff["sampler"], point.pk, "TUBE-R", idempotency_key="k1")
-    assert services.open_tube(staff["sampler"], point.pk, "TUBE-R", idempotency_key="k1") == first
-    assert services.open_tube(staff["sampler"], point.pk, "tube-r") == first  # the same code again: the same tube
-    assert services.add_to_tube(staff["sampler"], "TUBE-R", person.id_number, idempotency_key="k2").created
-    again = services.add_to_tube(staff["sampler"], "TUBE-R", person.id_number, idempotency_key="k2")
+    first = campaigns.open_tube(staff["sampler"], point.pk, "TUBE-R", idempotency_key="k1")
+    assert campaigns.open_tube(staff["sampler"], point.pk, "TUBE-R", idempotency_key="k1") == first
+    assert campaigns.open_tube(staff["sampler"], point.pk, "tube-r") == first  # the same code again: the same tube
+    assert campaigns.add_to_tube(staff["sampler"], "TUBE-R", person.id_number, idempotency_key="k2").created
+    again = campaigns.add_to_tube(staff["sampler"], "TUBE-R", person.id_number, idempotency_key="k2")
     assert not again.created and again.count == 1
-    assert not services.add_to_tube(staff["sampler"], "TUBE-R", person.id_number).created
+    assert not campaigns.add_to_tube(staff["sampler"], "TUBE-R", person.id_number).created
     assert SampleMember.objects.filter(sample=first).count() == 1
     [received] = services.receive_tubes(staff["lab"], ["TUBE-R"])
     [repeat] = services.receive_tubes(staff["lab"], ["TUBE-R"])
@@ -77,11 +77,11 @@ def test_a_resubmitted_scan_counts_once(staff, point):  # noqa: F811
 
 
 def test_results_for_tubes_never_received_and_impossible_ct_are_refused_and_nothing_is_written(staff, point):  # noqa: F811
-    services.open_tube(staff["sampler"], point.pk, "TUBE-X")
-    services.open_tube(staff["sampler"], point.pk, "TUBE-Y")
+    campaigns.open_tube(staff["sampler"], point.pk, "TUBE-X")
+    campaigns.open_tube(staff["sampler"], point.pk, "TUBE-Y")
     a, b = people(2)
-    services.add_to_tube(staff["sampler"], "TUBE-X", a.id_number)
-    services.add_to_tube(staff["sampler"], "TUBE-Y", b.id_number)
+    campaigns.add_to_tube(staff["sampler"], "TUBE-X", a.id_number)
+    campaigns.add_to_tube(staff["sampler"], "TUBE-Y", b.id_number)
     services.receive_tubes(staff["lab"], ["TUBE-X"])
     outcomes = services.record_results(staff["lab"], [
         ResultInput("TUBE-X", "negative"),  # fine
@@ -114,11 +114,11 @@ def test_results_for_tubes_never_received_and_impossible_ct_are_refused_and_noth
 
 
 def test_a_batch_of_tubes_from_a_phone_is_checked_first_and_counted_once(staff, point):  # noqa: F811
-    from fangkong.testing.services import TubeEntry, ingest_tubes
+    from fangkong.testing.campaigns import TubeEntry, ingest_tubes
 
     ids = [p.pk for p in people(12)]
-    services.open_tube(staff["sampler"], point.pk, "LIVE-1")
-    services.add_to_tube(staff["sampler"], "LIVE-1", Person.objects.get(pk=ids[11]).id_number)
+    campaigns.open_tube(staff["sampler"], point.pk, "LIVE-1")
+    campaigns.add_to_tube(staff["sampler"], "LIVE-1", Person.objects.get(pk=ids[11]).id_number)
     batch = [TubeEntry("BATCH-1", ids[0:5]), TubeEntry("BATCH-2", ids[5:11]),  # six in a 5-in-1 tube
              TubeEntry("BATCH-3", [ids[4], ids[10]]),  # ids[4] is in BATCH-1 already
              TubeEntry("BATCH-4", [ids[11]]),  # sampled in this round at the point, in LIVE-1

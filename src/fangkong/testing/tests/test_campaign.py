@@ -16,7 +16,7 @@ from fangkong.pathways import testing as pathway
 from fangkong.people.models import Person
 from fangkong.quarantine.models import Order, OrderStatus
 from fangkong.synthetic.seed import seed_city
-from fangkong.testing import services
+from fangkong.testing import campaigns, services
 from fangkong.testing.models import DueStatus, Purpose, SampleStatus, TestDue
 from fangkong.testing.services import ResultInput
 
@@ -38,9 +38,9 @@ def sample_people(staff, point, people, *, first_code: int) -> list[str]:
     for index, person in enumerate(people):
         if index % 10 == 0:
             code = f"T{first_code + index // 10:06d}"
-            services.open_tube(staff["sampler"], point.pk, code)
+            campaigns.open_tube(staff["sampler"], point.pk, code)
             codes.append(code)
-        services.add_to_tube(staff["sampler"], code, person.id_number)
+        campaigns.add_to_tube(staff["sampler"], code, person.id_number)
     return codes
 
 
@@ -48,12 +48,12 @@ def test_a_positive_pool_isolates_its_ten_who_are_retested_nine_released_one_con
     rules = services.rules()
     rules.positive_makes_confirmed = True
     rules.save()
-    campaign = services.declare_campaign(staff["command"], name="全员核酸第一轮", area_code=city.code, rounds=3)
+    campaign = campaigns.declare_campaign(staff["command"], name="全员核酸第一轮", area_code=city.code, rounds=3)
     community = Jurisdiction.objects.filter(level=Level.COMMUNITY, path__startswith=city.path).first()
     residents = list(Person.objects.filter(jurisdiction_path__startswith=community.path).order_by("id")[:30])
     assert len(residents) == 30
-    point = services.add_point(staff["command"], campaign.pk, name="一号采样点", jurisdiction_code=community.code,
-                               population=2500)
+    point = campaigns.add_point(staff["command"], campaign.pk, name="一号采样点", jurisdiction_code=community.code,
+                                population=2500)
     codes = sample_people(staff, point, residents, first_code=1)
     tubes = {s.code: s for s in services.samples_for(staff["lab"]).filter(code__in=codes)}
     assert all(t.status == SampleStatus.SEALED and t.members.count() == 10 for t in tubes.values())  # sealed at 10
@@ -72,7 +72,7 @@ def test_a_positive_pool_isolates_its_ten_who_are_retested_nine_released_one_con
     assert all(abs((d.due_at - deadline).total_seconds()) < 60 for d in retests)
     assert AuditEvent.objects.filter(action=Action.QUARANTINE_CHANGE, person__in=pool).count() == 10
     # one pool of three positive: the prevalence behind it, 1 - (2/3)^(1/10), and Dorfman's best size for it
-    assert services.pool_advice(campaign) == pooling.best_pool_size(1 - (2 / 3) ** 0.1, max_pool=rules.max_pool)
+    assert campaigns.pool_advice(campaign) == pooling.best_pool_size(1 - (2 / 3) ** 0.1, max_pool=rules.max_pool)
 
     # each re-test is its own single tube, taken by the sampler, received and reported by the lab
     single_codes = {}
@@ -94,10 +94,10 @@ def test_a_positive_pool_isolates_its_ten_who_are_retested_nine_released_one_con
 
 
 def test_coverage_per_grid_equals_an_independent_count(city, staff):
-    campaign = services.declare_campaign(staff["command"], name="全员", area_code=city.code, rounds=1)
+    campaign = campaigns.declare_campaign(staff["command"], name="全员", area_code=city.code, rounds=1)
     community = Jurisdiction.objects.filter(level=Level.COMMUNITY, path__startswith=city.path).first()
-    point = services.add_point(staff["command"], campaign.pk, name="点", jurisdiction_code=community.code,
-                               population=2000)
+    point = campaigns.add_point(staff["command"], campaign.pk, name="点", jurisdiction_code=community.code,
+                                population=2000)
     everyone = list(Person.objects.filter(jurisdiction_path__startswith=city.path).order_by("id"))
     chosen = everyone[::3][:47]
     sample_people(staff, point, chosen, first_code=500)
@@ -105,16 +105,16 @@ def test_coverage_per_grid_equals_an_independent_count(city, staff):
 
     grid_of = {p.pk: p.grid.code for p in everyone}
     due, sampled = Counter(grid_of.values()), Counter(grid_of[p.pk] for p in chosen)
-    rows = services.coverage(staff["command"], round_.pk)
+    rows = campaigns.coverage(staff["command"], round_.pk)
     assert {r.code: r.due for r in rows} == dict(due)
     assert {r.code: r.sampled for r in rows if r.sampled} == dict(sampled)
-    assert set(services.missed_for(staff["command"], round_.pk).values_list("pk", flat=True)) == \
+    assert set(campaigns.missed_for(staff["command"], round_.pk).values_list("pk", flat=True)) == \
         {p.pk for p in everyone} - {p.pk for p in chosen}
-    [progress] = services.round_progress_for(staff["command"])
+    [progress] = campaigns.round_progress_for(staff["command"])
     assert (progress.sampled, progress.due) == (47, len(everyone))
     assert progress.behind is False or progress.share < progress.time_share
 
     # a grid worker sees the same round, counted over their own grid only
     grid = Jurisdiction.objects.get(code=grid_of[chosen[0].pk])
-    [own] = services.round_progress_for(make_user("gridder", Role.GRID, grid))
+    [own] = campaigns.round_progress_for(make_user("gridder", Role.GRID, grid))
     assert (own.sampled, own.due) == (sampled[grid.code], due[grid.code])

@@ -8,7 +8,7 @@ from fangkong.imports.models import ImportStatus
 from fangkong.imports.tests.workbooks import workbook
 from fangkong.people.models import Person
 from fangkong.quarantine.models import Order
-from fangkong.testing import services
+from fangkong.testing import campaigns, services
 from fangkong.testing.models import Sample
 
 from .test_campaign import city, staff  # noqa: F401  (fixtures)
@@ -20,15 +20,15 @@ HEADER = ["样本编号", "检测结果", "CT值", "报告时间"]
 def tubes(city, staff):  # noqa: F811
     from fangkong.jurisdictions.models import Jurisdiction, Level
 
-    campaign = services.declare_campaign(staff["command"], name="全员", area_code=city.code)
+    campaign = campaigns.declare_campaign(staff["command"], name="全员", area_code=city.code)
     community = Jurisdiction.objects.filter(level=Level.COMMUNITY).first()
-    point = services.add_point(staff["command"], campaign.pk, name="点", jurisdiction_code=community.code,
-                               population=2500)
+    point = campaigns.add_point(staff["command"], campaign.pk, name="点", jurisdiction_code=community.code,
+                                population=2500)
     people = list(Person.objects.order_by("id")[:26])
     codes = [f"LAB-{n // 10}" for n in range(20)] + ["LAB-2", "LAB-3", "LAB-4", "LAB-5", "LAB-6", "LAB-9"]
     for person, code in zip(people, codes):
-        services.open_tube(staff["sampler"], point.pk, code)
-        services.add_to_tube(staff["sampler"], code, person.id_number)
+        campaigns.open_tube(staff["sampler"], point.pk, code)
+        campaigns.add_to_tube(staff["sampler"], code, person.id_number)
     services.receive_tubes(staff["lab"], sorted(set(codes) - {"LAB-9"}))  # LAB-9 never reaches the lab
     return people
 

@@ -8,7 +8,7 @@ import pytest
 from fangkong.conftest import PASSWORD
 from fangkong.jurisdictions.models import Jurisdiction, Level
 from fangkong.people.models import Person
-from fangkong.testing import services
+from fangkong.testing import campaigns
 from fangkong.testing.models import Sample, SampleStatus
 from fangkong.testing.tests.test_campaign import city, staff  # noqa: F401  (fixtures)
 
@@ -19,11 +19,11 @@ SCREENSHOT = os.environ.get("FANGKONG_SCREENSHOTS", "")
 
 
 def test_the_tube_scan_page_on_a_phone(live_server, browser, staff):  # noqa: F811
-    campaign = services.declare_campaign(staff["command"], name="全员", area_code=Jurisdiction.objects.get(
+    campaign = campaigns.declare_campaign(staff["command"], name="全员", area_code=Jurisdiction.objects.get(
         level=Level.CITY).code, rules_by_group={"general": 5})
     community = Jurisdiction.objects.filter(level=Level.COMMUNITY).first()
-    point = services.add_point(staff["command"], campaign.pk, name="一号点", jurisdiction_code=community.code,
-                               population=2500)
+    point = campaigns.add_point(staff["command"], campaign.pk, name="一号点", jurisdiction_code=community.code,
+                                population=2500)
     people = list(Person.objects.filter(jurisdiction_path__startswith=community.path).order_by("id")[:5])
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
     page = context.new_page()

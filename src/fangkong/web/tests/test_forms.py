@@ -38,14 +38,15 @@ def _ward(w):
 def _testing(w, key):
     """A test due, a campaign and its point in the world's city, made once per test for the testing forms."""
     from fangkong.accounts.models import User
+    from fangkong.testing import campaigns
     from fangkong.testing import services as testing
 
     if "testing" not in w:
         commander = User.objects.get(username="commander")
-        campaign = testing.declare_campaign(commander, name="全员", area_code=w["grid"])
+        campaign = campaigns.declare_campaign(commander, name="全员", area_code=w["grid"])
         w["testing"] = {"due": testing.ask_test(commander, w["free"].pk), "campaign": campaign,
-                        "point": testing.add_point(commander, campaign.pk, name="点", jurisdiction_code=w["grid"],
-                                                   population=2500)}
+                        "point": campaigns.add_point(commander, campaign.pk, name="点", jurisdiction_code=w["grid"],
+                                                     population=2500)}
     return w["testing"][key].pk
 
 
