@@ -64,7 +64,7 @@ def match_sql(scans: str, visits: str, rule: Rule, latest_end_us: int, dialect: 
     """
 
 
-ORDER = ("scan_id", "case_id", "overlap_start_us", "venue_code")
+ORDER = ("scan_id", "case_id", "overlap_start_us", "venue_code", "overlap_minutes")  # a total order of the rows
 
 
 def check_sql(scans: str, nullable: list[str]) -> str:

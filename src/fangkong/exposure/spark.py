@@ -42,7 +42,8 @@ def session(remote: str | None = None, threads: int | None = None) -> SparkSessi
             raise RefusedInput("spark_remote", f"cannot reach Spark Connect at {remote}: {error}") from None
     else:
         spark = (SparkSession.builder.master(f"local[{threads or LOCAL_CORES}]").appName("fangkong exposure match")
-                 .config("spark.ui.enabled", "false").config("spark.log.level", "ERROR")
+                 .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                 .config("spark.log.level", "ERROR")
                  .config("spark.sql.shuffle.partitions", str(4 * (threads or LOCAL_CORES)))
                  .getOrCreate())
     spark.conf.set("spark.sql.session.timeZone", "UTC")
@@ -50,13 +51,18 @@ def session(remote: str | None = None, threads: int | None = None) -> SparkSessi
     return spark
 
 
-def _read_scans(spark: SparkSession, scans) -> tuple[DataFrame, set[str]]:
+def _local_scan_files(scans, remote: str | None) -> list[Path] | None:
+    """The scans' files checked here (as for DuckDB, naming the file) unless they are a cluster's URL."""
+    if remote and "://" in str(scans) and not Path(scans).exists():
+        return None
+    return files.scan_files(scans)
+
+
+def _read_scans(spark: SparkSession, scans, local_files: list[Path] | None) -> tuple[DataFrame, set[str]]:
     """The scans as Spark reads them, and the columns proven free of nulls by the footers (local files only)."""
-    local = Path(scans)
-    if local.exists() or "://" not in str(scans):
-        scan_files = files.scan_files(local)  # the same checks, naming the file, as for DuckDB
-        return (spark.read.parquet(*[str(f) for f in scan_files]),
-                files.null_free_columns(scan_files, files.SCAN_REQUIRED))
+    if local_files is not None:
+        return (spark.read.parquet(*[str(f) for f in local_files]),
+                files.null_free_columns(local_files, files.SCAN_REQUIRED))
     frame = spark.read.parquet(str(scans))
     for name, (expected, kinds) in SPARK_TYPES.items():
         if name not in frame.columns:
@@ -84,14 +90,11 @@ def _timestamp(us: int) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC).replace(tzinfo=None) + timedelta(microseconds=us)
 
 
-def _collect(frame: DataFrame) -> pa.Table:
-    return frame.toArrow() if hasattr(frame, "toArrow") else pa.Table.from_pandas(frame.toPandas())
-
-
 def match(scans, visits: files.Visits, *, rule: Rule, remote: str | None = None, threads: int | None = None
           ) -> pa.Table:
+    local_files = _local_scan_files(scans, remote)  # refused before a JVM starts when the files are at hand
     spark = session(remote, threads)
-    frame, proven = _read_scans(spark, scans)
+    frame, proven = _read_scans(spark, scans, local_files)
     _scans_view(frame).createOrReplaceTempView("fangkong_scans")
     nullable = [c for c in files.SCAN_REQUIRED if c not in proven]
     row = spark.sql(check_sql("fangkong_scans", nullable)).collect()[0]
@@ -100,10 +103,9 @@ def match(scans, visits: files.Visits, *, rule: Rule, remote: str | None = None,
         "LIMIT 1").collect()[0]])
     if visits.latest_end_us is None:
         return files.MATCH_SCHEMA.empty_table()
-    windows = spark.createDataFrame(visits.table.to_pandas(),
-                                    schema="case_id string, venue_code string, start_us long, end_us long")
+    windows = spark.createDataFrame(visits.table)
     windows.createOrReplaceTempView("fangkong_visits")
-    found = _collect(spark.sql(match_sql("fangkong_scans", "fangkong_visits", rule, visits.latest_end_us, SPARK)))
+    found = (spark.sql(match_sql("fangkong_scans", "fangkong_visits", rule, visits.latest_end_us, SPARK)).toArrow())
     found = found.sort_by([(column, "ascending") for column in ORDER])
     return pa.table({
         "scan_id": found["scan_id"].cast(pa.int64()), "person_id": found["person_id"],

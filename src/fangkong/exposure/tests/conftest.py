@@ -58,7 +58,7 @@ def brute_force(scans, visits, default_stay_minutes=60, min_overlap_minutes=0) -
                 microseconds = overlap // timedelta(microseconds=1)
                 found.append((scan_id, person_id, case_id, venue, max(scanned_at, start_at),
                               (microseconds + 30_000_000) // 60_000_000))
-    return sorted(found, key=lambda row: (row[0], row[2], row[4], row[3]))
+    return sorted(found, key=lambda row: (row[0], row[2], row[4], row[3], row[5]))
 
 
 @pytest.fixture(autouse=True)

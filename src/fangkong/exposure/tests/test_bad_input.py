@@ -47,7 +47,7 @@ def test_a_visit_ending_before_it_starts_is_refused_naming_the_row_and_case(tmp_
     assert "ends at 2026-11-03 09:00:00, before its start at 2026-11-03 10:00:00" in refused.message
 
 
-@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])  # Spark's refusal comes before its session starts
 def test_a_missing_scan_column_is_named_with_the_file(tmp_path, engine):
     schema = pa.schema([field if field.name != "left_at" else pa.field("checkout", pa.timestamp("us"))
                         for field in SCAN_SCHEMA])
