@@ -93,7 +93,7 @@ def null_free_columns(files: list[Path], columns: tuple[str, ...]) -> set[str]:
 
 @dataclass(frozen=True)
 class Visits:
-    """The cases' exposure windows, checked, duplicates removed, with the window as UTC microseconds."""
+    """The cases' exposure windows, checked, with the window as UTC microseconds (copies are removed by the query)."""
 
     table: pa.Table  # case_id, venue_code, start_us, end_us
 
@@ -116,7 +116,7 @@ def read_visits(path: str | Path) -> Visits:
         raise RefusedInput("visits", f"{path} does not exist" if not path.exists() else f"{path} is not a file")
     check_schema(_schema_of(path, "visits"), VISIT_COLUMNS, str(path))
     try:
-        table = pq.read_table(path, columns=list(VISIT_COLUMNS))
+        table = pq.ParquetFile(path).read(columns=list(VISIT_COLUMNS))  # read_table would load pyarrow.dataset
     except (OSError, pa.ArrowException) as error:
         raise RefusedInput("visits", f"cannot read {path} as Parquet: {error}") from None
     for name in VISIT_COLUMNS:
@@ -131,11 +131,9 @@ def read_visits(path: str | Path) -> Visits:
         raise RefusedInput("end_at", f"row {row + 1} of {path} (case {table['case_id'][row]}) ends at "
                                      f"{table['end_at'][row]}, before its start at {table['start_at'][row]} "
                                      f"({pc.sum(backwards).as_py()} rows in all)")
-    windows = pa.table({"case_id": table["case_id"].cast(pa.string()),
-                        "venue_code": table["venue_code"].cast(pa.string()),
-                        "start_us": start_us, "end_us": end_us})
-    # Two identical rows are one visit: one row per (scan, visit) pair, not per copy of the visit.
-    return Visits(windows.group_by(windows.column_names, use_threads=False).aggregate([]))
+    return Visits(pa.table({"case_id": table["case_id"].cast(pa.string()),
+                            "venue_code": table["venue_code"].cast(pa.string()),
+                            "start_us": start_us, "end_us": end_us}))
 
 
 def first_backwards_scan(count: int, scan_id: int, scanned_at, left_at) -> RefusedInput:

@@ -58,7 +58,7 @@ def match_sql(scans: str, visits: str, rule: Rule, latest_end_us: int, dialect: 
             FROM {scans}
             WHERE {epoch("scanned_at")} < {latest_end_us}
         ) s
-        JOIN {visits} v
+        JOIN (SELECT DISTINCT case_id, venue_code, start_us, end_us FROM {visits}) v  -- a copied row is one visit
           ON s.venue_code = v.venue_code AND s.stay_start < v.end_us AND s.stay_end > v.start_us
         WHERE {overlap} >= {max(rule.min_overlap_us, 1)}
     """
