@@ -86,6 +86,7 @@ CHILD = {
 import duckdb, json, sys, time
 started = time.perf_counter()
 with duckdb.connect(config={"memory_limit": sys.argv[3]} if sys.argv[3] else {}) as con:
+    con.execute("SET enable_progress_bar = false")
     row = con.execute(f"SELECT count(*), sum(scan_id), max(length(person_id)), max(length(venue_code)), "
                       f"sum(epoch_us(scanned_at)), max(left_at) FROM read_parquet('{sys.argv[1]}/scans/*/*.parquet',"
                       " hive_partitioning = true)").fetchall()[0]

@@ -22,6 +22,7 @@ def connect(threads: int | None = None, memory_limit: str | None = None) -> duck
     except duckdb.Error as error:
         raise files.RefusedInput("memory_limit" if memory_limit else "threads", str(error)) from None
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # the CLI prints its own line; a job's output stays clean
     return con
 
 

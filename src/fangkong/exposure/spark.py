@@ -9,8 +9,10 @@ written by `files.write_matches`, as DuckDB's are.
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
@@ -29,13 +31,14 @@ SPARK_TYPES = {
     "left_at": ("a timestamp", (T.TimestampType, T.TimestampNTZType)),
 }
 LOCAL_CORES = 2
+CONNECT_PORT = 15002  # Spark Connect's default
+CONNECT_TIMEOUT_SECONDS = 10
 
 
 def session(remote: str | None = None, threads: int | None = None) -> SparkSession:
     """The process's Spark session (created once, then reused): Spark Connect at `remote`, else local mode."""
     if remote:
-        if not remote.startswith("sc://"):
-            raise RefusedInput("spark_remote", f"a Spark Connect address looks like sc://HOST:PORT, not {remote!r}")
+        _reachable(remote)
         try:
             spark = SparkSession.builder.remote(remote).getOrCreate()
         except Exception as error:  # noqa: BLE001 - grpc and Spark raise many kinds; the user needs the text
@@ -56,6 +59,21 @@ def _local_scan_files(scans, remote: str | None) -> list[Path] | None:
     if remote and "://" in str(scans) and not Path(scans).exists():
         return None
     return files.scan_files(scans)
+
+
+def _reachable(remote: str) -> None:
+    """Refuse a Spark Connect address that is malformed or where nothing listens: the client would retry for minutes."""
+    address = urlsplit(remote)
+    try:
+        host, port = address.hostname, address.port or CONNECT_PORT
+    except ValueError:
+        host = None
+    if address.scheme != "sc" or not host:
+        raise RefusedInput("spark_remote", f"a Spark Connect address looks like sc://HOST:PORT, not {remote!r}")
+    try:
+        socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_SECONDS).close()
+    except OSError as error:
+        raise RefusedInput("spark_remote", f"nothing answers at {host}:{port} ({error})") from None
 
 
 def _read_scans(spark: SparkSession, scans, local_files: list[Path] | None) -> tuple[DataFrame, set[str]]:

@@ -127,3 +127,12 @@ def test_an_existing_matches_file_is_kept_when_the_run_is_refused(tmp_path):
     with pytest.raises(RefusedInput):
         match_files(write_scans(tmp_path / "scans", SCANS), tmp_path / "visits.parquet", out)
     assert out.read_bytes() == b"yesterday's matches"
+
+
+@pytest.mark.parametrize("remote, message", [
+    ("http://spark:15002", "a Spark Connect address looks like sc://HOST:PORT, not 'http://spark:15002'"),
+    ("sc://127.0.0.1:1", "nothing answers at 127.0.0.1:1"),  # refused at once: the client itself retries for minutes
+])
+def test_a_spark_connect_address_that_cannot_work_is_refused_at_once(tmp_path, remote, message):
+    refused = refusal(tmp_path, engine="spark", spark_remote=remote)
+    assert refused.field == "spark_remote" and message in refused.message
