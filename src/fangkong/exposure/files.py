@@ -103,11 +103,8 @@ class Visits:
 
 
 def microseconds(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A timestamp column as int64 microseconds since 1970-01-01 UTC (sub-microsecond digits dropped)."""
-    unit = column.type.unit
-    as_us = column.cast(pa.timestamp("us", tz=column.type.tz), safe=False) if unit == "ns" else column.cast(
-        pa.timestamp("us", tz=column.type.tz))
-    return as_us.cast(pa.int64())
+    """A timestamp column as int64 microseconds since 1970-01-01 UTC (nanoseconds truncated, as DuckDB and Spark do)."""
+    return column.cast(pa.timestamp("us", tz=column.type.tz), safe=False).cast(pa.int64())
 
 
 def read_visits(path: str | Path) -> Visits:

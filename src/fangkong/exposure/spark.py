@@ -10,7 +10,7 @@ written by `files.write_matches`, as DuckDB's are.
 from __future__ import annotations
 
 import socket
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,6 +31,7 @@ SPARK_TYPES = {
     "left_at": ("a timestamp", (T.TimestampType, T.TimestampNTZType)),
 }
 LOCAL_CORES = 2
+EPOCH = datetime(1970, 1, 1)  # UTC wall-clock time, as the matches are written
 CONNECT_PORT = 15002  # Spark Connect's default
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -105,7 +106,7 @@ def _scans_view(frame: DataFrame) -> DataFrame:
 
 
 def _timestamp(us: int) -> datetime:
-    return datetime(1970, 1, 1, tzinfo=UTC).replace(tzinfo=None) + timedelta(microseconds=us)
+    return EPOCH + timedelta(microseconds=us)
 
 
 def match(scans, visits: files.Visits, *, rule: Rule, remote: str | None = None, threads: int | None = None
