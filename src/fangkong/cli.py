@@ -1,4 +1,4 @@
-"""The `fangkong` command: Django's management commands with the project's settings preset, `analytics` and `roster`."""
+"""The `fangkong` command: Django's management commands with the settings preset; `analytics`, `roster`, `exposure`."""
 
 import os
 import sys
@@ -13,6 +13,10 @@ def main() -> None:
         from fangkong.workforce.rostering.cli import main as roster
 
         sys.exit(roster(sys.argv[2:]))
+    if sys.argv[1:2] == ["exposure"]:  # scans and windows are Parquet files: no settings, no database
+        from fangkong.exposure.cli import main as exposure
+
+        sys.exit(exposure(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
     from django.core.management import execute_from_command_line
 
