@@ -59,7 +59,9 @@ def test_every_figure_at_every_level_equals_a_recount_of_the_rows(db):
     chief = User.objects.create(username="chief", role=Role.COMMAND, jurisdiction=root)
     stage_outbreak(chief, random.Random(7), observed=60, cases_count=30)
     newcomer = Person.objects.filter(cases=None).order_by("id").first()
-    cases.open_case(chief, newcomer.pk, detected_at=timezone.now())  # a suspected case found today
+    found_today = cases.open_case(chief, newcomer.pk, detected_at=timezone.now())  # a suspected case found today
+    # The outbreak's severities depend on the hour it is staged at; one critical case whatever the hour.
+    cases.set_severity(chief, found_today.pk, "critical")
     for case in Case.objects.filter(placement="admitted").order_by("id")[:6]:  # waiting for a bed, some too long
         care.enqueue(chief, case, at=timezone.now() - dt.timedelta(hours=case.pk % 3 * 20))
     # Now, and tomorrow afternoon: when the ledger, assist requests, handovers and follow-ups have gone overdue.
